@@ -1,0 +1,62 @@
+# Engage — the two commands a new user needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+UV := $(VENV)/bin/uv
+FLASK := $(VENV)/bin/flask --app wsgi
+PORT ?= 5000
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: run test install lint format vendor bench clean
+
+## Install the pinned dependencies into .venv (re-run only when the lock file changes).
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	@command -v $(PYTHON) >/dev/null || { echo "Engage needs Python 3.11 ($(PYTHON) not found)"; exit 1; }
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(UV) || $(VENV)/bin/pip install --quiet --disable-pip-version-check uv==0.13.9
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+## Migrate, seed the demo data if the database is empty, and serve on http://127.0.0.1:$(PORT).
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) engage seed-demo --if-empty
+	@echo
+	@echo "Engage is at http://127.0.0.1:$(PORT)  — sign in as admin@example.org, editor@example.org"
+	@echo "or viewer@example.org with the password $${ENGAGE_DEMO_PASSWORD:-engage-demo}"
+	@echo
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+## Run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL names one).
+test: install node_modules/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	@touch $@
+
+lint: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+format: lint
+
+## Refresh static/vendor from npm (only the built files we serve are committed).
+vendor: node_modules/.installed
+	rm -rf static/vendor && mkdir -p static/vendor/bootstrap static/vendor/htmx static/vendor/bootstrap-icons/fonts
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/js/bootstrap.bundle.min.js static/vendor/bootstrap/
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
+	cp node_modules/bootstrap-icons/font/bootstrap-icons.min.css static/vendor/bootstrap-icons/
+	cp node_modules/bootstrap-icons/font/fonts/bootstrap-icons.woff2 node_modules/bootstrap-icons/font/fonts/bootstrap-icons.woff static/vendor/bootstrap-icons/fonts/
+	sed -i '/sourceMappingURL/d' static/vendor/bootstrap/*.js static/vendor/bootstrap/*.css
+
+## Benchmarks at the SPEC §5 volumes; figures go to docs/PERFORMANCE.md.
+bench: install
+	$(VENV)/bin/python bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules instance/*.db*

@@ -1,0 +1,70 @@
+"""Engage: the system of record for a policy team's work with outside experts."""
+
+import os
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from engage import config as config_module
+
+
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    # WAL lets readers and a writer work at once; the busy timeout waits instead of failing.
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: config, extensions, blueprints, error handlers, CLI."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    app = Flask(
+        __name__,
+        template_folder=os.path.join(root, "templates"),
+        static_folder=os.path.join(root, "static"),
+        instance_path=(config or {}).get("INSTANCE_PATH")
+        or os.environ.get("ENGAGE_INSTANCE", os.path.join(root, "instance")),
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(config_module.load(app.instance_path, config))
+
+    from engage import models  # noqa: F401  (the whole schema, for Alembic)
+    from engage.auth.permissions import check_request
+    from engage.cli import engage_cli
+    from engage.errors import register_error_handlers
+    from engage.extensions import csrf, db, limiter, login_manager, migrate
+    from engage.security import register_security_headers
+    from engage.templating import register_template_helpers
+
+    if not event.contains(Engine, "connect", _sqlite_pragmas):
+        event.listen(Engine, "connect", _sqlite_pragmas)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(root, "migrations"), compare_type=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    # The access check runs before CSRF and rate limits, so anonymous users go to /login first.
+    app.before_request(check_request)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    from engage.audit.views import bp as audit_bp
+    from engage.auth.views import bp as auth_bp
+    from engage.dashboard.views import bp as dashboard_bp
+    from engage.health.views import bp as health_bp
+
+    for blueprint in (health_bp, auth_bp, dashboard_bp, audit_bp):
+        app.register_blueprint(blueprint)
+
+    register_error_handlers(app)
+    register_security_headers(app)
+    register_template_helpers(app)
+    app.cli.add_command(engage_cli)
+    return app

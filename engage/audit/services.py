@@ -1,0 +1,82 @@
+"""Writing the audit log, in the same transaction as the change it records."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import inspect
+
+from engage.audit.models import AuditEvent
+from engage.auth.models import User
+from engage.extensions import db
+
+# Never copied into the audit log, even as a changed field.
+SECRET_FIELDS = {"password_hash", "session_token", "feed_token"}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting, and from where: passed explicitly to every service."""
+
+    user: User | None
+    remote_addr: str | None = None
+
+
+def _plain(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list | tuple | set):
+        return [_plain(v) for v in value]
+    if hasattr(value, "id") and hasattr(value, "__table__"):
+        return {"id": value.id}
+    return value
+
+
+def changed_fields(obj) -> dict[str, list]:
+    """The columns of `obj` changed in this session, as {field: [old, new]}."""
+    state = inspect(obj)
+    changes = {}
+    for attr in state.mapper.column_attrs:
+        if attr.key in SECRET_FIELDS or attr.key in {"version", "updated_at", "created_at"}:
+            continue
+        history = state.attrs[attr.key].history
+        if history.has_changes():
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+            if old != new:
+                changes[attr.key] = [_plain(old), _plain(new)]
+    for key in SECRET_FIELDS:
+        if key in state.attrs and state.attrs[key].history.has_changes():
+            changes[key] = ["…", "changed"]
+    return changes
+
+
+def record(
+    actor: Actor,
+    action: str,
+    record_type: str,
+    record_id: int | None,
+    summary: str = "",
+    changes: dict | None = None,
+) -> AuditEvent:
+    """Add an audit event to the current transaction (the caller's commit writes both)."""
+    event = AuditEvent(
+        user_id=actor.user.id if actor.user else None,
+        action=action,
+        record_type=record_type,
+        record_id=record_id,
+        summary=summary[:300],
+        remote_addr=actor.remote_addr,
+        changes=changes or None,
+    )
+    db.session.add(event)
+    return event
+
+
+def record_change(actor: Actor, action: str, obj, summary: str = "") -> AuditEvent:
+    """Audit a create or update of a model instance, with the fields that changed."""
+    changes = changed_fields(obj)
+    db.session.flush()  # so a new record has its id
+    return record(actor, action, obj.__tablename__, obj.id, summary, changes)

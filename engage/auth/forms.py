@@ -1,0 +1,46 @@
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.widgets import HiddenInput
+
+from engage.auth.models import ROLES
+from engage.formtools import choices
+
+ROLE_CHOICES = choices((r, r.capitalize()) for r in ROLES)
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(message="Enter your email.")])
+    password = PasswordField("Password", validators=[DataRequired(message="Enter your password.")])
+    next = HiddenField()
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[DataRequired()])
+    new_password = PasswordField("New password", validators=[DataRequired(), Length(min=10)])
+    confirm = PasswordField(
+        "Repeat new password",
+        validators=[DataRequired(), EqualTo("new_password", message="The passwords differ.")],
+    )
+
+
+class NewUserForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired()])
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    role = SelectField("Role", choices=ROLE_CHOICES, default="viewer")
+    password = PasswordField("Initial password", validators=[DataRequired(), Length(min=10)])
+
+
+class EditUserForm(FlaskForm):
+    version = IntegerField(widget=HiddenInput())
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    role = SelectField("Role", choices=ROLE_CHOICES)
+    active = BooleanField("Active (may sign in)")

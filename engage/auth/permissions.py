@@ -1,0 +1,97 @@
+"""Who may do what: the one place that decides.
+
+Every view is checked before it runs (see `check_request`): GET and HEAD need a
+signed-in user, other methods need a role that writes, unless the view says
+otherwise with one of the decorators below. So a route added later is protected
+by default, and the route-walking test proves it.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort, current_app, redirect, request, url_for
+from flask_login import current_user
+
+from engage.auth.models import User
+
+PUBLIC = "public"  # no sign-in: login page, health check, calendar feeds
+PERSONAL = "personal"  # any signed-in user, whatever the method (own account, logout)
+READ = "read"
+WRITE = "write"
+ADMIN = "admin"
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def can_read(user: User | None) -> bool:
+    return bool(user and user.is_authenticated and user.active)
+
+
+def can_write(user: User | None) -> bool:
+    return can_read(user) and user.role in ("admin", "editor")
+
+
+def is_admin(user: User | None) -> bool:
+    return can_read(user) and user.role == "admin"
+
+
+CHECKS: dict[str, Callable[[User | None], bool]] = {
+    PERSONAL: can_read,
+    READ: can_read,
+    WRITE: can_write,
+    ADMIN: is_admin,
+}
+
+
+def access(level: str):
+    """Mark a view with the access level it needs (PUBLIC, PERSONAL, READ, WRITE, ADMIN)."""
+
+    def decorate(view):
+        view.engage_access = level
+
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            return view(*args, **kwargs)
+
+        wrapper.engage_access = level
+        return wrapper
+
+    return decorate
+
+
+public = access(PUBLIC)
+personal = access(PERSONAL)
+admin_only = access(ADMIN)
+writer_only = access(WRITE)
+
+
+def required_level(view, method: str) -> str:
+    level = getattr(view, "engage_access", None)
+    if level in (PUBLIC, PERSONAL, ADMIN):
+        return level
+    if level == WRITE:
+        return WRITE
+    return READ if method in SAFE_METHODS else WRITE
+
+
+def check_request():
+    """before_request hook: sign-in and role check for the matched view."""
+    if request.endpoint is None or request.endpoint == "static":
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    level = required_level(view, request.method)
+    if level == PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        if request.method in SAFE_METHODS:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return redirect(url_for("auth.login"))
+    if not CHECKS[level](current_user):
+        abort(403)
+    return None
+
+
+def require(check: Callable[[User | None], bool], user: User | None) -> None:
+    """Abort with 403 unless `check(user)` holds; for checks inside a view."""
+    if not check(user):
+        abort(403)

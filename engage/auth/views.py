@@ -1,0 +1,165 @@
+"""Sign-in, sign-out, the user's own account page and the admin's user management."""
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from engage.auth import services
+from engage.auth.forms import EditUserForm, LoginForm, NewUserForm, PasswordForm
+from engage.auth.models import User
+from engage.auth.permissions import admin_only, personal, public
+from engage.errors import ValidationError
+from engage.extensions import db, limiter, login_manager
+from engage.web import apply_form_errors, current_actor, paginate, safe_next
+
+bp = Blueprint("auth", __name__)
+
+ACCOUNT_LIMIT = "10 per 15 minutes"
+CLIENT_LIMIT = "50 per 15 minutes"
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    ident, _, token = user_id.partition(":")
+    if not ident.isdigit():
+        return None
+    user = db.session.get(User, int(ident))
+    if user is None or not user.active or user.session_token != token:
+        return None
+    return user
+
+
+def _account_key() -> str:
+    return "login-account:" + request.form.get("email", "").strip().lower()
+
+
+def _login_failed(response) -> bool:
+    return bool(g.get("login_failed"))
+
+
+def _throttled(limit):
+    form = LoginForm()
+    form.email.errors = [
+        "Too many failed sign-ins. Wait 15 minutes and try again, or ask an admin to reset your password."
+    ]
+    return current_app.make_response((render_template("auth/login.html", form=form), 429))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(
+    ACCOUNT_LIMIT,
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_login_failed,
+    on_breach=_throttled,
+    scope="login-account",
+)
+@limiter.limit(
+    CLIENT_LIMIT, methods=["POST"], deduct_when=_login_failed, on_breach=_throttled, scope="login-client"
+)
+def login():
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next"), url_for("dashboard.home")))
+    form = LoginForm(next=request.args.get("next", ""))
+    status = 200
+    if form.validate_on_submit():
+        user = services.authenticate(current_actor(), form.email.data, form.password.data)
+        db.session.commit()
+        if user:
+            session.clear()  # a fresh session on sign-in: nothing carried over
+            login_user(user)
+            return redirect(safe_next(form.next.data, url_for("dashboard.home")))
+        g.login_failed = True
+        form.password.errors = ["The email or password is not right."]
+        status = 401
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+@personal
+def logout():
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@personal
+def account():
+    form = PasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                current_actor(), current_user, form.current_password.data, form.new_password.data
+            )
+        except ValidationError as error:
+            apply_form_errors(form, error)
+            db.session.rollback()
+            status = 400
+        else:
+            db.session.commit()
+            login_user(current_user)  # keep this session; the others end
+            flash("Your password is changed. Other sessions have been signed out.", "success")
+            return redirect(url_for("auth.account"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/account.html", form=form), status
+
+
+@bp.route("/admin/users")
+@admin_only
+def users():
+    page = paginate(select(User).order_by(User.active.desc(), User.name))
+    return render_template("auth/users.html", page=page)
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@admin_only
+def new_user():
+    form = NewUserForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                current_actor(), form.email.data, form.name.data, form.role.data, form.password.data
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            apply_form_errors(form, error)
+            status = 400
+        else:
+            db.session.commit()
+            flash(f"{user.name} can now sign in as {user.role}.", "success")
+            return redirect(url_for("auth.users"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/user_form.html", form=form, user=None), status
+
+
+@bp.route("/admin/users/<int:user_id>/edit", methods=["GET", "POST"])
+@admin_only
+def edit_user(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = EditUserForm(obj=user)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.update_user(
+                current_actor(), user, form.version.data, form.name.data, form.role.data, form.active.data
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            apply_form_errors(form, error)
+            status = 400
+        else:
+            db.session.commit()
+            flash(f"{user.name} is saved.", "success")
+            return redirect(url_for("auth.users"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/user_form.html", form=form, user=user), status

@@ -1,0 +1,59 @@
+"""`flask --app wsgi engage …` commands."""
+
+import sys
+import time
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from engage.audit.services import Actor
+from engage.auth import services as auth_services
+from engage.demo import seed as demo
+from engage.errors import ValidationError
+from engage.extensions import db
+
+engage_cli = AppGroup("engage", help="Engage administration commands.")
+
+
+@engage_cli.command("create-user")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True)
+@click.option("--role", type=click.Choice(["admin", "editor", "viewer"]), default="admin", show_default=True)
+@click.password_option()
+def create_user(email: str, name: str, role: str, password: str) -> None:
+    """Add a user who can sign in."""
+    try:
+        user = auth_services.create_user(Actor(None, "cli"), email, name, role, password)
+    except ValidationError as error:
+        db.session.rollback()
+        for field, message in error.errors.items():
+            click.echo(f"{field or 'error'}: {message}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.email}.")
+
+
+@engage_cli.command("seed-demo")
+@click.option(
+    "--people", default=1000, show_default=True, help="How many people; other records scale with it."
+)
+@click.option(
+    "--if-empty", is_flag=True, help="Do nothing (and succeed) when the database already has users."
+)
+def seed_demo(people: int, if_empty: bool) -> None:
+    """Fill an empty database with deterministic synthetic demo data."""
+    if not demo.database_is_empty():
+        if if_empty:
+            click.echo("The database already has data; not seeding.")
+            return
+        click.echo("The database already has users; seed-demo only fills an empty database.", err=True)
+        sys.exit(1)
+    started = time.perf_counter()
+    counts = demo.seed(people=people, password=current_app.config["DEMO_PASSWORD"])
+    db.session.commit()
+    elapsed = time.perf_counter() - started
+    click.echo(", ".join(f"{n:,} {name}" for name, n in counts.items()) + f" in {elapsed:.1f} s")
+    click.echo(f"Demo logins (password: {current_app.config['DEMO_PASSWORD']}):")
+    for email, _, role in demo.DEMO_USERS:
+        click.echo(f"  {role:<7} {email}")

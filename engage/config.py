@@ -1,0 +1,62 @@
+"""Settings from the environment, in one place."""
+
+import os
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a usable configuration."""
+
+
+def _database_url(instance_path: str) -> str:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return "sqlite:///" + os.path.join(instance_path, "engage.db")
+    # Heroku-style and libpq-style URLs name no driver; we use psycopg 3.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def load(instance_path: str, overrides: dict | None = None) -> dict:
+    """Build the Flask config from the environment; `overrides` (tests) win."""
+    overrides = overrides or {}
+    env = overrides.get("ENV") or os.environ.get("ENGAGE_ENV", "development")
+    testing = bool(overrides.get("TESTING"))
+    secret = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
+    if not secret:
+        if env == "development" or testing:
+            secret = "dev-only-insecure-key"  # noqa: S105 - development and tests only
+        else:
+            raise ConfigError(
+                "SECRET_KEY is not set. Engage refuses to start outside development without it: "
+                "export SECRET_KEY to a long random value (e.g. `python -c 'import secrets; "
+                "print(secrets.token_hex(32))'`)."
+            )
+    config = {
+        "ENV": env,
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env != "development" and not testing,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": env != "development" and not testing,
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
+        "WTF_CSRF_TIME_LIMIT": None,  # tied to the session instead of a clock
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "PASSWORD_HASH_METHOD": "scrypt",
+        "PAGE_SIZE": 25,
+        "DEMO_PASSWORD": os.environ.get("ENGAGE_DEMO_PASSWORD", "engage-demo"),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "engage@example.org"),
+        "BASE_URL": os.environ.get("ENGAGE_BASE_URL", "http://127.0.0.1:5000"),
+    }
+    config.update(overrides)
+    return config

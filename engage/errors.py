@@ -1,0 +1,96 @@
+"""Error pages and the few app-wide exceptions that services raise."""
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
+
+from engage.extensions import db
+
+
+class DomainError(Exception):
+    """Base for errors a service raises and a view turns into a message."""
+
+
+class ValidationError(DomainError):
+    """Input the service refuses; `errors` maps field names to messages."""
+
+    def __init__(self, errors: dict[str, str] | str):
+        if isinstance(errors, str):
+            errors = {"": errors}
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {v}" if k else v for k, v in errors.items()))
+
+
+class ConflictError(DomainError):
+    """Someone else saved the record first (optimistic locking)."""
+
+    def __init__(self, message: str = "Someone else changed this record while you were editing it."):
+        super().__init__(message)
+        self.message = message
+
+
+MESSAGES = {
+    400: (
+        "Bad request",
+        "The request could not be understood. If you submitted a form, reload it and try again.",
+    ),
+    403: ("Not allowed", "Your role does not allow this. Ask an admin if you need access."),
+    404: ("Not found", "There is nothing here, or it has been removed."),
+    405: ("Method not allowed", "This address does not accept that kind of request."),
+    409: (
+        "Changed by someone else",
+        "This record changed after you opened it. Reload it and make your change again.",
+    ),
+    413: ("Too large", "The upload is larger than Engage accepts."),
+    429: ("Too many attempts", "Too many attempts. Wait a few minutes and try again."),
+    500: (
+        "Something went wrong",
+        "Engage hit an error. Nothing was saved. The team has the details in the log.",
+    ),
+}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/healthz") or request.accept_mimetypes.best == "application/json"
+
+
+def render_error(code: int, detail: str | None = None):
+    title, message = MESSAGES.get(code, ("Error", "Something went wrong."))
+    if _wants_json():
+        return jsonify(error=title, detail=detail or message), code
+    return render_template("error.html", code=code, title=title, message=detail or message), code
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(
+            400,
+            "The form expired or was not sent from Engage (missing security token). "
+            "Reload the page and try again.",
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.response is not None:  # a ready response, e.g. the login page on throttling
+            return error.response
+        if error.code in MESSAGES:
+            return render_error(error.code, None)
+        return error
+
+    @app.errorhandler(ConflictError)
+    def conflict(error: ConflictError):
+        db.session.rollback()
+        return render_error(409, error.message)
+
+    @app.errorhandler(StaleDataError)
+    def stale(error: StaleDataError):
+        db.session.rollback()
+        return render_error(409, ConflictError().message)
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception):
+        db.session.rollback()
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return render_error(500)

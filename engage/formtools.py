@@ -1,0 +1,10 @@
+"""Small helpers shared by the WTForms classes of every feature."""
+
+from collections.abc import Iterable
+
+from wtforms.fields.choices import SelectChoice
+
+
+def choices(pairs: Iterable[tuple[str, str] | str]) -> list[SelectChoice]:
+    """SelectField choices from (value, label) pairs or plain values."""
+    return [SelectChoice(p) if isinstance(p, str) else SelectChoice(p[0], p[1]) for p in pairs]

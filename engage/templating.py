@@ -1,0 +1,62 @@
+"""What every template may use: navigation, permission checks, formatting filters."""
+
+from datetime import date, datetime
+
+from flask import Flask, request, url_for
+from flask_login import current_user
+
+from engage.auth import permissions
+
+# (label, endpoint): features appear in the navigation once their blueprint exists.
+NAVIGATION = [
+    ("People", "people.index"),
+    ("Organisations", "organizations.index"),
+    ("Forums", "forums.index"),
+    ("Helplines", "helplines.index"),
+    ("Policies", "policies.index"),
+    ("Consultations", "consultations.index"),
+    ("Engagements", "engagements.index"),
+    ("Search", "search.index"),
+]
+
+
+def register_template_helpers(app: Flask) -> None:
+    @app.context_processor
+    def helpers():
+        def nav():
+            items = []
+            for label, endpoint in NAVIGATION:
+                exists = endpoint in app.view_functions
+                href = url_for(endpoint) if exists else None
+                active = exists and request.path.startswith(href)
+                items.append({"label": label, "href": href, "active": active})
+            return items
+
+        def url_with(**changes):
+            """The current URL with some query arguments changed (for filters and pagination)."""
+            args = request.args.to_dict()
+            for key, value in changes.items():
+                if value is None:
+                    args.pop(key, None)
+                else:
+                    args[key] = value
+            return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+        return {
+            "nav": nav,
+            "url_with": url_with,
+            "can_write": permissions.can_write(current_user),
+            "is_admin": permissions.is_admin(current_user),
+        }
+
+    @app.template_filter("day")
+    def day(value: date | datetime | None) -> str:
+        if value is None:
+            return "—"
+        return f"{value.day} {value:%b %Y}"
+
+    @app.template_filter("when")
+    def when(value: datetime | None) -> str:
+        if value is None:
+            return "—"
+        return f"{value.day} {value:%b %Y, %H:%M} UTC"

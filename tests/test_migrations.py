@@ -1,0 +1,45 @@
+"""The migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
+
+import os
+import re
+import uuid
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from engage import create_app
+from engage.extensions import db
+
+
+def _fresh_database_url(tmp_path):
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{tmp_path / 'migrated.db'}", None
+    base = make_url(re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", url))
+    name = f"engage_migrations_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    return base.set(database=name).render_as_string(hide_password=False), (admin, name)
+
+
+def test_migrations_match_the_models(tmp_path):
+    url, cleanup = _fresh_database_url(tmp_path)
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(tmp_path)})
+    try:
+        with app.app_context():
+            upgrade()
+            with db.engine.connect() as conn:
+                context = MigrationContext.configure(conn, opts={"compare_type": True})
+                diff = compare_metadata(context, db.metadata)
+            assert diff == [], diff
+            db.engine.dispose()
+    finally:
+        if cleanup:
+            admin, name = cleanup
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
