@@ -2,5 +2,48 @@
 
 from engage.audit.models import AuditEvent
 from engage.auth.models import User
+from engage.briefings.models import Document
+from engage.consultations.models import Commitment, Consultation, Decision, Input
+from engage.engagements.models import AgendaItem, Engagement, EngagementParticipant, ReminderSent
+from engage.forums.models import Forum, ForumMember
+from engage.helplines.models import Helpline
+from engage.organizations.models import Affiliation, Organisation
+from engage.people.models import (
+    ConflictDeclaration,
+    Honorarium,
+    Person,
+    PersonEmail,
+    PersonPhone,
+    StakeholderAssessment,
+)
+from engage.policies.models import Clause, Policy, PolicyVersion
+from engage.topics.models import Topic
 
-__all__ = ["AuditEvent", "User"]
+__all__ = [
+    "Affiliation",
+    "AgendaItem",
+    "AuditEvent",
+    "Clause",
+    "Commitment",
+    "ConflictDeclaration",
+    "Consultation",
+    "Decision",
+    "Document",
+    "Engagement",
+    "EngagementParticipant",
+    "Forum",
+    "ForumMember",
+    "Helpline",
+    "Honorarium",
+    "Input",
+    "Organisation",
+    "Person",
+    "PersonEmail",
+    "PersonPhone",
+    "Policy",
+    "PolicyVersion",
+    "ReminderSent",
+    "StakeholderAssessment",
+    "Topic",
+    "User",
+]

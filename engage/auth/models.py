@@ -27,6 +27,9 @@ class User(UserMixin, Versioned, Timestamped, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     # Changing this signs the user out of every session (see load_user).
     session_token: Mapped[str] = mapped_column(String(64), default=random_token)
+    # The secret of the user's subscribable calendar feed; replaced to revoke it.
+    feed_token: Mapped[str] = mapped_column(String(64), unique=True, default=random_token)
+    feed_scope: Mapped[str] = mapped_column(String(20), default="mine")  # mine / following / team
 
     @property
     def is_active(self) -> bool:  # Flask-Login: deactivated users cannot sign in

@@ -95,3 +95,44 @@ def require(check: Callable[[User | None], bool], user: User | None) -> None:
     """Abort with 403 unless `check(user)` holds; for checks inside a view."""
     if not check(user):
         abort(403)
+
+
+# --- Record-level rules. Query helpers apply them, so every surface sees the same rows. ---
+
+
+def visible_consultations(user: User | None):
+    """SQL condition on Consultation: the rows `user` may see.
+
+    normal: every signed-in user; confidential: editors and admins; restricted: admins
+    and the consultation's own staff. Staff always see their own consultations.
+    """
+    from sqlalchemy import false, or_, select, true
+
+    from engage.consultations.models import Consultation, consultation_staff
+
+    if not can_read(user):
+        return false()
+    if is_admin(user):
+        return true()
+    own = Consultation.id.in_(
+        select(consultation_staff.c.consultation_id).where(consultation_staff.c.user_id == user.id)
+    )
+    if can_write(user):
+        return or_(Consultation.confidentiality != "restricted", own)
+    return or_(Consultation.confidentiality == "normal", own)
+
+
+def can_see_consultation(user: User | None, consultation) -> bool:
+    """The same rule as `visible_consultations`, for one loaded consultation."""
+    if not can_read(user):
+        return False
+    if is_admin(user) or any(s.id == user.id for s in consultation.staff):
+        return True
+    if consultation.confidentiality == "normal":
+        return True
+    return consultation.confidentiality == "confidential" and can_write(user)
+
+
+def can_see_lived_experience(user: User | None, person) -> bool:
+    """Special-category data: admins and the person's relationship owner only."""
+    return can_read(user) and (is_admin(user) or (person.owner_id is not None and person.owner_id == user.id))

@@ -1,0 +1,147 @@
+"""External experts and contacts, with their contact details, assessments and consent."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engage.auth.models import User
+from engage.extensions import db
+from engage.mixins import Timestamped, UTCDateTime, Versioned
+from engage.topics.models import Topic, topic_link_table
+
+STANCES = ("supportive", "neutral", "critical", "unknown")
+NDA_STATUSES = ("none", "requested", "signed", "expired")
+CONSENT_BASES = ("consent", "legitimate_interest")
+# Each consent scope is a column on Person; labels for forms and pages.
+CONSENT_SCOPES = {
+    "consent_contact": "May be contacted",
+    "consent_internal": "May be named in internal briefings",
+    "consent_public": "May be quoted publicly",
+    "consent_regulator": "May be named to regulators",
+}
+
+person_topics = topic_link_table("person_topics", "people", "person_id")
+
+
+class Person(Versioned, Timestamped, db.Model):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    pronouns: Mapped[str] = mapped_column(String(40), default="")
+    title: Mapped[str] = mapped_column(String(200), default="")
+    country: Mapped[str | None] = mapped_column(String(2), index=True)
+    languages: Mapped[list] = mapped_column(JSON, default=list)  # ISO 639-1 codes
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    bio: Mapped[str] = mapped_column(Text, default="")  # Markdown, sanitised when shown
+    links: Mapped[list] = mapped_column(JSON, default=list)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    nda_status: Mapped[str] = mapped_column(String(20), default="none")
+    # Special-category data: only admins and the relationship owner may see it.
+    lived_experience: Mapped[str] = mapped_column(Text, default="")
+    consent_basis: Mapped[str | None] = mapped_column(String(30))
+    consent_on: Mapped[date | None] = mapped_column(Date)
+    consent_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_internal: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_public: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_regulator: Mapped[bool] = mapped_column(Boolean, default=False)
+    do_not_contact: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    # Derived from consultations and engagements by their services; never typed in.
+    last_interaction_on: Mapped[date | None] = mapped_column(Date, index=True)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    owner: Mapped[User | None] = relationship()
+    emails: Mapped[list["PersonEmail"]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="PersonEmail.position"
+    )
+    phones: Mapped[list["PersonPhone"]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="PersonPhone.position"
+    )
+    topics: Mapped[list[Topic]] = relationship(secondary=person_topics, order_by=Topic.name)
+    assessments: Mapped[list["StakeholderAssessment"]] = relationship(
+        back_populates="person",
+        cascade="all, delete-orphan",
+        order_by="(StakeholderAssessment.assessed_on.desc(), StakeholderAssessment.id.desc())",
+    )
+    conflicts: Mapped[list["ConflictDeclaration"]] = relationship(
+        cascade="all, delete-orphan", order_by="ConflictDeclaration.declared_on.desc()"
+    )
+    honoraria: Mapped[list["Honorarium"]] = relationship(
+        cascade="all, delete-orphan", order_by="Honorarium.paid_on.desc()"
+    )
+
+    @property
+    def primary_email(self) -> str | None:
+        return self.emails[0].email if self.emails else None
+
+    @property
+    def current_assessment(self) -> "StakeholderAssessment | None":
+        return self.assessments[0] if self.assessments else None
+
+    def __repr__(self) -> str:
+        return f"<Person {self.id} {self.name}>"
+
+
+class PersonEmail(db.Model):
+    __tablename__ = "person_emails"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    label: Mapped[str] = mapped_column(String(40), default="work")
+    position: Mapped[int] = mapped_column(default=0)
+
+    person: Mapped[Person] = relationship(back_populates="emails")
+
+
+class PersonPhone(db.Model):
+    __tablename__ = "person_phones"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    number: Mapped[str] = mapped_column(String(32))  # E.164
+    label: Mapped[str] = mapped_column(String(40), default="work")
+    position: Mapped[int] = mapped_column(default=0)
+
+    person: Mapped[Person] = relationship(back_populates="phones")
+
+
+class StakeholderAssessment(db.Model):
+    """Influence and stance on a date; the history is kept, the newest is current."""
+
+    __tablename__ = "stakeholder_assessments"
+    __table_args__ = (CheckConstraint("influence BETWEEN 1 AND 5", name="influence_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    influence: Mapped[int]
+    stance: Mapped[str] = mapped_column(String(20))
+    assessed_on: Mapped[date] = mapped_column(Date)
+    assessed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    person: Mapped[Person] = relationship(back_populates="assessments")
+    assessed_by: Mapped[User | None] = relationship()
+
+
+class ConflictDeclaration(db.Model):
+    __tablename__ = "conflict_declarations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    declared_on: Mapped[date] = mapped_column(Date)
+    description: Mapped[str] = mapped_column(Text)
+
+
+class Honorarium(db.Model):
+    __tablename__ = "honoraria"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    paid_on: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    purpose: Mapped[str] = mapped_column(String(300), default="")

@@ -1,0 +1,74 @@
+"""Policies, their versions and clauses: what the influence trail points at."""
+
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engage.auth.models import User
+from engage.extensions import db
+from engage.mixins import Timestamped, Versioned
+from engage.topics.models import Topic
+
+POLICY_STATUSES = {
+    "draft": "Draft",
+    "in_consultation": "In consultation",
+    "launched": "Launched",
+    "retired": "Retired",
+}
+
+
+class Policy(Versioned, Timestamped, db.Model):
+    __tablename__ = "policies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(30), unique=True)  # e.g. MH-SSH
+    title: Mapped[str] = mapped_column(String(250))
+    topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id"), index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    next_review_on: Mapped[date | None] = mapped_column(Date, index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    topic: Mapped[Topic | None] = relationship()
+    owner: Mapped[User | None] = relationship()
+    versions: Mapped[list["PolicyVersion"]] = relationship(
+        back_populates="policy", cascade="all, delete-orphan", order_by="PolicyVersion.effective_on.desc()"
+    )
+
+
+class PolicyVersion(Versioned, Timestamped, db.Model):
+    __tablename__ = "policy_versions"
+    __table_args__ = (UniqueConstraint("policy_id", "label"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    policy_id: Mapped[int] = mapped_column(ForeignKey("policies.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(40))  # e.g. v3.1
+    effective_on: Mapped[date | None] = mapped_column(Date)
+    # Embargo: decisions tied to this version are "under review" outside until this date.
+    public_release_on: Mapped[date | None] = mapped_column(Date)
+    change_summary: Mapped[str] = mapped_column(Text, default="")
+
+    policy: Mapped[Policy] = relationship(back_populates="versions")
+    clauses: Mapped[list["Clause"]] = relationship(
+        back_populates="version", cascade="all, delete-orphan", order_by="Clause.position"
+    )
+
+    def is_released(self, today: date) -> bool:
+        return self.public_release_on is None or self.public_release_on <= today
+
+
+class Clause(db.Model):
+    """One clause of one version; `key` (e.g. "MH-SSH 3.2") is stable across versions."""
+
+    __tablename__ = "clauses"
+    __table_args__ = (UniqueConstraint("version_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("policy_versions.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(40), index=True)
+    heading: Mapped[str] = mapped_column(String(250), default="")
+    text: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(default=0)
+
+    version: Mapped[PolicyVersion] = relationship(back_populates="clauses")

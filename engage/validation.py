@@ -1,0 +1,104 @@
+"""Validators shared by forms, imports and services: countries, phones, emails, zones, links."""
+
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+import phonenumbers
+import pycountry
+from email_validator import EmailNotValidError, validate_email
+
+
+class Invalid(ValueError):
+    """A value that cannot be accepted; the message is meant for the user."""
+
+
+@lru_cache(maxsize=1)
+def countries() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 code → common name, sorted by name."""
+    rows = sorted(
+        ((c.alpha_2, getattr(c, "common_name", None) or c.name) for c in pycountry.countries),
+        key=lambda r: r[1],
+    )
+    return dict(rows)
+
+
+def country_name(code: str | None) -> str:
+    if not code:
+        return "International"
+    return countries().get(code.upper(), code)
+
+
+def normalise_country(value: str | None, required: bool = False) -> str | None:
+    """An ISO 3166 alpha-2 code (upper case), or None when blank and not required."""
+    value = (value or "").strip()
+    if not value:
+        if required:
+            raise Invalid("Choose a country.")
+        return None
+    code = value.upper()
+    if code in countries():
+        return code
+    raise Invalid(f"“{value}” is not an ISO 3166 country code (two letters, e.g. GB, DE, BR).")
+
+
+def normalise_phone(value: str, country: str | None = None) -> str:
+    """E.164 (+441632960961). A number without + is read as national to `country`."""
+    value = (value or "").strip()
+    try:
+        number = phonenumbers.parse(value, country if not value.startswith("+") else None)
+    except phonenumbers.NumberParseException:
+        raise Invalid(f"“{value}” is not a phone number. Use the international form, e.g. +44 20 7946 0958.")
+    if not phonenumbers.is_possible_number(number) or not phonenumbers.is_valid_number(number):
+        raise Invalid(f"“{value}” is not a valid phone number for its country.")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display_phone(e164: str) -> str:
+    """+441632960961 → +44 1632 960961, for reading."""
+    try:
+        return phonenumbers.format_number(
+            phonenumbers.parse(e164), phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        )
+    except phonenumbers.NumberParseException:
+        return e164
+
+
+def normalise_email(value: str) -> str:
+    """A syntactically valid address (no DNS lookup), in normalised form."""
+    try:
+        return validate_email((value or "").strip(), check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise Invalid(f"“{value}” is not a valid email address: {error}")
+
+
+@lru_cache(maxsize=1)
+def time_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def normalise_zone(value: str | None, required: bool = False) -> str | None:
+    value = (value or "").strip()
+    if not value:
+        if required:
+            raise Invalid("Choose a time zone.")
+        return None
+    if value not in time_zones():
+        raise Invalid(f"“{value}” is not an IANA time zone (e.g. Europe/London, America/New_York).")
+    try:
+        ZoneInfo(value)
+    except ZoneInfoNotFoundError:
+        raise Invalid(f"“{value}” is not an IANA time zone.")
+    return value
+
+
+def normalise_url(value: str | None) -> str:
+    """An http(s) URL, or empty. Other schemes (javascript:, file:) are refused."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    if "://" not in value:
+        value = "https://" + value
+    scheme, _, rest = value.partition("://")
+    if scheme.lower() not in ("http", "https") or not rest or " " in rest:
+        raise Invalid(f"“{value}” is not a web address (http or https).")
+    return value
