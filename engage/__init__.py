@@ -18,6 +18,12 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        # SQLite's lower() (and so ILIKE) folds ASCII only; names here are often not ASCII.
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
+
+
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -59,8 +65,9 @@ def create_app(config: dict | None = None) -> Flask:
     from engage.auth.views import bp as auth_bp
     from engage.dashboard.views import bp as dashboard_bp
     from engage.health.views import bp as health_bp
+    from engage.search.views import bp as search_bp
 
-    for blueprint in (health_bp, auth_bp, dashboard_bp, audit_bp):
+    for blueprint in (health_bp, auth_bp, dashboard_bp, audit_bp, search_bp):
         app.register_blueprint(blueprint)
 
     register_error_handlers(app)

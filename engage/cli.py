@@ -35,12 +35,8 @@ def create_user(email: str, name: str, role: str, password: str) -> None:
 
 
 @engage_cli.command("seed-demo")
-@click.option(
-    "--people", default=1000, show_default=True, help="How many people; other records scale with it."
-)
-@click.option(
-    "--if-empty", is_flag=True, help="Do nothing (and succeed) when the database already has users."
-)
+@click.option("--people", default=1000, show_default=True, help="How many people; other records scale with it.")
+@click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when the database already has users.")
 def seed_demo(people: int, if_empty: bool) -> None:
     """Fill an empty database with deterministic synthetic demo data."""
     if not demo.database_is_empty():

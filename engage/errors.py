@@ -67,8 +67,7 @@ def register_error_handlers(app: Flask) -> None:
     def csrf_error(error):
         return render_error(
             400,
-            "The form expired or was not sent from Engage (missing security token). "
-            "Reload the page and try again.",
+            "The form expired or was not sent from Engage (missing security token). Reload the page and try again.",
         )
 
     @app.errorhandler(HTTPException)

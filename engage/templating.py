@@ -42,8 +42,13 @@ def register_template_helpers(app: Flask) -> None:
                     args[key] = value
             return url_for(request.endpoint, **(request.view_args or {}), **args)
 
+        def url_if(endpoint: str, **values) -> str | None:
+            """The URL of `endpoint`, or None while that feature does not exist yet."""
+            return url_for(endpoint, **values) if endpoint in app.view_functions else None
+
         return {
             "nav": nav,
+            "url_if": url_if,
             "url_with": url_with,
             "can_write": permissions.can_write(current_user),
             "is_admin": permissions.is_admin(current_user),

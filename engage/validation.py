@@ -1,6 +1,8 @@
 """Validators shared by forms, imports and services: countries, phones, emails, zones, links."""
 
+import re
 from functools import lru_cache
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import phonenumbers
@@ -56,9 +58,7 @@ def normalise_phone(value: str, country: str | None = None) -> str:
 def display_phone(e164: str) -> str:
     """+441632960961 → +44 1632 960961, for reading."""
     try:
-        return phonenumbers.format_number(
-            phonenumbers.parse(e164), phonenumbers.PhoneNumberFormat.INTERNATIONAL
-        )
+        return phonenumbers.format_number(phonenumbers.parse(e164), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     except phonenumbers.NumberParseException:
         return e164
 
@@ -92,13 +92,25 @@ def normalise_zone(value: str | None, required: bool = False) -> str | None:
 
 
 def normalise_url(value: str | None) -> str:
-    """An http(s) URL, or empty. Other schemes (javascript:, file:) are refused."""
+    """An http(s) URL with a real host, or empty. Other schemes (javascript:, file:) are refused."""
     value = (value or "").strip()
     if not value:
         return ""
-    if "://" not in value:
+    if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", value):
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value) and not re.match(r"^[^:/]+:\d+", value):
+            raise Invalid(f"“{value}” is not a web address (http or https).")
         value = "https://" + value
-    scheme, _, rest = value.partition("://")
-    if scheme.lower() not in ("http", "https") or not rest or " " in rest:
+    parts = urlsplit(value)
+    try:
+        host = (parts.hostname or "").encode("idna").decode()
+    except UnicodeError:
+        host = ""
+    bad = (
+        parts.scheme.lower() not in ("http", "https")
+        or not re.fullmatch(r"[a-z0-9.-]+", host)
+        or "." not in host
+        or any(c.isspace() for c in value)
+    )
+    if bad:
         raise Invalid(f"“{value}” is not a web address (http or https).")
     return value

@@ -14,9 +14,7 @@ from engage.extensions import db
 
 
 def current_actor() -> Actor:
-    return Actor(
-        user=current_user if current_user.is_authenticated else None, remote_addr=request.remote_addr
-    )
+    return Actor(user=current_user if current_user.is_authenticated else None, remote_addr=request.remote_addr)
 
 
 def safe_next(target: str | None, default: str) -> str:

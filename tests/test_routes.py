@@ -60,9 +60,7 @@ def test_viewer_cannot_write(app, client, users, endpoint, method, path):
     token = login(client, users["viewer"])
     with app.app_context():
         before = _row_counts()
-    response = client.open(
-        path, method=method, data={"csrf_token": token, "name": "Written", "title": "Written"}
-    )
+    response = client.open(path, method=method, data={"csrf_token": token, "name": "Written", "title": "Written"})
     assert response.status_code == 403
     with app.app_context():
         assert _row_counts() == before

@@ -42,12 +42,8 @@ def index():
         stmt = stmt.where(AuditEvent.at <= datetime.combine(until, time.max, UTC))
     page = paginate(stmt, per_page=50)
     users = db.session.execute(select(User).order_by(User.name)).scalars().all()
-    actions = (
-        db.session.execute(select(AuditEvent.action).distinct().order_by(AuditEvent.action)).scalars().all()
-    )
+    actions = db.session.execute(select(AuditEvent.action).distinct().order_by(AuditEvent.action)).scalars().all()
     types = (
-        db.session.execute(select(AuditEvent.record_type).distinct().order_by(AuditEvent.record_type))
-        .scalars()
-        .all()
+        db.session.execute(select(AuditEvent.record_type).distinct().order_by(AuditEvent.record_type)).scalars().all()
     )
     return render_template("audit/index.html", page=page, users=users, actions=actions, types=types)

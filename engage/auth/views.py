@@ -55,9 +55,7 @@ def _throttled(limit):
     on_breach=_throttled,
     scope="login-account",
 )
-@limiter.limit(
-    CLIENT_LIMIT, methods=["POST"], deduct_when=_login_failed, on_breach=_throttled, scope="login-client"
-)
+@limiter.limit(CLIENT_LIMIT, methods=["POST"], deduct_when=_login_failed, on_breach=_throttled, scope="login-client")
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next"), url_for("dashboard.home")))
@@ -94,9 +92,7 @@ def account():
     status = 200
     if form.validate_on_submit():
         try:
-            services.change_password(
-                current_actor(), current_user, form.current_password.data, form.new_password.data
-            )
+            services.change_password(current_actor(), current_user, form.current_password.data, form.new_password.data)
         except ValidationError as error:
             apply_form_errors(form, error)
             db.session.rollback()

@@ -43,9 +43,7 @@ consultation_organisations = Table(
     "consultation_organisations",
     db.metadata,
     Column("consultation_id", ForeignKey("consultations.id", ondelete="CASCADE"), primary_key=True),
-    Column(
-        "organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True, index=True
-    ),
+    Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 consultation_staff = Table(
     "consultation_staff",
@@ -88,9 +86,7 @@ class Input(Versioned, Timestamped, db.Model):
     __tablename__ = "inputs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    consultation_id: Mapped[int] = mapped_column(
-        ForeignKey("consultations.id", ondelete="CASCADE"), index=True
-    )
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id"), index=True)

@@ -1,15 +1,21 @@
-"""Deterministic synthetic demo data, written with bulk inserts in one transaction."""
+"""Deterministic synthetic demo data, written with bulk inserts in one transaction.
+
+The same `--people N` gives the same records, dated relative to the day it runs (so the
+demo always has upcoming engagements, recent consultations and a few stale helplines).
+Volumes scale with N as in SPEC §5: N/5 organisations, 3N consultations, about 10N inputs.
+"""
 
 import random
-from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from flask import current_app
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from engage.auth.models import User, random_token
+from engage.demo import activity, directory
+from engage.demo.base import Context, bulk_insert, reset_sequences
 from engage.extensions import db
-from engage.mixins import utcnow
 
 DEMO_USERS = [
     ("admin@example.org", "Ada Admin", "admin"),
@@ -18,58 +24,77 @@ DEMO_USERS = [
 ]
 
 
-@dataclass
-class Context:
-    """What one seeding step hands to the next: the random source and the ids made so far."""
-
-    rng: random.Random
-    people: int
-    password: str
-    ids: dict[str, list[int]] = field(default_factory=dict)
-    counts: dict[str, int] = field(default_factory=dict)
-
-
-def bulk_insert(model, rows: list[dict], chunk: int = 5000) -> None:
-    """Insert many rows with executemany, in chunks to bound memory."""
-    for start in range(0, len(rows), chunk):
-        db.session.execute(insert(model), rows[start : start + chunk])
-
-
 def seed_users(ctx: Context) -> None:
-    now = utcnow()
     password_hash = generate_password_hash(ctx.password, method=current_app.config["PASSWORD_HASH_METHOD"])
     staff = list(DEMO_USERS)
-    # More staff, so owners and assignees are spread across a realistic team.
-    first = ["Priya", "Tomás", "Aoife", "Kwame", "Mei", "Jonas", "Fatima", "Luca", "Sofia", "Daniel"]
-    last = ["Sharma", "García", "Murphy", "Mensah", "Chen", "Berg", "Haddad", "Rossi", "Novak", "Kim"]
+    # More staff, so owners, speakers and assignees are spread across a realistic team.
+    first = [
+        "Priya",
+        "Tomás",
+        "Aoife",
+        "Kwame",
+        "Mei",
+        "Jonas",
+        "Fatima",
+        "Luca",
+        "Sofia",
+        "Daniel",
+        "Ngozi",
+        "Sam",
+    ]
+    last = [
+        "Sharma",
+        "García",
+        "Murphy",
+        "Mensah",
+        "Chen",
+        "Berg",
+        "Haddad",
+        "Rossi",
+        "Novak",
+        "Kim",
+        "Eze",
+        "Lee",
+    ]
     for i in range(12):
-        name = f"{first[i % len(first)]} {last[(i * 3) % len(last)]}"
         role = "editor" if i % 3 else "viewer"
-        staff.append((f"staff{i + 1}@example.org", name, role))
+        staff.append((f"staff{i + 1}@example.org", f"{first[i]} {last[(i * 5) % len(last)]}", role))
     rows = [
         dict(
+            id=i,
             email=email,
             name=name,
             role=role,
             active=True,
             password_hash=password_hash,
             session_token=random_token(),
+            feed_token=random_token(),
+            feed_scope="mine",
             version=1,
-            created_at=now,
-            updated_at=now,
+            created_at=ctx.now,
+            updated_at=ctx.now,
         )
-        for email, name, role in staff
+        for i, (email, name, role) in enumerate(staff, start=1)
     ]
     bulk_insert(User, rows)
-    ctx.ids["users"] = list(db.session.execute(select(User.id).order_by(User.id)).scalars())
-    ctx.ids["editors"] = list(
-        db.session.execute(select(User.id).where(User.role != "viewer").order_by(User.id)).scalars()
-    )
+    ctx.ids["users"] = [r["id"] for r in rows]
+    ctx.ids["editors"] = [r["id"] for r in rows if r["role"] != "viewer"]
     ctx.counts["users"] = len(rows)
 
 
-# Each later feature adds its step here, in dependency order.
-STEPS = [seed_users]
+# In dependency order.
+STEPS = [
+    seed_users,
+    directory.seed_topics,
+    directory.seed_organisations,
+    directory.seed_people,
+    directory.seed_forums,
+    directory.seed_helplines,
+    activity.seed_policies,
+    activity.seed_consultations,
+    activity.seed_engagements,
+    activity.derive_last_interactions,
+]
 
 
 def database_is_empty() -> bool:
@@ -80,8 +105,10 @@ def seed(people: int = 1000, password: str = "engage-demo", seed_value: int = 20
     """Fill an empty database with the demo data set; returns the row counts written."""
     if not database_is_empty():
         raise RuntimeError("The database already has users; seed-demo only fills an empty database.")
-    ctx = Context(rng=random.Random(seed_value), people=people, password=password)
+    now = datetime.now(UTC)
+    ctx = Context(rng=random.Random(seed_value), people=people, password=password, now=now, today=now.date())
     for step in STEPS:
         step(ctx)
+    reset_sequences()
     db.session.flush()
     return ctx.counts

@@ -63,9 +63,7 @@ def test_successful_sign_ins_do_not_count_towards_the_limit(client, users):
 
 def _login_with_next(client, email, next_value):
     token = csrf_from(client.get("/login").get_data(as_text=True))
-    return client.post(
-        "/login", data={"email": email, "password": PASSWORD, "csrf_token": token, "next": next_value}
-    )
+    return client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token, "next": next_value})
 
 
 def test_next_is_honoured_for_local_paths(client, users):

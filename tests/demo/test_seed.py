@@ -1,13 +1,25 @@
+import hashlib
+
 from sqlalchemy import func, select
 
+from engage import create_app
 from engage.auth.models import User
+from engage.consultations.models import Consultation, Decision, Input
+from engage.engagements.models import Engagement
 from engage.extensions import db
+from engage.helplines.models import Helpline
+from engage.organizations.models import Organisation
+from engage.people.models import Person
 from tests.conftest import csrf_from
 
 
-def test_seed_demo_creates_demo_logins_and_is_deterministic(app, client):
+def _count(model):
+    return db.session.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+def test_seed_demo_creates_demo_logins_and_proportional_data(app, client):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["engage", "seed-demo", "--people", "50"])
+    result = runner.invoke(args=["engage", "seed-demo", "--people", "200"])
     assert result.exit_code == 0, result.output
     assert "editor@example.org" in result.output
     with app.app_context():
@@ -15,14 +27,57 @@ def test_seed_demo_creates_demo_logins_and_is_deterministic(app, client):
         assert roles["admin@example.org"] == "admin"
         assert roles["editor@example.org"] == "editor"
         assert roles["viewer@example.org"] == "viewer"
+        assert _count(Person) == 200
+        assert _count(Organisation) == 40
+        assert _count(Consultation) == 600
+        assert 5 * 600 > _count(Input) > 2 * 600
+        assert _count(Decision) == _count(Input)
+        assert _count(Engagement) >= 30
+        helpline_countries = db.session.execute(select(func.count(func.distinct(Helpline.country)))).scalar_one()
+        assert helpline_countries >= 30
+        helplines = db.session.execute(select(Helpline)).scalars().all()
+        today = db.session.execute(select(func.max(Helpline.last_verified_on))).scalar_one()
+        assert any(h.is_stale(today) for h in helplines) and not all(h.is_stale(today) for h in helplines)
+        confidentiality = set(db.session.execute(select(Consultation.confidentiality)).scalars())
+        assert confidentiality == {"normal", "confidential", "restricted"}
     token = csrf_from(client.get("/login").get_data(as_text=True))
-    r = client.post(
-        "/login", data={"email": "editor@example.org", "password": "engage-demo", "csrf_token": token}
-    )
+    r = client.post("/login", data={"email": "editor@example.org", "password": "engage-demo", "csrf_token": token})
     assert r.status_code == 302
     # A second run refuses (the database is not empty), and --if-empty succeeds doing nothing.
     assert runner.invoke(args=["engage", "seed-demo"]).exit_code == 1
     again = runner.invoke(args=["engage", "seed-demo", "--if-empty"])
     assert again.exit_code == 0 and "not seeding" in again.output
     with app.app_context():
-        assert db.session.execute(select(func.count()).select_from(User)).scalar_one() == len(roles)
+        assert _count(User) == len(roles)
+
+
+def _fingerprint(app) -> str:
+    with app.app_context():
+        rows = db.session.execute(select(Person.name, Person.country, Person.title).order_by(Person.id)).all()
+        rows += db.session.execute(select(Input.text, Input.person_id).order_by(Input.id)).all()
+        return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def _sqlite_app(folder):
+    folder.mkdir()
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'o.db'}",
+            "INSTANCE_PATH": str(folder),
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        }
+    )
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+def test_seed_is_deterministic(tmp_path):
+    apps = [_sqlite_app(tmp_path / "one"), _sqlite_app(tmp_path / "two")]
+    for target in apps:
+        assert target.test_cli_runner().invoke(args=["engage", "seed-demo", "--people", "60"]).exit_code == 0
+    assert _fingerprint(apps[0]) == _fingerprint(apps[1])
+    for target in apps:
+        with target.app_context():
+            db.engine.dispose()

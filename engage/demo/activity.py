@@ -1,0 +1,415 @@
+"""Demo data for the work itself: policies, consultations, inputs and decisions, commitments, engagements."""
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import text
+
+from engage.consultations.models import (
+    Commitment,
+    Consultation,
+    Decision,
+    Input,
+    consultation_organisations,
+    consultation_people,
+    consultation_staff,
+    consultation_topics,
+)
+from engage.demo import names
+from engage.demo.base import Context, bulk_insert, bulk_link
+from engage.engagements.models import (
+    AgendaItem,
+    Engagement,
+    EngagementParticipant,
+    engagement_speakers,
+    engagement_topics,
+)
+from engage.extensions import db
+from engage.policies.models import Clause, Policy, PolicyVersion
+from engage.topics.models import SEED_TOPICS
+
+POLICY_CODES = {
+    "suicide-self-harm": ("MH-SSH", "Suicide and self-harm"),
+    "disordered-eating": ("MH-ED", "Disordered eating"),
+    "body-image": ("MH-BI", "Body image and ideals"),
+    "emotionally-vulnerable": ("MH-EV", "Emotionally vulnerable content"),
+    "product-wellbeing": ("MH-PW", "Well-being in product features"),
+    "commercial-content": ("MH-CC", "Commercial content and well-being"),
+    "crisis-response": ("MH-CR", "Crisis response and escalation"),
+    "regulation": ("MH-REG", "Regulatory commitments on mental health"),
+}
+CLAUSE_HEADINGS = [
+    "Scope",
+    "Content we remove",
+    "Content we restrict for under-18s",
+    "Recovery and support content",
+    "Search and recommendations",
+    "Support resources shown to users",
+    "Enforcement and appeals",
+]
+CLAUSE_TEXT = {
+    0: "This policy applies to videos, live streams, comments and profile content about {area}.",
+    1: "We remove content that encourages, instructs or glamorises {area_lower}, including method detail.",
+    2: "Content that may be distressing about {area_lower} is not recommended to people under 18.",
+    3: "We allow people to share their own experience of {area_lower} and recovery, without graphic detail.",
+    4: "Searches for terms about {area_lower} show support resources before any results.",
+    5: "Support resources are shown in the user's language and country, with verified helplines.",
+    6: "Creators can appeal enforcement; reviewers receive specialist guidance on {area_lower}.",
+}
+AMENDMENTS = [
+    " Educational and documentary content is in scope when it is posted by a verified organisation.",
+    " Before-and-after imagery is treated as restricted for under-18s.",
+    " Memorial content is allowed when it carries no method detail.",
+    " Live streams are reviewed with priority when a viewer reports risk.",
+]
+ZONES = [
+    "Europe/London",
+    "Europe/Brussels",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Los_Angeles",
+    "America/Sao_Paulo",
+    "America/Mexico_City",
+    "Asia/Kolkata",
+    "Asia/Tokyo",
+    "Asia/Singapore",
+    "Australia/Sydney",
+    "Australia/Lord_Howe",
+    "Africa/Johannesburg",
+    "Europe/Dublin",
+    "Asia/Dubai",
+]
+ZONE_COUNTRY = {
+    "Europe/London": "GB",
+    "Europe/Brussels": "BE",
+    "Europe/Berlin": "DE",
+    "America/New_York": "US",
+    "America/Los_Angeles": "US",
+    "America/Sao_Paulo": "BR",
+    "America/Mexico_City": "MX",
+    "Asia/Kolkata": "IN",
+    "Asia/Tokyo": "JP",
+    "Asia/Singapore": "SG",
+    "Australia/Sydney": "AU",
+    "Australia/Lord_Howe": "AU",
+    "Africa/Johannesburg": "ZA",
+    "Europe/Dublin": "IE",
+    "Asia/Dubai": "AE",
+}
+
+
+def seed_policies(ctx: Context) -> None:
+    """One policy per topic, three or four versions each, seven clauses per version."""
+    rng, today = ctx.rng, ctx.today
+    policies, versions, clauses = [], [], []
+    ctx.policy_versions = {}  # topic id -> [(version id, effective_on, {key: clause id})]
+    version_id = clause_id = 0
+    for pid, (slug, area) in enumerate(SEED_TOPICS, start=1):
+        code, title = POLICY_CODES[slug]
+        topic_id = ctx.topic_slugs[slug]
+        status = "in_consultation" if pid % 3 == 0 else "launched"
+        policies.append(
+            dict(
+                id=pid,
+                code=code,
+                title=title,
+                topic_id=topic_id,
+                owner_id=rng.choice(ctx.ids["editors"]),
+                status=status,
+                next_review_on=today + timedelta(days=30 + 25 * pid),
+                description=f"How we handle content about {area.lower()}.",
+                version=1,
+                created_at=ctx.now,
+                updated_at=ctx.now,
+            )
+        )
+        ctx.policy_versions[topic_id] = []
+        n_versions = 4 if pid % 2 else 3
+        texts = {i: CLAUSE_TEXT[i].format(area=area, area_lower=area.lower()) for i in CLAUSE_TEXT}
+        for v in range(n_versions):
+            version_id += 1
+            effective = today - timedelta(days=900 - 300 * v) if v < 3 else today + timedelta(days=20)
+            embargo = effective + timedelta(days=10) if v == n_versions - 1 else effective
+            changed = rng.sample(range(len(CLAUSE_HEADINGS)), 2) if v else []
+            for index in changed:
+                texts[index] = texts[index] + AMENDMENTS[(v + index) % len(AMENDMENTS)]
+            versions.append(
+                dict(
+                    id=version_id,
+                    policy_id=pid,
+                    label=f"v{v + 1}.0",
+                    effective_on=effective,
+                    public_release_on=embargo,
+                    change_summary=(
+                        "First published version."
+                        if not v
+                        else "Updated "
+                        + " and ".join(CLAUSE_HEADINGS[i].lower() for i in sorted(changed))
+                        + " after expert consultation."
+                    ),
+                    version=1,
+                    created_at=ctx.now,
+                    updated_at=ctx.now,
+                )
+            )
+            keys = {}
+            for index, heading in enumerate(CLAUSE_HEADINGS):
+                clause_id += 1
+                key = f"{code} {index + 1}.{1 if index % 2 else 0}"
+                clauses.append(
+                    dict(
+                        id=clause_id,
+                        version_id=version_id,
+                        key=key,
+                        heading=heading,
+                        text=texts[index],
+                        position=index,
+                    )
+                )
+                keys[key] = clause_id
+            ctx.policy_versions[topic_id].append((version_id, effective, keys))
+    bulk_insert(Policy, policies)
+    bulk_insert(PolicyVersion, versions)
+    bulk_insert(Clause, clauses)
+    ctx.counts["policies"] = len(policies)
+
+
+def _version_at(versions, day):
+    """The version in force on `day` and the one after it (or None)."""
+    current, following = versions[0], None
+    for i, version in enumerate(versions):
+        if version[1] <= day:
+            current = version
+            following = versions[i + 1] if i + 1 < len(versions) else None
+    return current, following
+
+
+def seed_consultations(ctx: Context) -> None:
+    """Consultations with participants, staff and topics; inputs with decisions; commitments."""
+    rng, today = ctx.rng, ctx.today
+    count = ctx.people * 3
+    people, editors, forums = ctx.ids["people"], ctx.ids["editors"], ctx.ids["forums"]
+    topic_ids = ctx.ids["topics"]
+    topic_names = dict(zip(ctx.topic_slugs.values(), [n for _, n in SEED_TOPICS], strict=True))
+    demo_editor = ctx.ids["users"][1]
+    kinds = [
+        "meeting",
+        "meeting",
+        "call",
+        "call",
+        "roundtable",
+        "workshop",
+        "written_submission",
+        "survey",
+        "email",
+    ]
+    outcomes = ["adopted"] * 20 + ["adapted"] * 15 + ["declined"] * 20 + ["parked"] * 10 + ["under_review"] * 35
+    batch = {k: [] for k in ("c", "people", "orgs", "staff", "topics", "inputs", "decisions", "commitments")}
+    input_id = 0
+    commitment_every = 6
+
+    def flush():
+        bulk_insert(Consultation, batch["c"])
+        bulk_link(consultation_people, batch["people"])
+        bulk_link(consultation_organisations, batch["orgs"])
+        bulk_link(consultation_staff, batch["staff"])
+        bulk_link(consultation_topics, batch["topics"])
+        bulk_insert(Input, batch["inputs"])
+        bulk_insert(Decision, batch["decisions"])
+        bulk_insert(Commitment, batch["commitments"])
+        for rows in batch.values():
+            rows.clear()
+
+    for cid in range(1, count + 1):
+        held = today - timedelta(days=int(rng.triangular(1, 1100, 60)))
+        topic = rng.choice(topic_ids)
+        roll = rng.random()
+        confidentiality = "restricted" if roll < 0.05 else "confidential" if roll < 0.15 else "normal"
+        creator = demo_editor if cid % 11 == 0 else rng.choice(editors)
+        title = rng.choice(names.CONSULTATION_TITLES).format(topic=topic_names[topic])
+        batch["c"].append(
+            dict(
+                id=cid,
+                title=title,
+                held_on=held,
+                kind=rng.choice(kinds),
+                forum_id=rng.choice(forums) if rng.random() < 0.3 else None,
+                summary=f"We discussed {topic_names[topic].lower()} with the participants. Notes below are ours.",
+                confidentiality=confidentiality,
+                created_by_id=creator,
+                version=1,
+                created_at=ctx.now,
+                updated_at=ctx.now,
+            )
+        )
+        attendees = rng.sample(people, rng.choice([1, 1, 2, 2, 3, 4]))
+        batch["people"].extend({"consultation_id": cid, "person_id": p} for p in attendees)
+        orgs = {ctx.person_org[p] for p in attendees[:1] if p in ctx.person_org}
+        batch["orgs"].extend({"consultation_id": cid, "organisation_id": o} for o in orgs)
+        if confidentiality == "normal":
+            for p in attendees:
+                if ctx.last_person.get(p, held) <= held:
+                    ctx.last_person[p] = held
+            for o in orgs:
+                if ctx.last_org.get(o, held) <= held:
+                    ctx.last_org[o] = held
+        staff = {creator} | ({rng.choice(editors)} if rng.random() < 0.5 else set())
+        batch["staff"].extend({"consultation_id": cid, "user_id": u} for u in staff)
+        topics = {topic} | ({rng.choice(topic_ids)} if rng.random() < 0.3 else set())
+        batch["topics"].extend({"consultation_id": cid, "topic_id": t} for t in topics)
+        current, following = _version_at(ctx.policy_versions[topic], held)
+        for _ in range(rng.choice([2, 3, 3, 4, 4, 4])):
+            input_id += 1
+            key = rng.choice(list(current[2]))
+            aimed = current[2][key] if rng.random() < 0.65 else None
+            batch["inputs"].append(
+                dict(
+                    id=input_id,
+                    consultation_id=cid,
+                    person_id=rng.choice(attendees),
+                    organisation_id=None,
+                    topic_id=topic,
+                    text=rng.choice(names.INPUT_TEXTS),
+                    clause_id=aimed,
+                    version=1,
+                    created_at=ctx.now,
+                    updated_at=ctx.now,
+                )
+            )
+            outcome = rng.choice(outcomes)
+            if outcome in ("adopted", "adapted") and following is None:
+                outcome = "under_review"
+            decided = outcome != "under_review"
+            changes = outcome in ("adopted", "adapted")
+            batch["decisions"].append(
+                dict(
+                    input_id=input_id,
+                    outcome=outcome,
+                    rationale=names.RATIONALES[outcome],
+                    decided_by_id=rng.choice(editors) if decided else None,
+                    decided_on=(following[1] if changes else held + timedelta(days=rng.randint(7, 60)))
+                    if decided
+                    else None,
+                    policy_version_id=following[0] if changes else None,
+                    clause_id=following[2].get(key) if changes else None,
+                    no_change=outcome in ("declined", "parked"),
+                    version=1,
+                    created_at=ctx.now,
+                    updated_at=ctx.now,
+                )
+            )
+        if cid % commitment_every == 0:
+            due = held + timedelta(days=rng.randint(7, 45))
+            status = "open" if due > today - timedelta(days=60) and rng.random() < 0.7 else "done"
+            batch["commitments"].append(
+                dict(
+                    description=rng.choice(names.COMMITMENTS),
+                    assignee_id=demo_editor if cid % 5 == 0 else creator,
+                    due_on=due,
+                    status=status,
+                    consultation_id=cid,
+                    person_id=attendees[0],
+                    engagement_id=None,
+                    created_by_id=creator,
+                    reminded_for=None,
+                    version=1,
+                    created_at=ctx.now,
+                    updated_at=ctx.now,
+                )
+            )
+        if len(batch["c"]) >= 5000:
+            flush()
+    flush()
+    ctx.counts["consultations"] = count
+    ctx.counts["inputs"] = input_id
+
+
+def seed_engagements(ctx: Context) -> None:
+    """Engagements in many zones across a year, with speakers, participants and agenda."""
+    rng, today = ctx.rng, ctx.today
+    count = max(30, ctx.people // 10)
+    editors, people = ctx.ids["editors"], ctx.ids["people"]
+    topic_names = dict(zip(ctx.topic_slugs.values(), [n for _, n in SEED_TOPICS], strict=True))
+    demo_editor = ctx.ids["users"][1]
+    rows, speakers, participants, agenda, topics = [], [], [], [], []
+    kinds = ["speaking", "panel", "panel", "roundtable", "council_meeting", "site_visit", "conference"]
+    roles = ["co_panellist", "co_panellist", "moderator", "organiser", "audience"]
+    rsvps = ["accepted", "accepted", "invited", "tentative", "declined"]
+    for eid in range(1, count + 1):
+        zone = ZONES[eid % len(ZONES)]
+        day = today + timedelta(days=rng.randint(-150, 240))
+        hour = rng.choice([9, 10, 11, 13, 14, 15, 16])
+        local = datetime.combine(day, time(hour, rng.choice([0, 30])), ZoneInfo(zone))
+        starts = local.astimezone(UTC)
+        ends = starts + timedelta(minutes=rng.choice([60, 90, 120, 180]))
+        topic = rng.choice(ctx.ids["topics"])
+        country = ZONE_COUNTRY[zone]
+        past = day < today
+        status = (
+            ("done" if rng.random() < 0.9 else "cancelled")
+            if past
+            else rng.choice(["confirmed", "confirmed", "proposed"])
+        )
+        title = rng.choice(names.ENGAGEMENT_TITLES).format(topic=topic_names[topic], city=names.CITIES[country])
+        rows.append(
+            dict(
+                id=eid,
+                uid=f"demo-{eid:06d}@engage.example",
+                title=title,
+                kind=rng.choice(kinds),
+                forum_id=rng.choice(ctx.ids["forums"]) if rng.random() < 0.25 else None,
+                starts_at=starts,
+                ends_at=ends,
+                timezone=zone,
+                country=country,
+                venue=f"Conference Centre, {names.CITIES[country]}" if rng.random() < 0.75 else "",
+                virtual_link="https://meet.example.org/room/" + str(eid) if rng.random() < 0.4 else "",
+                status=status,
+                objectives="Explain our approach and listen to concerns from the sector.",
+                key_messages=(
+                    "- We remove content that encourages self-harm and keep recovery stories up.\n"
+                    "- Support resources appear on searches in the user's own language.\n"
+                    "- We publish enforcement data every quarter."
+                ),
+                sensitivities="Recent press coverage of recommendation systems; expect questions on under-18s.",
+                logistics="Arrive 30 minutes early for a sound check. Contact the organiser on arrival.",
+                sequence=0,
+                created_by_id=rng.choice(editors),
+                version=1,
+                created_at=ctx.now,
+                updated_at=ctx.now,
+            )
+        )
+        chosen = {demo_editor} if eid % 4 == 0 else set()
+        chosen |= set(rng.sample(editors, rng.choice([1, 1, 2])))
+        speakers.extend({"engagement_id": eid, "user_id": u} for u in chosen)
+        for person in rng.sample(people, min(len(people), rng.randint(2, 8))):
+            participants.append(
+                dict(engagement_id=eid, person_id=person, role=rng.choice(roles), rsvp=rng.choice(rsvps))
+            )
+        for position, (label, item) in enumerate(
+            [
+                ("", "Welcome and introductions"),
+                ("", "Opening remarks"),
+                ("", "Panel discussion"),
+                ("", "Questions from the audience"),
+            ]
+        ):
+            agenda.append(dict(engagement_id=eid, position=position, time_label=label, title=item, notes=""))
+        topics.append({"engagement_id": eid, "topic_id": topic})
+    bulk_insert(Engagement, rows)
+    bulk_link(engagement_speakers, speakers)
+    bulk_insert(EngagementParticipant, participants)
+    bulk_insert(AgendaItem, agenda)
+    bulk_link(engagement_topics, topics)
+    ctx.counts["engagements"] = count
+
+
+def derive_last_interactions(ctx: Context) -> None:
+    """Last interaction dates, derived from the normal consultations just written (executemany)."""
+    # Restricted and confidential meetings are left out so the date never reveals them.
+    for table, mapping in (("people", ctx.last_person), ("organisations", ctx.last_org)):
+        rows = [{"row_id": key, "day": day} for key, day in mapping.items()]
+        statement = text(f"UPDATE {table} SET last_interaction_on = :day WHERE id = :row_id")  # noqa: S608
+        for start in range(0, len(rows), 20_000):
+            db.session.execute(statement, rows[start : start + 20_000])

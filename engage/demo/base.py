@@ -1,0 +1,81 @@
+"""The shared machinery of the demo seed: the context passed between steps, bulk writes."""
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import phonenumbers
+from sqlalchemy import insert, text
+
+from engage.demo import names
+from engage.extensions import db
+
+CHUNK = 10_000
+
+
+@dataclass
+class Context:
+    """What one seeding step hands to the next: the random source, the clock and the ids made so far."""
+
+    rng: random.Random
+    people: int
+    password: str
+    now: datetime
+    today: date
+    ids: dict[str, list[int]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    topic_slugs: dict[str, int] = field(default_factory=dict)
+    person_country: dict[int, str] = field(default_factory=dict)
+    person_consent: dict[int, bool] = field(default_factory=dict)
+    person_org: dict[int, int] = field(default_factory=dict)
+    org_country: dict[int, str] = field(default_factory=dict)
+    last_person: dict[int, date] = field(default_factory=dict)
+    last_org: dict[int, date] = field(default_factory=dict)
+    _phones: dict[str, list[str]] = field(default_factory=dict)
+
+    def __post_init__(self):
+        self._regions = [(c, first, last) for c, weight, first, last in names.REGIONS for _ in range(weight)]
+        self.country_choices = [c for c, *_ in self._regions]
+
+    def pick_region(self):
+        return self.rng.choice(self._regions)
+
+    def phone_for(self, country: str | None) -> str:
+        """A valid E.164 number for `country`, from a small pool built once per country."""
+        country = country or "GB"
+        if country not in self._phones:
+            pool = []
+            example = phonenumbers.example_number_for_type(country, phonenumbers.PhoneNumberType.MOBILE) or (
+                phonenumbers.example_number(country)
+            )
+            digits = str(example.national_number)
+            for tail in range(0, 1000, 37):
+                candidate = phonenumbers.parse(f"+{example.country_code}{digits[:-3]}{tail:03d}")
+                if phonenumbers.is_valid_number(candidate):
+                    pool.append(phonenumbers.format_number(candidate, phonenumbers.PhoneNumberFormat.E164))
+            self._phones[country] = pool or [phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)]
+        return self.rng.choice(self._phones[country])
+
+
+def bulk_insert(model, rows: list[dict]) -> None:
+    """Insert many rows of a model with executemany, in chunks to bound memory."""
+    bulk_link(model.__table__, rows)
+
+
+def bulk_link(table, rows: list[dict]) -> None:
+    for start in range(0, len(rows), CHUNK):
+        db.session.execute(insert(table), rows[start : start + CHUNK])
+
+
+def reset_sequences() -> None:
+    """After inserting explicit ids, move PostgreSQL's id sequences past them."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    for table in db.metadata.sorted_tables:
+        if "id" in table.c and table.c.id.primary_key and table.c.id.autoincrement:
+            db.session.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+                )
+            )

@@ -1,0 +1,18 @@
+from engage.audit.services import Actor, record
+from engage.extensions import db
+from tests.conftest import login
+
+
+def test_audit_log_pages_and_filters(app, client, users):
+    with app.app_context():
+        for i in range(120):
+            record(Actor(None, "127.0.0.1"), "update" if i % 2 else "create", "people", i, f"Event {i}")
+        db.session.commit()
+    login(client, users["admin"])
+    first = client.get("/admin/audit")
+    assert first.status_code == 200 and "Event 119" in first.get_data(as_text=True)
+    second = client.get("/admin/audit?page=2")
+    assert second.status_code == 200 and "Event 69" in second.get_data(as_text=True)
+    filtered = client.get("/admin/audit?action=create&record_type=people&record_id=4").get_data(as_text=True)
+    assert "Event 4<" in filtered and "Event 5<" not in filtered
+    assert client.get("/admin/audit?since=not-a-date&user=x").status_code == 200

@@ -1,0 +1,44 @@
+import pytest
+
+from engage.validation import Invalid, normalise_country, normalise_phone, normalise_url, normalise_zone
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        "data:text/html,hi",
+        "http://localhost",
+        "https://exa mple.org",
+        "ftp://example.org",
+    ],
+)
+def test_urls_refused(bad):
+    with pytest.raises(Invalid):
+        normalise_url(bad)
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("example.org", "https://example.org"),
+        ("https://www.example.org/x?y=1", "https://www.example.org/x?y=1"),
+        ("https://münchen.de/x", "https://münchen.de/x"),
+    ],
+)
+def test_urls_accepted(given, stored):
+    assert normalise_url(given) == stored
+
+
+def test_phones_countries_zones():
+    assert normalise_phone("+44 20 7946 0958") == "+442079460958"
+    assert normalise_phone("020 7946 0958", "GB") == "+442079460958"
+    with pytest.raises(Invalid):
+        normalise_phone("12345")
+    assert normalise_country("gb") == "GB"
+    with pytest.raises(Invalid):
+        normalise_country("UK")
+    assert normalise_zone("Australia/Lord_Howe") == "Australia/Lord_Howe"
+    with pytest.raises(Invalid):
+        normalise_zone("Mars/Olympus")
