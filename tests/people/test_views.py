@@ -176,7 +176,10 @@ def test_names_in_any_script_round_trip_exactly(app, client, as_role, name):
 
 def test_html_in_a_bio_is_never_executed(app, client, as_role):
     token = as_role("editor")
-    bio = '<script>alert(1)</script> <img src=x onerror="alert(2)"> **bold** <a href="javascript:alert(3)">x</a>'
+    bio = (
+        '<script>alert(1)</script> <img src=x onerror="alert(2)"> **bold** '
+        '<a href="javascript:alert(3)">x</a>'
+    )
     person_id = _person_id(
         client.post("/people/new", data={"csrf_token": token, "name": "Bio Person", "bio": bio})
     )
