@@ -510,3 +510,25 @@ def test_the_list_shows_a_total_and_pages(app, client, as_role):
 def test_empty_list_offers_to_add(client, as_role):
     as_role("editor")
     assert "No people yet" in _text(client.get("/people"))
+
+
+def test_directory_pages_have_no_inline_script_or_style(app, client, as_role):
+    with app.app_context():
+        person = make_person(name="Styled", bio="Hello")
+        org = make_organisation(name="Styled Org")
+        make_affiliation(person, org)
+        db.session.commit()
+        person_id, org_id = person.id, org.id
+    as_role("admin")
+    for path in (
+        "/people",
+        "/people/new",
+        f"/people/{person_id}",
+        f"/people/{person_id}/edit",
+        "/organizations",
+        "/organizations/new",
+        f"/organizations/{org_id}",
+        f"/organizations/{org_id}/edit",
+    ):
+        html = client.get(path).get_data(as_text=True)
+        assert "<script>" not in html and " style=" not in html and "onclick=" not in html, path
