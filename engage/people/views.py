@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from engage.auth.models import User
-from engage.auth.permissions import can_see_lived_experience
+from engage.auth.permissions import can_see_lived_experience, can_write
 from engage.errors import ConflictError, ValidationError
 from engage.extensions import db
 from engage.forums.models import Forum
@@ -128,6 +128,8 @@ def new():
     # The creator is the default owner, so they may record lived experience; the service refuses it
     # when they hand the person to another owner (unless they are an admin).
     form = PersonForm(data={"owner": str(current_user.id), "consent_internal": True})
+    if not can_write(current_user):
+        del form.lived_experience  # a viewer sees the form but can neither save nor be an owner
     status = 200
     if form.validate_on_submit():
         try:
