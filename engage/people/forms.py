@@ -1,0 +1,107 @@
+"""The person form (pinned field names: name, email, country, organisation, bio) and the small
+forms on the person page. Forms parse; the services decide what is valid."""
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from sqlalchemy import or_, select
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Optional
+from wtforms.widgets import HiddenInput
+
+from engage.auth.models import User
+from engage.extensions import db
+from engage.formtools import choices
+from engage.people.models import CONSENT_SCOPES, STANCES
+from engage.topics.models import Topic
+from engage.validation import countries
+
+NDA_LABELS = {"none": "None", "requested": "Requested", "signed": "Signed", "expired": "Expired"}
+INFLUENCE = {1: "low", 2: "some", 3: "moderate", 4: "high", 5: "very high"}
+BASIS_LABELS = {"": "Not recorded", "consent": "Consent", "legitimate_interest": "Legitimate interest"}
+
+
+def country_choices(blank: str = "— Choose a country —"):
+    return choices([("", blank), *((code, f"{name} ({code})") for code, name in countries().items())])
+
+
+def topic_choices(selected_ids=()):
+    """Active topics, plus any inactive ones already on the record."""
+    ids = [int(i) for i in selected_ids or [] if str(i).isdigit()]
+    topics = db.session.execute(
+        select(Topic).where(or_(Topic.active.is_(True), Topic.id.in_(ids))).order_by(Topic.name)
+    ).scalars()
+    return choices((str(t.id), t.name) for t in topics)
+
+
+def owner_choices(current_id=None):
+    users = db.session.execute(
+        select(User).where(or_(User.active.is_(True), User.id == (current_id or 0))).order_by(User.name)
+    ).scalars()
+    return choices([("", "— No owner —"), *((str(u.id), u.name) for u in users)])
+
+
+class PersonForm(FlaskForm):
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    name = StringField("Name")
+    pronouns = StringField("Pronouns")
+    title = StringField("Title or role")
+    organisation = StringField("Organisation")
+    email = StringField("Primary email")
+    other_emails = TextAreaField("Other emails", render_kw={"rows": 2})
+    phones = TextAreaField("Phones", render_kw={"rows": 2})
+    country = SelectField("Country", validate_choice=False)
+    languages = StringField("Languages")
+    time_zone = StringField("Time zone", render_kw={"list": "time-zones", "autocomplete": "off"})
+    topics = SelectMultipleField("Expertise topics", validate_choice=False, render_kw={"size": 6})
+    links = TextAreaField("Links", render_kw={"rows": 2})
+    bio = TextAreaField("Bio", render_kw={"rows": 6})
+    owner = SelectField("Relationship owner", validate_choice=False)
+    nda_status = SelectField("NDA status", choices=choices(NDA_LABELS.items()), validate_choice=False)
+    consent_basis = SelectField("Basis", choices=choices(BASIS_LABELS.items()), validate_choice=False)
+    consent_on = DateField("Recorded on", validators=[Optional()], format="%Y-%m-%d")
+    consent_contact = BooleanField(CONSENT_SCOPES["consent_contact"])
+    consent_internal = BooleanField(CONSENT_SCOPES["consent_internal"])
+    consent_public = BooleanField(CONSENT_SCOPES["consent_public"])
+    consent_regulator = BooleanField(CONSENT_SCOPES["consent_regulator"])
+    do_not_contact = BooleanField("Do not contact")
+    lived_experience = TextAreaField("Lived experience", render_kw={"rows": 3})
+
+    def fill_choices(self, owner_id=None):
+        self.country.choices = country_choices()
+        self.topics.choices = topic_choices(self.topics.data)
+        self.owner.choices = owner_choices(owner_id)
+
+
+class AssessmentForm(FlaskForm):
+    influence = SelectField(
+        "Influence",
+        choices=choices((str(i), f"{i}: {label}") for i, label in INFLUENCE.items()),
+        default="3",
+        validate_choice=False,
+    )
+    stance = SelectField(
+        "Stance towards us", choices=choices((s, s.capitalize()) for s in STANCES), validate_choice=False
+    )
+    assessed_on = DateField("Assessed on", default=date.today, validators=[Optional()])
+    note = TextAreaField("Note", render_kw={"rows": 2})
+
+
+class ConflictForm(FlaskForm):
+    declared_on = DateField("Declared on", default=date.today, validators=[Optional()])
+    description = TextAreaField("Declaration", render_kw={"rows": 2})
+
+
+class HonorariumForm(FlaskForm):
+    paid_on = DateField("Paid on", default=date.today, validators=[Optional()])
+    amount = StringField("Amount", render_kw={"inputmode": "decimal"})
+    currency = StringField("Currency", default="EUR", render_kw={"maxlength": 3})
+    purpose = StringField("Purpose")
