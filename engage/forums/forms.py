@@ -14,7 +14,9 @@ class ForumForm(FlaskForm):
     kind = SelectField("Kind", choices=choices(FORUM_KINDS.items()), validate_choice=False)
     description = TextAreaField("Description")
     website = StringField("Website", validators=[Length(max=300)])
-    representatives = SelectMultipleField("Our representatives", coerce=int, validate_choice=False)
+    representatives = SelectMultipleField(
+        "Our representatives", coerce=int, validate_choice=False, render_kw={"size": 8}
+    )
 
 
 class MemberForm(FlaskForm):

@@ -38,7 +38,7 @@ class HelplineForm(FlaskForm):
     organisation = SelectField("Operating organisation", coerce=optional_id, validate_choice=False)
     escalation_name = StringField("Escalation contact: who", validators=[Length(max=200)])
     escalation_contact = StringField("Escalation contact: how to reach them", validators=[Length(max=300)])
-    topics = SelectMultipleField("Topics", coerce=int, validate_choice=False)
+    topics = SelectMultipleField("Topics", coerce=int, validate_choice=False, render_kw={"size": 8})
     notes = TextAreaField("Notes")
 
     def __init__(self, *args, **kwargs):

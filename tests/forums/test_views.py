@@ -134,12 +134,12 @@ def test_members_with_terms_ending_soon_and_past_terms(app, client, as_role):
     as_role("viewer")
     body = client.get(f"/forums/{fid}").get_data(as_text=True)
     row = re.search(
-        rf'<tr class="([^"]*)">\s*<td>[^<]*<i[^>]*></i> <a href="/people/{soon_id}">Soon Ending', body
+        rf'<tr class="([^"]*)">\s*<td[^>]*>[^<]*<i[^>]*></i> <a href="/people/{soon_id}">Soon Ending', body
     )
     assert row and "term-ending" in row.group(1)
     assert "Ends in 30 days" in body
     later_row = re.search(
-        r'<tr class="([^"]*)">\s*<td>[^<]*<i[^>]*></i> <a href="/people/\d+">Later Ending', body
+        r'<tr class="([^"]*)">\s*<td[^>]*>[^<]*<i[^>]*></i> <a href="/people/\d+">Later Ending', body
     )
     assert later_row and "term-ending" not in later_row.group(1)
     current, past = body.split("Past members")
