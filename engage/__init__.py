@@ -64,12 +64,26 @@ def create_app(config: dict | None = None) -> Flask:
     from engage.audit.views import bp as audit_bp
     from engage.auth.views import bp as auth_bp
     from engage.dashboard.views import bp as dashboard_bp
+    from engage.forums.views import bp as forums_bp
     from engage.health.views import bp as health_bp
+    from engage.helplines.views import bp as helplines_bp
     from engage.organizations.views import bp as organizations_bp
     from engage.people.views import bp as people_bp
     from engage.search.views import bp as search_bp
+    from engage.topics.views import bp as topics_bp
 
-    for blueprint in (health_bp, auth_bp, dashboard_bp, audit_bp, search_bp, people_bp, organizations_bp):
+    for blueprint in (
+        health_bp,
+        auth_bp,
+        dashboard_bp,
+        audit_bp,
+        search_bp,
+        people_bp,
+        organizations_bp,
+        forums_bp,
+        helplines_bp,
+        topics_bp,
+    ):
         app.register_blueprint(blueprint)
 
     register_error_handlers(app)

@@ -14,9 +14,7 @@ from engage.people.forms import country_choices, topic_choices
 class OrganisationForm(FlaskForm):
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
     name = StringField("Name")
-    kind = SelectField(
-        "Type", choices=choices(ORGANISATION_KINDS.items()), default="ngo", validate_choice=False
-    )
+    kind = SelectField("Type", choices=choices(ORGANISATION_KINDS.items()), default="ngo", validate_choice=False)
     country = SelectField("Country", validate_choice=False)
     website = StringField("Website", render_kw={"inputmode": "url"})
     parent = StringField("Parent organisation")

@@ -65,9 +65,7 @@ def list_query(args: dict):
     if (topic := str(args.get("topic") or "")).isdigit():
         stmt = stmt.where(
             Organisation.id.in_(
-                select(organisation_topics.c.organisation_id).where(
-                    organisation_topics.c.topic_id == int(topic)
-                )
+                select(organisation_topics.c.organisation_id).where(organisation_topics.c.topic_id == int(topic))
             )
         )
     if (parent := str(args.get("parent") or "")).isdigit():
@@ -97,12 +95,10 @@ def visible_last_interactions(user: User, organisation_ids: list[int]) -> dict[i
     if not organisation_ids:
         return {}
     participation = union(
-        select(
-            consultation_organisations.c.organisation_id, consultation_organisations.c.consultation_id
-        ).where(consultation_organisations.c.organisation_id.in_(organisation_ids)),
-        select(Input.organisation_id, Input.consultation_id).where(
-            Input.organisation_id.in_(organisation_ids)
+        select(consultation_organisations.c.organisation_id, consultation_organisations.c.consultation_id).where(
+            consultation_organisations.c.organisation_id.in_(organisation_ids)
         ),
+        select(Input.organisation_id, Input.consultation_id).where(Input.organisation_id.in_(organisation_ids)),
     ).subquery()
     rows = db.session.execute(
         select(participation.c.organisation_id, func.max(Consultation.held_on))
@@ -183,9 +179,7 @@ def organisation_detail(user: User, organisation_id: int) -> OrganisationDetail 
                 joinedload(Input.person),
                 joinedload(Input.clause),
                 joinedload(Input.decision).joinedload(Decision.clause),
-                joinedload(Input.decision)
-                .joinedload(Decision.policy_version)
-                .joinedload(PolicyVersion.policy),
+                joinedload(Input.decision).joinedload(Decision.policy_version).joinedload(PolicyVersion.policy),
             )
             .order_by(Consultation.held_on.desc(), Input.id.desc())
             .limit(DETAIL_LIMIT)
@@ -260,9 +254,7 @@ def _validate(data: OrganisationData, organisation: Organisation | None) -> dict
             errors["parent"] = "An organisation cannot sit under itself or one of its own children."
     clean["parent_id"] = parent.id if parent else None
     topic_ids = sorted({int(t) for t in data.topic_ids or [] if str(t).isdigit()})
-    topics = (
-        db.session.execute(select(Topic).where(Topic.id.in_(topic_ids))).scalars().all() if topic_ids else []
-    )
+    topics = db.session.execute(select(Topic).where(Topic.id.in_(topic_ids))).scalars().all() if topic_ids else []
     if len(topics) != len(topic_ids):
         errors["topics"] = "Choose topics from the list."
     clean["topics"] = sorted(topics, key=lambda t: t.name)
@@ -296,9 +288,7 @@ def _apply_and_audit(actor: Actor, action: str, organisation: Organisation, clea
     changes = audit.changed_fields(organisation)
     changes.update(extra)
     db.session.flush()
-    audit.record(
-        actor, action, "organisations", organisation.id, f"Organisation {organisation.name}", changes
-    )
+    audit.record(actor, action, "organisations", organisation.id, f"Organisation {organisation.name}", changes)
 
 
 def create_organisation(actor: Actor, data: OrganisationData) -> Organisation:
@@ -310,9 +300,7 @@ def create_organisation(actor: Actor, data: OrganisationData) -> Organisation:
     return organisation
 
 
-def update_organisation(
-    actor: Actor, organisation: Organisation, version, data: OrganisationData
-) -> Organisation:
+def update_organisation(actor: Actor, organisation: Organisation, version, data: OrganisationData) -> Organisation:
     """Change an organisation; a stale `version` means someone else saved first (their save stands)."""
     if version is None or int(version) != organisation.version:
         raise ConflictError(

@@ -164,9 +164,7 @@ def add_affiliation(organisation_id: int):
         else:
             db.session.commit()
             flash("The affiliation is added.", "success")
-            return redirect(
-                url_for("organizations.detail", organisation_id=organisation_id, _anchor="people")
-            )
+            return redirect(url_for("organizations.detail", organisation_id=organisation_id, _anchor="people"))
     return _render_detail(organisation_id, 400, affiliation_form=form)
 
 

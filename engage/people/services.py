@@ -113,9 +113,7 @@ def list_query(args: dict):
         if organisation.isdigit():
             current = current.where(Affiliation.organisation_id == int(organisation))
         else:
-            current = current.join(Organisation).where(
-                Organisation.name.ilike(like_pattern(organisation), escape="\\")
-            )
+            current = current.join(Organisation).where(Organisation.name.ilike(like_pattern(organisation), escape="\\"))
         stmt = stmt.where(Person.id.in_(current))
     owner = str(args.get("owner") or "")
     if owner == "none":
@@ -158,9 +156,7 @@ def current_assessments(person_ids: list[int]) -> dict[int, StakeholderAssessmen
         .subquery()
     )
     rows = db.session.execute(
-        select(StakeholderAssessment)
-        .join(ranked, ranked.c.id == StakeholderAssessment.id)
-        .where(ranked.c.rank == 1)
+        select(StakeholderAssessment).join(ranked, ranked.c.id == StakeholderAssessment.id).where(ranked.c.rank == 1)
     ).scalars()
     return {a.person_id: a for a in rows}
 
@@ -262,9 +258,7 @@ class PersonDetail:
     def timeline(self) -> list[dict]:
         """Consultations and engagements together, newest first."""
         items = [{"kind": "consultation", "on": c.held_on, "record": c} for c in self.consultations]
-        items += [
-            {"kind": "engagement", "on": p.engagement.starts_at.date(), "record": p} for p in self.engagements
-        ]
+        items += [{"kind": "engagement", "on": p.engagement.starts_at.date(), "record": p} for p in self.engagements]
         return sorted(items, key=lambda i: i["on"], reverse=True)
 
 
@@ -346,9 +340,7 @@ def person_detail(user: User, person_id: int) -> PersonDetail | None:
                 joinedload(Input.topic),
                 joinedload(Input.clause),
                 joinedload(Input.decision).joinedload(Decision.clause),
-                joinedload(Input.decision)
-                .joinedload(Decision.policy_version)
-                .joinedload(PolicyVersion.policy),
+                joinedload(Input.decision).joinedload(Decision.policy_version).joinedload(PolicyVersion.policy),
             )
             .order_by(Consultation.held_on.desc(), Input.id.desc())
             .limit(TIMELINE_LIMIT)
@@ -490,9 +482,7 @@ def _validate(data: PersonData) -> dict:
         errors["organisation"] = "Keep the organisation name under 250 characters."
     clean["organisation"] = organisation
     topic_ids = sorted({int(t) for t in data.topic_ids or [] if str(t).isdigit()})
-    topics = (
-        db.session.execute(select(Topic).where(Topic.id.in_(topic_ids))).scalars().all() if topic_ids else []
-    )
+    topics = db.session.execute(select(Topic).where(Topic.id.in_(topic_ids))).scalars().all() if topic_ids else []
     if len(topics) != len(topic_ids):
         errors["topics"] = "Choose topics from the list."
     clean["topics"] = sorted(topics, key=lambda t: t.name)
@@ -706,9 +696,7 @@ def add_assessment(
     return assessment
 
 
-def add_conflict(
-    actor: Actor, person: Person, declared_on: date | None, description: str
-) -> ConflictDeclaration:
+def add_conflict(actor: Actor, person: Person, declared_on: date | None, description: str) -> ConflictDeclaration:
     """Record a conflict-of-interest declaration."""
     errors: dict[str, str] = {}
     _required_date(declared_on, "declared_on", errors, "declaration date")
@@ -716,9 +704,7 @@ def add_conflict(
         errors["description"] = "Describe the conflict of interest."
     if errors:
         raise ValidationError(errors)
-    declaration = ConflictDeclaration(
-        person_id=person.id, declared_on=declared_on, description=description.strip()
-    )
+    declaration = ConflictDeclaration(person_id=person.id, declared_on=declared_on, description=description.strip())
     db.session.add(declaration)
     audit.record_change(actor, "create", declaration, f"Conflict declaration for {person.name}")
     return declaration

@@ -53,9 +53,7 @@ def index():
         last_interactions=services.visible_last_interactions(current_user, ids),
         topics=db.session.execute(select(Topic).order_by(Topic.name)).scalars().all(),
         owners=db.session.execute(select(User).order_by(User.name)).scalars().all(),
-        forums=db.session.execute(select(Forum).where(Forum.archived.is_(False)).order_by(Forum.name))
-        .scalars()
-        .all(),
+        forums=db.session.execute(select(Forum).where(Forum.archived.is_(False)).order_by(Forum.name)).scalars().all(),
         organisation_filter=organisation_filter,
         countries=countries(),
         stances=STANCES,
@@ -118,9 +116,7 @@ def _person_data(form: PersonForm, with_lived_experience: bool) -> services.Pers
 
 def _render_form(form: PersonForm, person: Person | None, status: int):
     form.fill_choices(person.owner_id if person else None)
-    return render_template(
-        "people/form.html", form=form, person=person, time_zones=sorted(time_zones())
-    ), status
+    return render_template("people/form.html", form=form, person=person, time_zones=sorted(time_zones())), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -232,9 +228,7 @@ def add_conflict(person_id: int):
         person_id,
         ConflictForm,
         "conflict",
-        lambda person, f: services.add_conflict(
-            current_actor(), person, f.declared_on.data, f.description.data
-        ),
+        lambda person, f: services.add_conflict(current_actor(), person, f.declared_on.data, f.description.data),
         "The declaration is recorded.",
     )
 

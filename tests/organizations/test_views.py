@@ -111,10 +111,7 @@ def test_a_stale_edit_gets_409_and_the_first_save_stands(app, client, as_role):
     token = as_role("editor")
     version = _version(client, organisation_id)
     base = {"csrf_token": token, "version": version, "kind": "ngo", "country": "GB"}
-    assert (
-        client.post(f"/organizations/{organisation_id}/edit", data={**base, "name": "First"}).status_code
-        == 302
-    )
+    assert client.post(f"/organizations/{organisation_id}/edit", data={**base, "name": "First"}).status_code == 302
     response = client.post(f"/organizations/{organisation_id}/edit", data={**base, "name": "Second"})
     assert response.status_code == 409 and "changed by someone else" in _text(response)
     with app.app_context():
@@ -186,18 +183,14 @@ def test_affiliations_from_the_organisation_page(app, client, as_role):
     r = client.post(url, data={"csrf_token": token, "person": "Sam Lee", "role": "Chair"})
     assert r.status_code == 400 and "Several people are called “Sam Lee”" in _text(r)
     assert _count(app, Affiliation) == 1
-    r = client.post(
-        url, data={"csrf_token": token, "person": "dana fox", "role": "Chair", "start_on": "2024-02-01"}
-    )
+    r = client.post(url, data={"csrf_token": token, "person": "dana fox", "role": "Chair", "start_on": "2024-02-01"})
     assert r.status_code == 302
     page = _text(client.get(f"/organizations/{org_id}"))
     current, past_part = page.split('<h3 class="h6 text-body-secondary mt-3">Past</h3>')
     assert "Dana Fox" in current and "Former Staff" in past_part
     assert "Dana Fox" in _text(client.get(f"/people?organisation={org_id}"))
     with app.app_context():
-        affiliation_id = db.session.execute(
-            select(Affiliation.id).where(Affiliation.role == "Chair")
-        ).scalar_one()
+        affiliation_id = db.session.execute(select(Affiliation.id).where(Affiliation.role == "Chair")).scalar_one()
     r = client.post(
         f"/affiliations/{affiliation_id}/end",
         data={

@@ -72,9 +72,7 @@ def build(n: int) -> dict:
             "policy_version_id": version.id,
         }
         make_input(consultation, person=hub, clause=clause, topic_id=topic.id, decision=decision)
-        make_input(
-            consultation, organisation_id=hub_org.id, decision={"outcome": "declined", "no_change": True}
-        )
+        make_input(consultation, organisation_id=hub_org.id, decision={"outcome": "declined", "no_change": True})
         make_input(consultation, person=person)
         make_engagement(
             participants=[hub, person],
@@ -118,9 +116,7 @@ def restricted(app, users):
         author = make_user(role="editor", email="author@test.example")
         person = make_person(name="Consulted Person")
         org = make_organisation(name="Consulted Org")
-        make_consultation(
-            title="Open roundtable", held_on=date(2024, 1, 9), people=[person], organisations=[org]
-        )
+        make_consultation(title="Open roundtable", held_on=date(2024, 1, 9), people=[person], organisations=[org])
         secret = make_consultation(
             title="Secret briefing",
             held_on=date(2024, 3, 17),

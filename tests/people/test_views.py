@@ -54,16 +54,11 @@ def test_person_created_with_the_pinned_fields_appears_in_list_and_detail(app, c
         assert person.primary_email == "amara@example.org" and person.country == "NG"
         affiliation = db.session.execute(select(Affiliation)).scalar_one()
         assert affiliation.person_id == person_id and affiliation.end_on is None
-        assert (
-            db.session.get(Organisation, affiliation.organisation_id).name
-            == "Mentally Aware Nigeria Initiative"
-        )
+        assert db.session.get(Organisation, affiliation.organisation_id).name == "Mentally Aware Nigeria Initiative"
         actions = db.session.execute(select(AuditEvent.record_type, AuditEvent.action)).all()
         assert ("people", "create") in actions and ("affiliations", "create") in actions
     listing = _text(client.get("/people"))
-    assert (
-        "Amara Okafor" in listing and "Mentally Aware Nigeria Initiative" in listing and "Nigeria" in listing
-    )
+    assert "Amara Okafor" in listing and "Mentally Aware Nigeria Initiative" in listing and "Nigeria" in listing
     page = _text(client.get(f"/people/{person_id}"))
     assert "amara@example.org" in page and "<strong>youth</strong>" in page
     assert "Mentally Aware Nigeria Initiative" in page
@@ -74,9 +69,7 @@ def test_an_existing_organisation_is_reused_by_name_ignoring_case(app, client, a
         make_organisation(name="Samaritans")
         db.session.commit()
     token = as_role("editor")
-    _person_id(
-        client.post("/people/new", data={"csrf_token": token, "name": "Jo", "organisation": "samaritans"})
-    )
+    _person_id(client.post("/people/new", data={"csrf_token": token, "name": "Jo", "organisation": "samaritans"}))
     assert _count(app, Organisation) == 1
     assert _count(app, Affiliation) == 1
 
@@ -94,9 +87,7 @@ def test_an_existing_organisation_is_reused_by_name_ignoring_case(app, client, a
         ("name", "   ", "Enter the person's name."),
     ],
 )
-def test_bad_input_gets_a_message_next_to_the_field_and_writes_nothing(
-    app, client, as_role, field, value, message
-):
+def test_bad_input_gets_a_message_next_to_the_field_and_writes_nothing(app, client, as_role, field, value, message):
     token = as_role("editor")
     before = (
         _count(app, Person),
@@ -130,9 +121,7 @@ def test_phones_are_stored_in_e164_and_shown_formatted(app, client, as_role):
         )
     )
     with app.app_context():
-        numbers = (
-            db.session.execute(select(PersonPhone.number).order_by(PersonPhone.position)).scalars().all()
-        )
+        numbers = db.session.execute(select(PersonPhone.number).order_by(PersonPhone.position)).scalars().all()
     assert numbers == ["+442079460958", "+12125550199"]
     page = _text(client.get(f"/people/{person_id}"))
     assert "+44 20 7946 0958" in page and "+1 212-555-0199" in page
@@ -145,9 +134,7 @@ NAMES = ["Zoë Ångström-Nakamura", "Саша Пушкина", "山田 太郎",
 def test_names_in_any_script_round_trip_exactly(app, client, as_role, name):
     token = as_role("editor")
     person_id = _person_id(
-        client.post(
-            "/people/new", data={"csrf_token": token, "name": name, "email": "x@example.org", "country": "JP"}
-        )
+        client.post("/people/new", data={"csrf_token": token, "name": name, "email": "x@example.org", "country": "JP"})
     )
     with app.app_context():
         assert db.session.get(Person, person_id).name == name
@@ -176,13 +163,8 @@ def test_names_in_any_script_round_trip_exactly(app, client, as_role, name):
 
 def test_html_in_a_bio_is_never_executed(app, client, as_role):
     token = as_role("editor")
-    bio = (
-        '<script>alert(1)</script> <img src=x onerror="alert(2)"> **bold** '
-        '<a href="javascript:alert(3)">x</a>'
-    )
-    person_id = _person_id(
-        client.post("/people/new", data={"csrf_token": token, "name": "Bio Person", "bio": bio})
-    )
+    bio = '<script>alert(1)</script> <img src=x onerror="alert(2)"> **bold** <a href="javascript:alert(3)">x</a>'
+    person_id = _person_id(client.post("/people/new", data={"csrf_token": token, "name": "Bio Person", "bio": bio}))
     html = client.get(f"/people/{person_id}").get_data(as_text=True)
     body = html.split('id="bio-h"', 1)[1]
     assert "<script>" not in html and "onerror=" not in html and "<img" not in html
@@ -205,13 +187,9 @@ def test_a_stale_edit_gets_409_and_the_first_save_stands(app, client, as_role):
     token = as_role("editor")
     first = _edit_form(client, person_id)
     second = dict(first)
-    response = client.post(
-        f"/people/{person_id}/edit", data={"csrf_token": token, **first, "name": "First save"}
-    )
+    response = client.post(f"/people/{person_id}/edit", data={"csrf_token": token, **first, "name": "First save"})
     assert response.status_code == 302
-    response = client.post(
-        f"/people/{person_id}/edit", data={"csrf_token": token, **second, "name": "Second save"}
-    )
+    response = client.post(f"/people/{person_id}/edit", data={"csrf_token": token, **second, "name": "Second save"})
     assert response.status_code == 409
     assert "changed by someone else" in _text(response)
     with app.app_context():
@@ -269,9 +247,7 @@ def test_archive_hides_from_the_list_and_unarchive_brings_back(app, client, as_r
     assert client.post(f"/people/{person_id}/unarchive", data={"csrf_token": token}).status_code == 302
     assert "Archivable Person" in _text(client.get("/people"))
     with app.app_context():
-        actions = db.session.execute(
-            select(AuditEvent.action).where(AuditEvent.record_type == "people")
-        ).scalars()
+        actions = db.session.execute(select(AuditEvent.action).where(AuditEvent.record_type == "people")).scalars()
         assert {"archive", "unarchive"} <= set(actions)
 
 
@@ -409,18 +385,14 @@ def test_lived_experience_is_shown_to_admins_and_the_owner(app, client, users, p
     login(client, users["admin"])
     assert SECRET in _text(client.get(f"/people/{private_person}"))
     assert SECRET not in _text(client.get("/people"))  # never on a list
-    client.post(
-        "/logout", data={"csrf_token": re.search(r'value="([^"]+)"', _text(client.get("/"))).group(1)}
-    )
+    client.post("/logout", data={"csrf_token": re.search(r'value="([^"]+)"', _text(client.get("/"))).group(1)})
     client.delete_cookie("session")
     login(client, "owner@test.example")
     assert SECRET in _text(client.get(f"/people/{private_person}"))
     assert SECRET in _text(client.get(f"/people/{private_person}/edit"))
 
 
-def test_an_editor_who_may_not_see_lived_experience_cannot_set_or_clear_it(
-    app, client, users, private_person
-):
+def test_an_editor_who_may_not_see_lived_experience_cannot_set_or_clear_it(app, client, users, private_person):
     token = login(client, users["editor"])
     form = _edit_form(client, private_person)
     r = client.post(
@@ -453,19 +425,13 @@ def test_filters(app, client, as_role):
         make_affiliation(a, org)
         make_affiliation(b, org, end_on=date(2020, 1, 1))
         db.session.add(
-            StakeholderAssessment(
-                person_id=a.id, influence=3, stance="critical", assessed_on=date(2024, 1, 1)
-            )
+            StakeholderAssessment(person_id=a.id, influence=3, stance="critical", assessed_on=date(2024, 1, 1))
         )
         db.session.add(
-            StakeholderAssessment(
-                person_id=a.id, influence=3, stance="supportive", assessed_on=date(2025, 1, 1)
-            )
+            StakeholderAssessment(person_id=a.id, influence=3, stance="supportive", assessed_on=date(2025, 1, 1))
         )
         db.session.add(
-            StakeholderAssessment(
-                person_id=b.id, influence=2, stance="critical", assessed_on=date(2025, 1, 1)
-            )
+            StakeholderAssessment(person_id=b.id, influence=2, stance="critical", assessed_on=date(2025, 1, 1))
         )
         db.session.commit()
         org_id, topic_id = org.id, topic.id

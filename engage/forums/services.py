@@ -1,0 +1,328 @@
+"""Forums: the list and detail queries, saving forums, their members and our representatives."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from engage.audit import services as audit
+from engage.audit.services import Actor, changed_fields
+from engage.auth.models import User
+from engage.auth.permissions import visible_consultations
+from engage.consultations.models import Consultation
+from engage.engagements.models import Engagement
+from engage.errors import ConflictError, ValidationError
+from engage.extensions import db
+from engage.forums.models import FORUM_KINDS, Forum, ForumMember
+from engage.helplines.services import web_address
+from engage.mixins import utcnow
+from engage.organizations.models import Organisation
+from engage.people.models import Person
+from engage.validation import Invalid
+from engage.web import like_pattern
+
+ENDING_SOON = timedelta(days=90)
+RELATED_LIMIT = 20  # consultations and engagements shown on a forum's page (with the total)
+
+
+def ending_soon(member: ForumMember, today: date) -> bool:
+    """The term ends today or within the next 90 days."""
+    return member.term_end is not None and today <= member.term_end <= today + ENDING_SOON
+
+
+def has_ended(member: ForumMember, today: date) -> bool:
+    return member.term_end is not None and member.term_end < today
+
+
+# --- Reading ----------------------------------------------------------------------------------
+
+SORTS = {
+    "name": (Forum.name, Forum.id),
+    "-name": (Forum.name.desc(), Forum.id),
+    "kind": (Forum.kind, Forum.name, Forum.id),
+    "-kind": (Forum.kind.desc(), Forum.name, Forum.id),
+    "updated": (Forum.updated_at, Forum.id),
+    "-updated": (Forum.updated_at.desc(), Forum.id),
+}
+
+
+@dataclass
+class ForumFilters:
+    q: str = ""
+    kind: str = ""
+    ending: bool = False  # has member terms ending within 90 days
+    archived: bool = False
+    sort: str = "name"
+    today: date = field(default_factory=date.today)
+
+
+def _ending_soon_condition(today: date):
+    return and_(ForumMember.term_end >= today, ForumMember.term_end <= today + ENDING_SOON)
+
+
+def list_query(filters: ForumFilters) -> Select:
+    """Forums matching `filters`, sorted, with their representatives loaded."""
+    stmt = select(Forum).options(selectinload(Forum.representatives))
+    if not filters.archived:
+        stmt = stmt.where(Forum.archived.is_(False))
+    if filters.q:
+        pattern = like_pattern(filters.q)
+        stmt = stmt.where(or_(Forum.name.ilike(pattern, escape="\\"), Forum.description.ilike(pattern, escape="\\")))
+    if filters.kind in FORUM_KINDS:
+        stmt = stmt.where(Forum.kind == filters.kind)
+    if filters.ending:
+        stmt = stmt.where(exists().where(ForumMember.forum_id == Forum.id, _ending_soon_condition(filters.today)))
+    return stmt.order_by(*SORTS.get(filters.sort, SORTS["name"]))
+
+
+def member_counts(forum_ids: list[int], today: date) -> dict[int, tuple[int, int]]:
+    """{forum id: (current members, terms ending within 90 days)} in one grouped statement."""
+    if not forum_ids:
+        return {}
+    current = or_(ForumMember.term_end.is_(None), ForumMember.term_end >= today)
+    rows = db.session.execute(
+        select(
+            ForumMember.forum_id,
+            func.sum(case((current, 1), else_=0)),
+            func.sum(case((_ending_soon_condition(today), 1), else_=0)),
+        )
+        .where(ForumMember.forum_id.in_(forum_ids))
+        .group_by(ForumMember.forum_id)
+    )
+    return {forum_id: (int(n or 0), int(e or 0)) for forum_id, n, e in rows}
+
+
+def load_forum(forum_id: int) -> Forum | None:
+    """A forum with its members (and who they are) and representatives loaded."""
+    return db.session.execute(
+        select(Forum)
+        .where(Forum.id == forum_id)
+        .options(
+            selectinload(Forum.members).selectinload(ForumMember.person),
+            selectinload(Forum.members).selectinload(ForumMember.organisation),
+            selectinload(Forum.representatives),
+        )
+    ).scalar_one_or_none()
+
+
+def forum_consultations(forum: Forum, user) -> tuple[list[Consultation], int]:
+    """The latest consultations held in the forum that `user` may see, and how many there are.
+
+    The permission is part of the query, so restricted ones never show, not even in the count.
+    """
+    condition = and_(Consultation.forum_id == forum.id, visible_consultations(user))
+    total = db.session.execute(select(func.count()).select_from(Consultation).where(condition)).scalar_one()
+    items = list(
+        db.session.execute(
+            select(Consultation)
+            .where(condition)
+            .order_by(Consultation.held_on.desc(), Consultation.id.desc())
+            .limit(RELATED_LIMIT)
+        ).scalars()
+    )
+    return items, total
+
+
+def forum_engagements(forum: Forum) -> tuple[list[Engagement], int]:
+    condition = Engagement.forum_id == forum.id
+    total = db.session.execute(select(func.count()).select_from(Engagement).where(condition)).scalar_one()
+    items = list(
+        db.session.execute(
+            select(Engagement)
+            .where(condition)
+            .order_by(Engagement.starts_at.desc(), Engagement.id.desc())
+            .limit(RELATED_LIMIT)
+        ).scalars()
+    )
+    return items, total
+
+
+def representative_choices() -> list[tuple[int, str]]:
+    users = db.session.execute(select(User).where(User.active.is_(True)).order_by(User.name)).scalars()
+    return [(u.id, f"{u.name} ({u.email})") for u in users]
+
+
+def search_people(q: str, limit: int = 30) -> list[tuple[int, str]]:
+    """(id, label) of people whose name matches, for the member picker."""
+    q = (q or "").strip()
+    if not q:
+        return []
+    rows = db.session.execute(
+        select(Person.id, Person.name, Person.country)
+        .where(Person.name.ilike(like_pattern(q), escape="\\"))
+        .where(Person.archived.is_(False), Person.erased_at.is_(None))
+        .order_by(Person.name, Person.id)
+        .limit(limit)
+    )
+    return [(pid, f"{name} ({country})" if country else name) for pid, name, country in rows]
+
+
+def search_organisations(q: str, limit: int = 30) -> list[tuple[int, str]]:
+    q = (q or "").strip()
+    if not q:
+        return []
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.name, Organisation.country)
+        .where(Organisation.name.ilike(like_pattern(q), escape="\\"))
+        .where(Organisation.archived.is_(False))
+        .order_by(Organisation.name, Organisation.id)
+        .limit(limit)
+    )
+    return [(oid, f"{name} ({country})" if country else name) for oid, name, country in rows]
+
+
+# --- Forums -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ForumData:
+    name: str = ""
+    kind: str = ""
+    description: str = ""
+    website: str = ""
+    representative_ids: list = field(default_factory=list)
+
+
+def _clean_forum(data: ForumData) -> tuple[dict, list[User]]:
+    errors: dict[str, str] = {}
+    values = {
+        "name": (data.name or "").strip(),
+        "kind": data.kind,
+        "description": (data.description or "").strip(),
+    }
+    if not values["name"]:
+        errors["name"] = "Enter the forum's name."
+    elif len(values["name"]) > 250:
+        errors["name"] = "Keep the name under 250 characters."
+    if data.kind not in FORUM_KINDS:
+        errors["kind"] = f"Choose one of: {', '.join(FORUM_KINDS.values())}."
+    try:
+        values["website"] = web_address(data.website)
+    except Invalid as error:
+        errors["website"] = str(error)
+    wanted = {int(i) for i in data.representative_ids or ()}
+    reps = list(db.session.execute(select(User).where(User.id.in_(wanted))).scalars()) if wanted else []
+    if len(reps) != len(wanted):
+        errors["representatives"] = "Choose representatives from the list."
+    if errors:
+        raise ValidationError(errors)
+    return values, sorted(reps, key=lambda u: u.name)
+
+
+def create_forum(actor: Actor, data: ForumData) -> Forum:
+    """Add a forum with our representatives on it."""
+    values, reps = _clean_forum(data)
+    forum = Forum(**values)
+    forum.representatives = reps
+    db.session.add(forum)
+    changes = changed_fields(forum)
+    db.session.flush()
+    changes["representatives"] = [[], [u.id for u in reps]]
+    audit.record(actor, "create", "forums", forum.id, f"Forum {forum.name}", changes)
+    return forum
+
+
+def update_forum(actor: Actor, forum: Forum, version: int | None, data: ForumData) -> Forum:
+    """Change a forum and its representatives; a stale `version` is a ConflictError."""
+    if version != forum.version:
+        raise ConflictError(
+            "Someone else changed this forum while you were editing it. "
+            "Their change is kept; reload the page to see it, then make yours again."
+        )
+    values, reps = _clean_forum(data)
+    before = sorted(u.id for u in forum.representatives)
+    for key, value in values.items():
+        setattr(forum, key, value)
+    after = sorted(u.id for u in reps)
+    changes = changed_fields(forum)
+    if before != after:
+        forum.representatives = reps
+        changes["representatives"] = [before, after]
+    # Always UPDATE the row, so the version moves even when only the representatives changed
+    # and a second editor holding the old version is refused.
+    forum.updated_at = utcnow()
+    db.session.flush()
+    audit.record(actor, "update", "forums", forum.id, f"Forum {forum.name}", changes)
+    return forum
+
+
+def set_archived(actor: Actor, forum: Forum, archived: bool) -> Forum:
+    if forum.archived != archived:
+        forum.archived = archived
+        audit.record_change(actor, "archive" if archived else "restore", forum, f"Forum {forum.name}")
+    return forum
+
+
+# --- Members ----------------------------------------------------------------------------------
+
+
+@dataclass
+class MemberData:
+    person_id: int | None = None
+    organisation_id: int | None = None
+    role: str = ""
+    term_start: date | None = None
+    term_end: date | None = None
+
+
+def _clean_member(data: MemberData) -> dict:
+    errors: dict[str, str] = {}
+    person_id = data.person_id or None
+    organisation_id = data.organisation_id or None
+    if person_id and organisation_id:
+        message = "Choose a person or an organisation, not both."
+        errors["person"] = errors["organisation"] = message
+    elif not person_id and not organisation_id:
+        errors["person"] = "Choose a person or an organisation."
+    elif person_id and db.session.get(Person, person_id) is None:
+        errors["person"] = "Choose the person from the list."
+    elif organisation_id and db.session.get(Organisation, organisation_id) is None:
+        errors["organisation"] = "Choose the organisation from the list."
+    role = (data.role or "").strip() or "member"
+    if len(role) > 120:
+        errors["role"] = "Keep the role under 120 characters."
+    if data.term_start and data.term_end and data.term_end < data.term_start:
+        errors["term_end"] = "The term cannot end before it starts."
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "person_id": person_id,
+        "organisation_id": organisation_id,
+        "role": role,
+        "term_start": data.term_start,
+        "term_end": data.term_end,
+    }
+
+
+def _member_summary(forum: Forum, member: ForumMember) -> str:
+    who = member.person.name if member.person else member.organisation.name if member.organisation else "?"
+    return f"{who} as {member.role} on forum {forum.name}"
+
+
+def add_member(actor: Actor, forum: Forum, data: MemberData) -> ForumMember:
+    """Seat a person or an organisation on the forum for a term."""
+    member = ForumMember(forum=forum, **_clean_member(data))
+    db.session.add(member)
+    db.session.flush()
+    audit.record_change(actor, "create", member, _member_summary(forum, member))
+    return member
+
+
+def update_member(actor: Actor, member: ForumMember, version: int | None, data: MemberData) -> ForumMember:
+    if version != member.version:
+        raise ConflictError(
+            "Someone else changed this membership while you were editing it. Reload the page and try again."
+        )
+    for key, value in _clean_member(data).items():
+        setattr(member, key, value)
+    db.session.flush()
+    audit.record_change(actor, "update", member, _member_summary(member.forum, member))
+    return member
+
+
+def remove_member(actor: Actor, member: ForumMember) -> None:
+    """Take a member off the forum (end the term instead to keep them as a past member)."""
+    audit.record(actor, "delete", "forum_members", member.id, _member_summary(member.forum, member))
+    db.session.delete(member)
+    db.session.flush()

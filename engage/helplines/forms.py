@@ -1,0 +1,42 @@
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import HiddenInput
+
+from engage.formtools import choices
+from engage.helplines.models import CHANNELS
+from engage.validation import countries
+
+
+def optional_id(value):
+    """A select's id value: None when blank, -1 when not a number (the service refuses it)."""
+    if value in (None, "", "None"):
+        return None
+    if isinstance(value, int):
+        return value
+    return int(value) if str(value).isdigit() else -1
+
+
+def country_choices(blank: str = "International (no country)"):
+    return choices([("", blank), *countries().items()])
+
+
+class HelplineForm(FlaskForm):
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    name = StringField("Name", validators=[DataRequired(message="Enter the helpline's name."), Length(max=250)])
+    # Validated by the service (normalise_country), so a bad code gets a clear message.
+    country = SelectField("Country", validate_choice=False)
+    channel = SelectField("Channel", choices=choices(CHANNELS.items()), validate_choice=False)
+    contact = StringField("Contact", validators=[DataRequired(message="Enter the number or address to contact.")])
+    hours = StringField("Hours", validators=[Length(max=200)])
+    languages = StringField("Languages", validators=[Length(max=300)])
+    ages = StringField("Ages served", validators=[Length(max=60)])
+    organisation = SelectField("Operating organisation", coerce=optional_id, validate_choice=False)
+    escalation_name = StringField("Escalation contact: who", validators=[Length(max=200)])
+    escalation_contact = StringField("Escalation contact: how to reach them", validators=[Length(max=300)])
+    topics = SelectMultipleField("Topics", coerce=int, validate_choice=False, render_kw={"size": 8})
+    notes = TextAreaField("Notes")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = country_choices()
