@@ -57,10 +57,21 @@ def create_app(config: dict | None = None) -> Flask:
 
     from engage.audit.views import bp as audit_bp
     from engage.auth.views import bp as auth_bp
+    from engage.consultations.items_views import bp as consultation_items_bp
+    from engage.consultations.views import bp as consultations_bp
     from engage.dashboard.views import bp as dashboard_bp
     from engage.health.views import bp as health_bp
+    from engage.policies.views import bp as policies_bp
 
-    for blueprint in (health_bp, auth_bp, dashboard_bp, audit_bp):
+    for blueprint in (
+        health_bp,
+        auth_bp,
+        dashboard_bp,
+        audit_bp,
+        policies_bp,
+        consultations_bp,
+        consultation_items_bp,
+    ):
         app.register_blueprint(blueprint)
 
     register_error_handlers(app)
