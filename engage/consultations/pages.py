@@ -162,7 +162,6 @@ def decision_form(opts: Options, item: Input) -> DecisionForm:
     if request.method == "GET" and decision is None:
         form.decided_by_id.data = current_user.id
         form.decided_on.data = date.today()
-        form.clause_id.data = item.clause_id
         form.version.data = None
     form.decided_by_id.choices = opts.users()
     extra = decision.clause if decision is not None and decision.clause else item.clause
