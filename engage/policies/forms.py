@@ -1,8 +1,9 @@
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
+from engage.consultations.forms import IsoDateField
 from engage.formtools import choices
 from engage.policies.models import POLICY_STATUSES
 
@@ -21,9 +22,7 @@ class PolicyForm(FlaskForm):
     topic_id = SelectField("Topic", coerce=_int_or_none, validate_choice=False)
     owner_id = SelectField("Owner", coerce=_int_or_none, validate_choice=False)
     status = SelectField("Status", choices=choices(POLICY_STATUSES.items()), default="draft")
-    next_review_on = DateField(
-        "Next review", validators=[Optional()], format="%Y-%m-%d", render_kw={"placeholder": "YYYY-MM-DD"}
-    )
+    next_review_on = IsoDateField("Next review", validators=[Optional()])
     description = TextAreaField("Description", render_kw={"rows": 3})
 
 
@@ -31,8 +30,8 @@ class VersionForm(FlaskForm):
     label = StringField(
         "Label", validators=[DataRequired(message="Enter a label, e.g. v3.1."), Length(max=40)]
     )
-    effective_on = DateField("Effective date", validators=[Optional()], format="%Y-%m-%d")
-    public_release_on = DateField("Public release (embargo) date", validators=[Optional()], format="%Y-%m-%d")
+    effective_on = IsoDateField("Effective date", validators=[Optional()])
+    public_release_on = IsoDateField("Public release (embargo) date", validators=[Optional()])
     change_summary = TextAreaField("Change summary", render_kw={"rows": 3})
     clauses = TextAreaField(
         "Clauses",

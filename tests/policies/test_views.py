@@ -86,6 +86,11 @@ def test_bad_version_lines(app, client, users, as_role):
         )
         assert response.status_code == 400
         assert message in response.get_data(as_text=True)
+    bad_date = client.post(
+        f"/policies/{world['policy']}/versions/new",
+        data={"csrf_token": token, "label": "v9", "effective_on": "2026-13-01", "clauses": "K | h | t"},
+    )
+    assert bad_date.status_code == 400 and "Enter the date as YYYY-MM-DD" in bad_date.get_data(as_text=True)
     duplicate = client.post(
         f"/policies/{world['policy']}/versions/new",
         data={"csrf_token": token, "label": "v2", "clauses": "K | h | t"},
