@@ -132,10 +132,20 @@ def detail(policy_id: int):
     policy = _load_policy(policy_id)
     versions = list(reversed(services.ordered_versions(policy)))
     counts = services.outcome_counts(current_user, policy)
+    clauses = []
+    if versions:
+        clauses = (
+            db.session.execute(
+                select(Clause).where(Clause.version_id == versions[0].id).order_by(Clause.position, Clause.id)
+            )
+            .scalars()
+            .all()
+        )
     return render_template(
         "policies/detail.html",
         policy=policy,
         versions=versions,
+        clauses=clauses,
         counts=counts,
         outcomes=OUTCOMES,
         statuses=POLICY_STATUSES,
