@@ -63,12 +63,15 @@ def create_app(config: dict | None = None) -> Flask:
 
     from engage.audit.views import bp as audit_bp
     from engage.auth.views import bp as auth_bp
+    from engage.consultations.items_views import bp as consultation_items_bp
+    from engage.consultations.views import bp as consultations_bp
     from engage.dashboard.views import bp as dashboard_bp
     from engage.forums.views import bp as forums_bp
     from engage.health.views import bp as health_bp
     from engage.helplines.views import bp as helplines_bp
     from engage.organizations.views import bp as organizations_bp
     from engage.people.views import bp as people_bp
+    from engage.policies.views import bp as policies_bp
     from engage.search.views import bp as search_bp
     from engage.topics.views import bp as topics_bp
 
@@ -83,6 +86,9 @@ def create_app(config: dict | None = None) -> Flask:
         forums_bp,
         helplines_bp,
         topics_bp,
+        policies_bp,
+        consultations_bp,
+        consultation_items_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -10,3 +10,73 @@ document.addEventListener("DOMContentLoaded", () => {
     if (event.target.matches("[data-autosubmit]")) event.target.form.requestSubmit();
   });
 });
+
+// --- Consultations (feature/consultations) ------------------------------------------------
+// htmx does not swap error responses by default; our fragments for 400 (messages next to the
+// fields), 409 (someone saved first) and 422 are meant to be shown in place.
+document.addEventListener("htmx:beforeSwap", (evt) => {
+  const status = evt.detail.xhr.status;
+  if (status === 400 || status === 409 || status === 422) {
+    evt.detail.shouldSwap = true;
+    evt.detail.isError = false;
+  }
+});
+
+// Participant picker: suggestion buttons add a chip carrying a hidden input; chips can be removed.
+document.addEventListener("DOMContentLoaded", () => {
+  document.body.addEventListener("click", (event) => {
+    const pick = event.target.closest("[data-pick]");
+    if (pick) {
+      const field = pick.getAttribute("data-pick");
+      const list = document.getElementById(`${field}-chosen`);
+      if (!list) return;
+      const id = pick.getAttribute("data-id");
+      if (!list.querySelector(`input[value="${CSS.escape(id)}"]`)) {
+        const chip = document.createElement("li");
+        chip.className = "list-inline-item chip badge text-bg-light border";
+        const input = document.createElement("input");
+        input.type = "hidden";
+        input.name = field;
+        input.value = id;
+        const remove = document.createElement("button");
+        remove.type = "button";
+        remove.className = "btn-close btn-close-sm ms-1";
+        remove.setAttribute("data-unpick", "");
+        remove.setAttribute("aria-label", `Remove ${pick.getAttribute("data-name")}`);
+        chip.append(input, document.createTextNode(`${pick.getAttribute("data-name")} `), remove);
+        list.append(chip);
+      }
+      const picker = pick.closest(".participant-picker");
+      const box = picker && picker.querySelector("input[type=search]");
+      const suggestions = pick.closest(".suggestions");
+      if (suggestions) suggestions.innerHTML = "";
+      if (box) {
+        box.value = "";
+        box.focus();
+      }
+      return;
+    }
+    const unpick = event.target.closest("[data-unpick]");
+    if (unpick) {
+      const picker = unpick.closest(".participant-picker");
+      unpick.closest(".chip").remove();
+      const box = picker && picker.querySelector("input[type=search]");
+      if (box) box.focus();
+    }
+  });
+  // Enter in a type-ahead box picks the first suggestion instead of submitting the whole form;
+  // ArrowDown moves into the suggestions.
+  document.body.addEventListener("keydown", (event) => {
+    const box = event.target.closest(".participant-picker input[type=search]");
+    if (!box) return;
+    const first = box.closest(".participant-picker").querySelector("[data-pick]");
+    if (event.key === "Enter") {
+      event.preventDefault();
+      if (first) first.click();
+    } else if (event.key === "ArrowDown" && first) {
+      event.preventDefault();
+      first.focus();
+    }
+  });
+});
+// --- end Consultations ------------------------------------------------------------------------

@@ -1,0 +1,106 @@
+"""Commitments: the follow-ups we owe people, with an assignee and a due date."""
+
+from datetime import date
+
+from sqlalchemy import Select, case, or_, select
+from sqlalchemy.orm import selectinload
+
+from engage.audit import services as audit
+from engage.audit.services import Actor
+from engage.auth.models import User
+from engage.auth.permissions import visible_consultations
+from engage.consultations.models import COMMITMENT_STATUSES, Commitment, Consultation
+from engage.errors import ConflictError, ValidationError
+from engage.extensions import db
+
+
+def _check(consultation: Consultation, data: dict) -> dict:
+    errors = {}
+    description = (data.get("description") or "").strip()
+    if not description:
+        errors["description"] = "Say what we promised."
+    status = data.get("status") or "open"
+    if status not in COMMITMENT_STATUSES:
+        errors["status"] = "Choose open, done or cancelled."
+    assignee_id = data.get("assignee_id") or None
+    if assignee_id and db.session.get(User, assignee_id) is None:
+        errors["assignee_id"] = "Choose an assignee from the list."
+    person_id = data.get("person_id") or None
+    if person_id and not any(p.id == person_id for p in consultation.people):
+        errors["person_id"] = "Choose one of the consultation's participants."
+    due_on = data.get("due_on")
+    if due_on is not None and not isinstance(due_on, date):
+        errors["due_on"] = "Enter the date as YYYY-MM-DD."
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "description": description,
+        "status": status,
+        "assignee_id": assignee_id,
+        "person_id": person_id,
+        "due_on": due_on,
+    }
+
+
+def create_commitment(actor: Actor, consultation: Consultation, data: dict) -> Commitment:
+    """A follow-up promised in `consultation`; unassigned ones go to whoever records them."""
+    values = _check(consultation, data)
+    if not values["assignee_id"] and actor.user is not None:
+        values["assignee_id"] = actor.user.id
+    commitment = Commitment(
+        consultation_id=consultation.id, created_by_id=actor.user.id if actor.user else None, **values
+    )
+    db.session.add(commitment)
+    audit.record_change(actor, "create", commitment, f"Commitment in consultation {consultation.id}")
+    return commitment
+
+
+def update_commitment(actor: Actor, commitment: Commitment, version: int | None, data: dict) -> Commitment:
+    if version != commitment.version:
+        raise ConflictError("Someone else changed this commitment while you were editing it. Reload to see it.")
+    for key, value in _check(commitment.consultation, data).items():
+        setattr(commitment, key, value)
+    audit.record_change(actor, "update", commitment, f"Commitment {commitment.id}")
+    return commitment
+
+
+def complete_commitment(actor: Actor, commitment: Commitment, version: int | None) -> Commitment:
+    if version != commitment.version:
+        raise ConflictError("Someone else changed this commitment first. Reload to see it.")
+    commitment.status = "done"
+    audit.record_change(actor, "complete", commitment, f"Commitment {commitment.id} done")
+    return commitment
+
+
+def _visible(user):
+    """Commitments not tied to a consultation, or tied to one `user` may see."""
+    return or_(
+        Commitment.consultation_id.is_(None),
+        Commitment.consultation_id.in_(select(Consultation.id).where(visible_consultations(user))),
+    )
+
+
+def my_commitments_query(user, status: str, today: date) -> Select:
+    """`user`'s commitments with this status that they may see; overdue first, then by due date."""
+    overdue = case((Commitment.due_on < today, 0), else_=1)
+    no_date = case((Commitment.due_on.is_(None), 1), else_=0)
+    stmt = (
+        select(Commitment)
+        .where(Commitment.assignee_id == user.id, Commitment.status == status, _visible(user))
+        .options(selectinload(Commitment.consultation), selectinload(Commitment.person))
+    )
+    if status == "open":
+        return stmt.order_by(overdue, no_date, Commitment.due_on, Commitment.id)
+    return stmt.order_by(Commitment.updated_at.desc(), Commitment.id.desc())
+
+
+def consultation_commitments(consultation: Consultation) -> list[Commitment]:
+    """The commitments of one consultation (the caller has checked the consultation is visible)."""
+    return list(
+        db.session.execute(
+            select(Commitment)
+            .where(Commitment.consultation_id == consultation.id)
+            .options(selectinload(Commitment.assignee), selectinload(Commitment.person))
+            .order_by(case((Commitment.status == "open", 0), else_=1), Commitment.due_on, Commitment.id)
+        ).scalars()
+    )

@@ -1,0 +1,91 @@
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import HiddenInput
+
+from engage.consultations.models import COMMITMENT_STATUSES, CONFIDENTIALITY, CONSULTATION_KINDS, OUTCOMES
+from engage.formtools import choices
+
+
+def int_or_none(value):
+    try:
+        return int(value) if value not in (None, "", "None") else None
+    except (TypeError, ValueError):
+        return None
+
+
+class IsoDateField(DateField):
+    """A YYYY-MM-DD date with a message that says what to type."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("render_kw", {"placeholder": "YYYY-MM-DD", "inputmode": "numeric"})
+        super().__init__(label, validators, format="%Y-%m-%d", **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError("Enter the date as YYYY-MM-DD, e.g. 2026-11-25.")
+
+
+def scope_ids(form, prefix: str):
+    """Give every field an id unique on the page (many row forms share one page) while names stay plain."""
+    for field in form:
+        field.id = f"{prefix}-{field.name}"
+        field.label.field_id = field.id
+    return form
+
+
+class ConsultationForm(FlaskForm):
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    title = StringField("Title", validators=[DataRequired(message="Enter a title."), Length(max=250)])
+    date = IsoDateField("Date", validators=[DataRequired(message="Enter the date as YYYY-MM-DD.")])
+    kind = SelectField("Kind", choices=choices(CONSULTATION_KINDS.items()), default="meeting")
+    confidentiality = SelectField("Confidentiality", choices=choices(CONFIDENTIALITY.items()), default="normal")
+    forum_id = SelectField("Forum", coerce=int_or_none, validate_choice=False)
+    topic_ids = SelectMultipleField("Topics", coerce=int, validate_choice=False, render_kw={"size": 6})
+    staff_ids = SelectMultipleField("Our staff", coerce=int, validate_choice=False, render_kw={"size": 6})
+    summary = TextAreaField("Summary", render_kw={"rows": 5})
+
+
+class InputForm(FlaskForm):
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    raised_by = SelectField("Raised by", validate_choice=False)
+    topic_id = SelectField("Topic", coerce=int_or_none, validate_choice=False)
+    text = TextAreaField(
+        "Point raised",
+        validators=[DataRequired(message="Write the point that was raised.")],
+        render_kw={"rows": 3},
+    )
+    clause_id = SelectField("Target clause (optional)", coerce=int_or_none, validate_choice=False)
+
+
+class DecisionForm(FlaskForm):
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    outcome = SelectField("Outcome", choices=choices(OUTCOMES.items()), default="under_review")
+    rationale = TextAreaField("Rationale", render_kw={"rows": 2})
+    decided_by_id = SelectField("Decided by", coerce=int_or_none, validate_choice=False)
+    decided_on = IsoDateField("Decided on", validators=[Optional()])
+    policy_version_id = SelectField("Resulting policy version", coerce=int_or_none, validate_choice=False)
+    clause_id = SelectField("Clause changed", coerce=int_or_none, validate_choice=False)
+    no_change = BooleanField("No change to the policy")
+
+
+class CommitmentForm(FlaskForm):
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    description = TextAreaField(
+        "What we promised", validators=[DataRequired(message="Say what we promised.")], render_kw={"rows": 2}
+    )
+    assignee_id = SelectField("Assignee", coerce=int_or_none, validate_choice=False)
+    due_on = IsoDateField("Due", validators=[Optional()])
+    status = SelectField("Status", choices=choices(COMMITMENT_STATUSES.items()), default="open")
+    person_id = SelectField("For (optional)", coerce=int_or_none, validate_choice=False)

@@ -1,0 +1,38 @@
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import HiddenInput
+
+from engage.consultations.forms import IsoDateField
+from engage.formtools import choices
+from engage.policies.models import POLICY_STATUSES
+
+
+def _int_or_none(value):
+    try:
+        return int(value) if value not in (None, "", "None") else None
+    except (TypeError, ValueError):
+        return None
+
+
+class PolicyForm(FlaskForm):
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    code = StringField("Code", validators=[DataRequired(message="Enter the policy code."), Length(max=30)])
+    title = StringField("Title", validators=[DataRequired(message="Enter the title."), Length(max=250)])
+    topic_id = SelectField("Topic", coerce=_int_or_none, validate_choice=False)
+    owner_id = SelectField("Owner", coerce=_int_or_none, validate_choice=False)
+    status = SelectField("Status", choices=choices(POLICY_STATUSES.items()), default="draft")
+    next_review_on = IsoDateField("Next review", validators=[Optional()])
+    description = TextAreaField("Description", render_kw={"rows": 3})
+
+
+class VersionForm(FlaskForm):
+    label = StringField("Label", validators=[DataRequired(message="Enter a label, e.g. v3.1."), Length(max=40)])
+    effective_on = IsoDateField("Effective date", validators=[Optional()])
+    public_release_on = IsoDateField("Public release (embargo) date", validators=[Optional()])
+    change_summary = TextAreaField("Change summary", render_kw={"rows": 3})
+    clauses = TextAreaField(
+        "Clauses",
+        validators=[DataRequired(message="Add at least one clause.")],
+        render_kw={"rows": 14, "class": "font-monospace", "spellcheck": "false"},
+    )
