@@ -29,6 +29,7 @@ class Context:
     person_consent: dict[int, bool] = field(default_factory=dict)
     person_org: dict[int, int] = field(default_factory=dict)
     org_country: dict[int, str] = field(default_factory=dict)
+    helpline_orgs: dict[str, list[int]] = field(default_factory=dict)
     last_person: dict[int, date] = field(default_factory=dict)
     last_org: dict[int, date] = field(default_factory=dict)
     _phones: dict[str, list[str]] = field(default_factory=dict)

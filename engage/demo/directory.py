@@ -77,6 +77,10 @@ def seed_organisations(ctx: Context) -> None:
     bulk_link(organisation_topics, topic_links)
     ctx.ids["organisations"] = [r["id"] for r in rows]
     ctx.org_country = {r["id"]: r["country"] for r in rows}
+    ctx.helpline_orgs = {}
+    for r in rows:
+        if r["kind"] in ("helpline", "ngo"):
+            ctx.helpline_orgs.setdefault(r["country"], []).append(r["id"])
     ctx.counts["organisations"] = len(rows)
 
 
@@ -156,7 +160,7 @@ def seed_people(ctx: Context) -> None:
             dict(
                 person_id=i,
                 organisation_id=org,
-                role=rng.choice(names.TITLES),
+                role=people[-1]["title"],
                 start_on=today - timedelta(days=rng.randint(100, 3000)),
                 end_on=None,
                 version=1,
@@ -348,7 +352,7 @@ def seed_helplines(ctx: Context) -> None:
                     hours="24 hours, every day" if channel != "chat" else "18:00–midnight local time",
                     languages=names.LANGUAGES.get(country, ["en"]),
                     ages="All ages" if rng.random() < 0.7 else "Under 25",
-                    organisation_id=rng.choice(helpline_orgs),
+                    organisation_id=rng.choice(ctx.helpline_orgs.get(country) or helpline_orgs),
                     escalation_name=f"Duty manager, {name}",
                     escalation_contact=f"duty-{n}@help.example.org",
                     notes="",
