@@ -41,19 +41,31 @@ def seed_topics(ctx: Context) -> None:
     ctx.counts["topics"] = len(rows)
 
 
+def _organisation_name(rng, kind: str, place: str, used: set[str]) -> str:
+    """A realistic name, unique within the data set (a qualifier, then a number, when needed)."""
+    words, nouns = names.ORG_WORDS[kind]
+    for attempt in range(8):
+        prefix = f"{rng.choice(names.ORG_QUALIFIERS)} {place}" if attempt >= 3 else place
+        name = f"{prefix} {rng.choice(words)} {rng.choice(nouns)}"
+        if name not in used:
+            break
+    else:
+        name = f"{name} {len(used)}"
+    used.add(name)
+    return name
+
+
 def seed_organisations(ctx: Context) -> None:
     rng = ctx.rng
     count = max(20, ctx.people // 5)
     kinds = [k for k, w in names.ORG_KINDS for _ in range(w)]
     rows, topic_links = [], []
+    used: set[str] = set()
     countries = ctx.country_choices
     for i in range(1, count + 1):
         kind = rng.choice(kinds)
         country = rng.choice(countries)
-        pattern = rng.choice(names.ORG_PATTERNS[kind])
-        name = pattern.format(place=names.CITIES[country])
-        if i > len(names.CITIES) * 3:
-            name = f"{name} ({i})"
+        name = _organisation_name(rng, kind, names.CITIES[country], used)
         parent = rng.randrange(1, i) if i > 40 and rng.random() < 0.08 else None
         rows.append(
             dict(

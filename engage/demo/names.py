@@ -235,35 +235,70 @@ ORG_KINDS = [
     ("youth", 8),
     ("other", 4),
 ]
-ORG_PATTERNS = {
-    "ngo": [
-        "{place} Mind Alliance",
-        "Hope {place}",
-        "{place} Foundation for Mental Health",
-        "Beat the Silence {place}",
-        "{place} Body Confidence Trust",
-    ],
-    "academic": [
-        "University of {place}",
-        "{place} Institute of Psychiatry",
-        "{place} School of Public Health",
-        "Centre for Digital Wellbeing, {place}",
-    ],
-    "clinical": [
-        "{place} College of Psychiatrists",
-        "{place} Eating Disorders Clinical Network",
-        "{place} Association of Psychologists",
-    ],
-    "helpline": ["{place} Listening Line", "{place} Crisis Text Service", "{place} Youth Helpline"],
-    "government": [
-        "{place} Online Safety Regulator",
-        "{place} Ministry of Health",
-        "{place} Media Authority",
-    ],
-    "industry": ["{place} Digital Industry Association", "{place} Creators Guild"],
-    "youth": ["{place} Youth Voice", "Young Minds {place}", "{place} Student Wellbeing Network"],
-    "other": ["{place} Parents Network", "{place} Media Literacy Project"],
+# Organisation names: "{place} {word} {noun}" per kind, made unique with a qualifier when needed.
+ORG_WORDS = {
+    "ngo": (
+        [
+            "Mind",
+            "Hope",
+            "Body Confidence",
+            "Recovery",
+            "Open Minds",
+            "Bright Futures",
+            "Compass",
+            "Kindred",
+            "Beacon",
+            "Harbour",
+        ],
+        ["Alliance", "Trust", "Foundation", "Network", "Collective", "Society"],
+    ),
+    "academic": (
+        [
+            "Psychiatry",
+            "Public Health",
+            "Digital Wellbeing",
+            "Adolescent Health",
+            "Media Psychology",
+            "Social Research",
+        ],
+        ["Institute", "Centre", "School", "Research Unit", "Laboratory"],
+    ),
+    "clinical": (
+        ["Psychiatric", "Eating Disorders", "Psychological", "Paediatric", "Nursing"],
+        ["College", "Clinical Network", "Association", "Faculty", "Service"],
+    ),
+    "helpline": (["Listening", "Crisis Text", "Youth", "Samaritan", "Night"], ["Line", "Service", "Helpline"]),
+    "government": (
+        ["Online Safety", "Health", "Media", "Education", "Digital Services"],
+        ["Regulator", "Ministry", "Authority", "Commission", "Office"],
+    ),
+    "industry": (
+        ["Digital Industry", "Creators", "Advertising Standards", "Platform"],
+        ["Association", "Guild", "Council", "Forum"],
+    ),
+    "youth": (
+        ["Youth", "Young Minds", "Student Wellbeing", "Young People's"],
+        ["Voice", "Network", "Panel", "Council"],
+    ),
+    "other": (
+        ["Parents", "Media Literacy", "Faith Communities", "Sport and Wellbeing"],
+        ["Network", "Project", "Partnership"],
+    ),
 }
+ORG_QUALIFIERS = [
+    "North",
+    "South",
+    "East",
+    "West",
+    "Central",
+    "Greater",
+    "Metropolitan",
+    "Regional",
+    "Community",
+    "National",
+    "City",
+    "Coastal",
+]
 BIO_SENTENCES = [
     "Researches how young people seek help online and what makes support services easy to reach.",
     "Led the national review of eating disorder services and advises on early intervention.",
