@@ -58,9 +58,20 @@ def create_app(config: dict | None = None) -> Flask:
     from engage.audit.views import bp as audit_bp
     from engage.auth.views import bp as auth_bp
     from engage.dashboard.views import bp as dashboard_bp
+    from engage.engagements.calendar_views import bp as engagement_calendar_bp
+    from engage.engagements.import_views import bp as engagement_import_bp
+    from engage.engagements.views import bp as engagements_bp
     from engage.health.views import bp as health_bp
 
-    for blueprint in (health_bp, auth_bp, dashboard_bp, audit_bp):
+    for blueprint in (
+        health_bp,
+        auth_bp,
+        dashboard_bp,
+        audit_bp,
+        engagements_bp,
+        engagement_calendar_bp,
+        engagement_import_bp,
+    ):
         app.register_blueprint(blueprint)
 
     register_error_handlers(app)
