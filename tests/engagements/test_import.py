@@ -90,7 +90,8 @@ def test_files_that_are_not_invitations_get_a_clear_400(app, client, as_role):
         b"Name,Email\nAna,ana@x\n": "not an iCalendar file",
         bytes(range(256)) * 10: "not an iCalendar file",
         b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n": "no event",
-        b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART:garbage\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n": "Event 1",
+        b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART:garbage\r\n"
+        b"END:VEVENT\r\nEND:VCALENDAR\r\n": "Event 1",
         b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:no uid\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n": "no UID",
     }
     for data, message in cases.items():
