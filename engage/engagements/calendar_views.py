@@ -120,7 +120,10 @@ def feed(token: str):
         headers["Last-Modified"] = format_datetime(state.last_modified.astimezone(UTC), usegmt=True)
     if _not_modified(state):
         return Response(status=304, headers=headers)
-    body = ics_bytes(stmt, name=f"Engage · {user.name}")
+    name = f"Engage · {user.name}"
+    body = feeds.cached_body(
+        (state.etag, current_app.config["BASE_URL"] + name), lambda: ics_bytes(stmt, name=name)
+    )
     return Response(body, mimetype="text/calendar", headers=headers)
 
 
