@@ -60,11 +60,11 @@ def display_zone() -> str:
 
 
 @bp.app_template_filter("in_zone")
-def in_zone(instant: datetime | None, zone: str, fmt: str = "%a %-d %b %Y, %H:%M") -> str:
+def in_zone(instant: datetime | None, zone: str, fmt: str = "%a %-d %b %Y, %H:%M", label: bool = True) -> str:
     if instant is None:
         return "—"
     local = zones.to_local(instant, zone)
-    return f"{local.strftime(fmt)} {local.tzname()}"
+    return f"{local.strftime(fmt)} {local.tzname()}" if label else local.strftime(fmt)
 
 
 def _int_arg(name: str) -> int | None:
