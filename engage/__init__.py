@@ -66,6 +66,9 @@ def create_app(config: dict | None = None) -> Flask:
     from engage.consultations.items_views import bp as consultation_items_bp
     from engage.consultations.views import bp as consultations_bp
     from engage.dashboard.views import bp as dashboard_bp
+    from engage.engagements.calendar_views import bp as engagement_calendar_bp
+    from engage.engagements.import_views import bp as engagement_import_bp
+    from engage.engagements.views import bp as engagements_bp
     from engage.forums.views import bp as forums_bp
     from engage.health.views import bp as health_bp
     from engage.helplines.views import bp as helplines_bp
@@ -89,6 +92,9 @@ def create_app(config: dict | None = None) -> Flask:
         policies_bp,
         consultations_bp,
         consultation_items_bp,
+        engagements_bp,
+        engagement_calendar_bp,
+        engagement_import_bp,
     ):
         app.register_blueprint(blueprint)
 

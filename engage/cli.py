@@ -53,3 +53,23 @@ def seed_demo(people: int, if_empty: bool) -> None:
     click.echo(f"Demo logins (password: {current_app.config['DEMO_PASSWORD']}):")
     for email, _, role in demo.DEMO_USERS:
         click.echo(f"  {role:<7} {email}")
+
+
+@engage_cli.command("send-reminders")
+@click.option("--days", type=int, default=None, help="Days ahead (default: REMINDER_DAYS, 2).")
+def send_reminders(days: int | None) -> None:
+    """Mail speakers before their engagements and assignees before commitments fall due."""
+    from datetime import UTC, datetime
+
+    from engage.engagements import reminders
+
+    config = current_app.config
+    days = days if days is not None else int(config.get("REMINDER_DAYS", 2))
+    now = datetime.now(UTC)
+    sent = 0
+    for reminder in reminders.due(now, days):
+        where = reminders.send_one(reminder, config["BASE_URL"], ("Engage", config["MAIL_FROM"]), now)
+        db.session.commit()  # one commit per reminder: a later failure never resends this one
+        sent += 1
+        click.echo(f"{reminder.kind} {reminder.record_id} → {reminder.user.email} ({where})")
+    click.echo(f"{sent} reminder{'s' if sent != 1 else ''} sent.")

@@ -56,6 +56,7 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "engage@example.org"),
+        "REMINDER_DAYS": int(os.environ.get("REMINDER_DAYS", "2")),
         "BASE_URL": os.environ.get("ENGAGE_BASE_URL", "http://127.0.0.1:5000"),
     }
     config.update(overrides)

@@ -7,9 +7,16 @@ from engage import create_app
 from engage.extensions import db
 from tests.conftest import csrf_from, login
 
-PUBLIC = {"auth.login", "health.healthz", "static"}
+PUBLIC = {"auth.login", "health.healthz", "static", "engagement_calendar.feed"}
 # Routes any signed-in user may POST to: their own account and session.
-PERSONAL_WRITES = {"auth.logout", "auth.account"}
+PERSONAL_WRITES = {
+    "auth.logout",
+    "auth.account",
+    "engagements.follow",
+    "engagements.unfollow",
+    "engagement_calendar.feed_settings",
+    "engagement_calendar.feed_reset",
+}
 
 
 def _routes():

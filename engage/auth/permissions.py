@@ -136,3 +136,15 @@ def can_see_consultation(user: User | None, consultation) -> bool:
 def can_see_lived_experience(user: User | None, person) -> bool:
     """Special-category data: admins and the person's relationship owner only."""
     return can_read(user) and (is_admin(user) or (person.owner_id is not None and person.owner_id == user.id))
+
+
+def visible_engagements(user: User | None):
+    """SQL condition on Engagement: the rows `user` may see.
+
+    Engagements are not confidential today, so every active signed-in user sees them all;
+    lists, calendars, feeds and reminders all filter through this, so a later rule applies
+    everywhere at once.
+    """
+    from sqlalchemy import false, true
+
+    return true() if can_read(user) else false()

@@ -80,3 +80,22 @@ document.addEventListener("DOMContentLoaded", () => {
   });
 });
 // --- end Consultations ------------------------------------------------------------------------
+// --- Engagements: copy a value to the clipboard: <button data-copy="#input-id"> ---
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-copy]");
+  if (!button) return;
+  const selector = button.getAttribute("data-copy");
+  const input = document.querySelector(selector);
+  if (!input) return;
+  const done = () => {
+    const note = document.querySelector(`[data-copy-done="${selector}"]`);
+    if (note) note.classList.remove("d-none");
+  };
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(input.value).then(done, () => { input.select(); });
+  } else {
+    input.select();
+    document.execCommand("copy");
+    done();
+  }
+});

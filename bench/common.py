@@ -1,0 +1,96 @@
+"""Shared pieces of the benchmarks: a gunicorn server, a signed-in HTTP client, figures, the report."""
+
+import http.cookiejar
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORT = ROOT / "docs" / "PERFORMANCE.md"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """gunicorn serving wsgi:app with `workers` processes on a free port, for the given environment."""
+
+    def __init__(self, env: dict, workers: int = 2):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, **env}
+        self.workers = workers
+
+    def __enter__(self):
+        gunicorn = str(Path(sys.executable).parent / "gunicorn")
+        self.proc = subprocess.Popen(
+            [gunicorn, "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}", "--log-level", "warning", "wsgi:app"],
+            cwd=ROOT,
+            env=self.env,
+            start_new_session=True,
+        )
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(self.base + "/healthz", timeout=1)
+                return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("gunicorn did not start")
+
+    def __exit__(self, *exc):
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        self.proc.wait(10)
+
+
+def signed_in(base: str, email: str, password: str = "engage-demo"):
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + "/login").read().decode()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": token}).encode()
+    opener.open(base + "/login", data)
+    return opener
+
+
+def timed(opener, url: str, runs: int) -> list[float]:
+    """Milliseconds for `runs` GETs of `url` (after one warm-up)."""
+    opener.open(url).read()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = opener.open(url)
+        response.read()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def summary(times: list[float]) -> tuple[float, float]:
+    ordered = sorted(times)
+    p95 = ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
+    return statistics.median(ordered), p95
+
+
+def write_section(title: str, body: str) -> None:
+    """Replace (or add) the section `## title` in docs/PERFORMANCE.md, leaving the others alone."""
+    REPORT.parent.mkdir(exist_ok=True)
+    text = REPORT.read_text() if REPORT.exists() else "# Performance\n\nFigures written by the scripts in `bench/`.\n"
+    section = f"## {title}\n\n{body.strip()}\n"
+    pattern = re.compile(rf"^## {re.escape(title)}\n.*?(?=^## |\Z)", re.S | re.M)
+    text = pattern.sub(section + "\n", text) if pattern.search(text) else text.rstrip() + "\n\n" + section
+    REPORT.write_text(text.rstrip() + "\n")
+
+
+def machine() -> str:
+    cpus = os.cpu_count()
+    return f"{cpus} cores, Python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d')}"
