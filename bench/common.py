@@ -77,7 +77,7 @@ def timed(opener, url: str, runs: int) -> list[float]:
 
 def summary(times: list[float]) -> tuple[float, float]:
     ordered = sorted(times)
-    p95 = ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
+    p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)]
     return statistics.median(ordered), p95
 
 
