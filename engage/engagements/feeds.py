@@ -10,7 +10,8 @@ from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from engage.audit import services as audit
 from engage.audit.services import Actor
@@ -21,6 +22,7 @@ from engage.engagements.models import (
     AgendaItem,
     Engagement,
     EngagementParticipant,
+    EventCache,
     engagement_speakers,
 )
 from engage.errors import ValidationError
@@ -172,6 +174,40 @@ def events(stmt: Select, base_url: str, organizer_fallback: tuple[str, str]) -> 
             )
         )
     return result
+
+
+def rendered(events: list[ical.EventData]) -> list[bytes]:
+    """Each event's VEVENT bytes: from the process memo, then the event_cache table, else built.
+
+    Newly built events are written back to the table so other workers and restarts reuse
+    them (the caller commits). Losing a race with another worker only skips the write.
+    """
+    keys = [ical.event_key(e) for e in events]
+    stored: dict[str, tuple[str, bytes]] = {}
+    uids = [e.uid for e in events]
+    for start in range(0, len(uids), 500):
+        chunk = uids[start : start + 500]
+        for uid, key, body in db.session.execute(
+            select(EventCache.uid, EventCache.key, EventCache.body).where(EventCache.uid.in_(chunk))
+        ):
+            stored[uid] = (key, body)
+    bodies, fresh = [], []
+    for event, key in zip(events, keys, strict=True):
+        hit = stored.get(event.uid)
+        if hit and hit[0] == key:
+            bodies.append(hit[1])
+            continue
+        body = ical.vevent(event)
+        bodies.append(body)
+        fresh.append({"uid": event.uid, "key": key, "body": body})
+    if fresh:
+        try:
+            with db.session.begin_nested():
+                db.session.execute(delete(EventCache).where(EventCache.uid.in_([r["uid"] for r in fresh])))
+                db.session.execute(insert(EventCache), fresh)
+        except IntegrityError:
+            pass  # another worker wrote the same rows first
+    return bodies
 
 
 _bodies: OrderedDict[tuple[str, str], bytes] = OrderedDict()

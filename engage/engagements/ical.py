@@ -7,6 +7,7 @@ thousands of unchanged events is joined from cached bytes; each VTIMEZONE is bui
 once per process for a zone and a range of years.
 """
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -78,6 +79,11 @@ def _address(person: Attendee, organizer: bool = False) -> vCalAddress:
     return address
 
 
+def event_key(data: EventData) -> str:
+    """A stable digest of everything the event says (the same in every process)."""
+    return hashlib.sha256(repr(data).encode()).hexdigest()
+
+
 @lru_cache(maxsize=50_000)
 def vevent(data: EventData) -> bytes:
     """One VEVENT as bytes (memoised: the same data always gives the same bytes)."""
@@ -116,8 +122,11 @@ def _year_range(events: list[EventData]) -> tuple[int, int]:
     return first - first % 5, last + (5 - last % 5) % 5
 
 
-def build_calendar(events: list[EventData], name: str = "") -> bytes:
-    """A VCALENDAR holding `events`, with a VTIMEZONE for each zone they use."""
+def build_calendar(events: list[EventData], name: str = "", rendered: list[bytes] | None = None) -> bytes:
+    """A VCALENDAR holding `events`, with a VTIMEZONE for each zone they use.
+
+    `rendered`, when given, holds each event's VEVENT bytes already (from a cache).
+    """
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -130,7 +139,7 @@ def build_calendar(events: list[EventData], name: str = "") -> bytes:
     parts = [
         head,
         *(vtimezone(z, first, last) for z in zones),
-        *(vevent(e) for e in events),
+        *(rendered if rendered is not None else (vevent(e) for e in events)),
         b"END:VCALENDAR\r\n",
     ]
     return b"".join(parts) + tail.strip()

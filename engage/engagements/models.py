@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, LargeBinary, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.auth.models import User
@@ -130,3 +130,18 @@ class ReminderSent(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     for_date: Mapped[str] = mapped_column(String(32))  # the start or due date reminded about
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class EventCache(db.Model):
+    """The serialised VEVENT of each engagement, keyed by a hash of everything it says.
+
+    Serialising thousands of events with the icalendar library takes seconds; with this
+    table a feed only serialises what changed since any worker last built it, even right
+    after a restart. It is a cache: rows can be deleted at any time.
+    """
+
+    __tablename__ = "event_cache"
+
+    uid: Mapped[str] = mapped_column(String(255), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64))
+    body: Mapped[bytes] = mapped_column(LargeBinary)

@@ -283,7 +283,9 @@ def _follow(engagement_id: int, following: bool):
 def ics_bytes(stmt, name: str = "") -> bytes:
     config = current_app.config
     events = feeds.events(stmt, config["BASE_URL"], ("Engage", config["MAIL_FROM"]))
-    return ical.build_calendar(events, name=name)
+    body = ical.build_calendar(events, name=name, rendered=feeds.rendered(events))
+    db.session.commit()  # keeps the serialised events for the next request (a cache)
+    return body
 
 
 @bp.route("/engagements/<int:engagement_id>.ics")

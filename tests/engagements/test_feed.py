@@ -126,3 +126,30 @@ def test_feed_statement_count_is_constant(app, client):
             make_engagement(participants=people[:2])
         db.session.commit()
     assert statements_for(app, client, url) == small
+
+
+def test_serialised_events_survive_a_restart(app, client, monkeypatch):
+    """A new worker serves a feed from the event_cache table, serialising only what changed."""
+    from engage.engagements import feeds, ical
+    from engage.engagements.models import Engagement
+
+    data = _setup(app)
+    _set_scope(app, data["owner"], "team")
+    url = f"/calendar/{data['token']}.ics"
+    first = client.get(url).get_data()
+    # A fresh process: no memoised events, no memoised bodies.
+    ical.vevent.cache_clear()
+    feeds._bodies.clear()
+    built = []
+    real = ical.vevent.__wrapped__
+    monkeypatch.setattr(ical, "vevent", lambda event: built.append(event.uid) or real(event))
+    assert client.get(url).get_data() == first
+    assert built == []
+    with app.app_context():
+        engagement = db.session.execute(select(Engagement).where(Engagement.uid == data["uids"]["team"])).scalar_one()
+        engagement.title = "Renamed"
+        db.session.commit()
+    feeds._bodies.clear()
+    body = client.get(url).get_data()
+    assert built == [data["uids"]["team"]]
+    assert b"SUMMARY:Renamed" in body
