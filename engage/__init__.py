@@ -57,10 +57,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     from engage.audit.views import bp as audit_bp
     from engage.auth.views import bp as auth_bp
+    from engage.briefings.views import bp as briefings_bp
     from engage.dashboard.views import bp as dashboard_bp
     from engage.health.views import bp as health_bp
 
-    for blueprint in (health_bp, auth_bp, dashboard_bp, audit_bp):
+    for blueprint in (health_bp, auth_bp, dashboard_bp, audit_bp, briefings_bp):
         app.register_blueprint(blueprint)
 
     register_error_handlers(app)
