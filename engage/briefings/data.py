@@ -341,15 +341,17 @@ def gather_briefing(
         for rows in points.values():
             rows.sort(key=lambda p: p.held_on, reverse=True)
 
-    # Likely questions: what we declined or parked, newest first.
+    # Likely questions: what we declined or parked, newest first; never from someone we may not
+    # name (their own words could identify them).
+    named_ids = [p.id for p in people if p.consent_internal and p.erased_at is None]
     likely_inputs = []
-    if ids:
+    if named_ids:
         likely_inputs = list(
             db.session.execute(
                 select(Input)
                 .join(Consultation, Input.consultation_id == Consultation.id)
                 .join(Decision, Decision.input_id == Input.id)
-                .where(Input.person_id.in_(ids), Decision.outcome.in_(("declined", "parked")), visible)
+                .where(Input.person_id.in_(named_ids), Decision.outcome.in_(("declined", "parked")), visible)
                 .options(*input_options)
                 .order_by(Consultation.held_on.desc(), Input.id.desc())
                 .limit(LIKELY_QUESTIONS)
@@ -492,9 +494,8 @@ def gather_briefing(
             dossier.changes_since.sort(key=lambda c: (c.effective_on, c.code))
         dossiers.append(dossier)
 
-    named_ids = {p.id for p in people if p.consent_internal and p.erased_at is None}
     names = {p.id: p.name for p in people}
-    likely = [_point(i, names[i.person_id] if i.person_id in named_ids else UNNAMED) for i in likely_inputs]
+    likely = [_point(i, names[i.person_id]) for i in likely_inputs]
     includes_restricted |= any(i.consultation.confidentiality == "restricted" for i in likely_inputs)
 
     policy_rows = []

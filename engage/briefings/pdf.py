@@ -80,11 +80,12 @@ def render_pdf(html: str, created: datetime | None = None) -> bytes:
             f'<meta name="dcterms.created" content="{stamp}"><meta name="dcterms.modified" content="{stamp}">'
         )
         html = html.replace("<head>", "<head>" + meta, 1)
+    options = {"pdf_variant": "pdf/ua-1", "pdf_tags": True, "pdf_identifier": b"engage"}
     fetcher = StaticOnlyFetcher()
-    document = HTML(string=html, base_url=static_base_url(), url_fetcher=fetcher)
-    return document.write_pdf(
-        pdf_variant="pdf/ua-1",
-        pdf_identifier=b"engage",
-        attachments=None,
-        presentational_hints=False,
-    )
+    document = HTML(string=html, base_url=static_base_url(), url_fetcher=fetcher).render(**options)
+    # No attachments, whatever the HTML says: neither <link rel="attachment"> (even a data: URL,
+    # which the fetcher would serve) nor <a rel="attachment"> links.
+    document.metadata.attachments = []
+    for page in document.pages:
+        page.links = [link for link in page.links if link[0] != "attachment"]
+    return document.write_pdf(**options)

@@ -44,12 +44,19 @@ ORGS = [
 OUTCOMES = ["adopted", "adapted", "declined", "parked", "under_review"]
 
 
-def build(participants: int = 6, country: str = "GB", staff=None, topics=("suicide-self-harm",)):
+def build(
+    participants: int = 6,
+    country: str = "GB",
+    staff=None,
+    topics=("suicide-self-harm",),
+    policy_code: str = "MH-SSH",
+    helplines: bool = True,
+):
     """An engagement with `participants` experts, each with affiliations, inputs, decisions and
     commitments; policies on the topics; GB and international helplines. Returns the engagement."""
     staff = staff or make_user("editor", name="Alex Morgan")
     topic_objs = [topic_by_slug(t) for t in topics]
-    policy = make_policy(code="MH-SSH", title="Suicide and self-harm", topic_id=topic_objs[0].id)
+    policy = make_policy(code=policy_code, title="Suicide and self-harm", topic_id=topic_objs[0].id)
     make_version(
         policy,
         "v2",
@@ -154,6 +161,9 @@ def build(participants: int = 6, country: str = "GB", staff=None, topics=("suici
             AgendaItem(position=3, time_label="10:30", title="Audience questions"),
         ]
     )
+    if not helplines:
+        db.session.flush()
+        return engagement
     make_helpline("GB", "Listening Line UK", contact="116123", hours="24/7", languages=["en", "cy"])
     make_helpline(
         "GB",
