@@ -9,11 +9,8 @@ def _run(args: list[str], pdf: bytes) -> str:
     with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
         handle.write(pdf)
         handle.flush()
-        result = subprocess.run(
-            [*args, handle.name, "-"] if args[0] == "pdftotext" else [*args, handle.name],
-            capture_output=True,
-            check=True,
-        )
+        command = [*args, handle.name, "-"] if args[0] == "pdftotext" else [*args, handle.name]
+        result = subprocess.run(command, capture_output=True, check=True)  # noqa: S603 - poppler, fixed args
     return result.stdout.decode("utf-8", "replace")
 
 

@@ -73,8 +73,8 @@ def test_pack_is_tagged_with_bookmarks_and_a_true_table_of_contents(app, client,
         assert (page, title) in bookmarks, (title, page)
 
     cover = pdftools.flat(pdf)
-    assert "09:00–11:00 GMT (Europe/London)" in cover
-    assert "04:00–06:00 EST (America/New_York)" in cover
+    assert "09:00\N{EN DASH}11:00 GMT (Europe/London)" in cover
+    assert "04:00\N{EN DASH}06:00 EST (America/New_York)" in cover
     assert "INTERNAL — CONFIDENTIAL" in cover
     assert re.search(r"Page 3 of \d+ · generated .* for Editor", pdftools.text(pdf, 3))
 
