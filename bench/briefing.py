@@ -29,12 +29,13 @@ HEADING = "## Briefing pack"
 
 
 def write_section(text: str) -> None:
-    current = open(DOC, encoding="utf-8").read() if os.path.exists(DOC) else "# Performance\n"
+    current = "# Performance\n"
+    if os.path.exists(DOC):
+        with open(DOC, encoding="utf-8") as handle:
+            current = handle.read()
     pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.M | re.S)
-    if pattern.search(current):
-        current = pattern.sub(text, current)
-    else:
-        current = current.rstrip("\n") + "\n\n" + text
+    found = pattern.search(current)
+    current = pattern.sub(text, current) if found else current.rstrip("\n") + "\n\n" + text
     with open(DOC, "w", encoding="utf-8") as handle:
         handle.write(current.rstrip("\n") + "\n")
 
@@ -47,7 +48,8 @@ def main() -> None:
     args = parser.parse_args()
 
     folder = tempfile.mkdtemp()
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.db", "INSTANCE_PATH": folder})
+    database = f"sqlite:///{folder}/bench.db"
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database, "INSTANCE_PATH": folder})
     with app.app_context(), app.test_request_context():
         from tests.briefings.scenario import build
         from tests.factories import make_user
@@ -82,7 +84,8 @@ def main() -> None:
             f"best of {args.runs} runs after a warm-up.\n\n"
             "| participants | best | median | CPU (best) | size | load average during the run |\n"
             "|---|---|---|---|---|---|\n"
-            f"| {args.participants} | {best:.2f} s | {median:.2f} s | {cpu:.2f} s | {len(pdf) / 1024:.0f} KB | {load:.1f} |\n\n"
+            f"| {args.participants} | {best:.2f} s | {median:.2f} s | {cpu:.2f} s "
+            f"| {len(pdf) / 1024:.0f} KB | {load:.1f} |\n\n"
             "Target (SPEC §5): under 2 s. Most of the time is WeasyPrint laying out text; what kept it "
             "down: no dotted borders (WeasyPrint draws each dot), fixed table layout (no min/max content "
             "pass per cell), tables rather than CSS grid for key-value blocks, and fonts subset on "
