@@ -5,6 +5,7 @@ from datetime import date
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.routing import BuildError
 
 from engage.briefings import services
 from engage.briefings.forms import BriefingForm, EvidenceForm, LetterForm
@@ -30,15 +31,17 @@ def _send(document) -> Response:
 
 
 def _engagement_page(engagement_id: int) -> str:
-    if "engagements.detail" in current_app.view_functions:
-        return url_for("engagements.detail", engagement_id=engagement_id)
-    return url_for("briefings.engagement", engagement_id=engagement_id)
+    return _back(engagement_id) or url_for("briefings.engagement", engagement_id=engagement_id)
 
 
 def _back(engagement_id: int) -> str | None:
-    if "engagements.detail" in current_app.view_functions:
+    """The engagement page, once the engagements blueprint provides one."""
+    if "engagements.detail" not in current_app.view_functions:
+        return None
+    try:
         return url_for("engagements.detail", engagement_id=engagement_id)
-    return None
+    except BuildError:
+        return None
 
 
 @bp.app_context_processor
