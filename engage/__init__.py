@@ -63,6 +63,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from engage.audit.views import bp as audit_bp
     from engage.auth.views import bp as auth_bp
+    from engage.briefings.views import bp as briefings_bp
     from engage.consultations.items_views import bp as consultation_items_bp
     from engage.consultations.views import bp as consultations_bp
     from engage.dashboard.views import bp as dashboard_bp
@@ -95,6 +96,7 @@ def create_app(config: dict | None = None) -> Flask:
         engagements_bp,
         engagement_calendar_bp,
         engagement_import_bp,
+        briefings_bp,
     ):
         app.register_blueprint(blueprint)
 

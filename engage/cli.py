@@ -73,3 +73,44 @@ def send_reminders(days: int | None) -> None:
         sent += 1
         click.echo(f"{reminder.kind} {reminder.record_id} → {reminder.user.email} ({where})")
     click.echo(f"{sent} reminder{'s' if sent != 1 else ''} sent.")
+
+
+@engage_cli.command("briefing")
+@click.argument("engagement_id", type=int)
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False), help="PDF file to write.")
+@click.option(
+    "--reader",
+    "reader_email",
+    default=None,
+    help="Email of the user the pack is for (default: the first admin).",
+)
+@click.option("--tz", "zone", default="UTC", show_default=True, help="The reader's IANA time zone.")
+def briefing(engagement_id: int, output: str, reader_email: str | None, zone: str) -> None:
+    """Write the briefing pack for an engagement, as READER would get it, and keep a copy."""
+    from sqlalchemy import select
+
+    from engage.auth.models import User
+    from engage.briefings import services as briefing_services
+
+    if reader_email:
+        reader = auth_services.find_by_email(reader_email)
+    else:
+        reader = db.session.execute(
+            select(User).where(User.role == "admin", User.active.is_(True)).order_by(User.id).limit(1)
+        ).scalar_one_or_none()
+    if reader is None or not reader.active:
+        click.echo(f"No active user {reader_email or '(admin)'} to read the pack as.", err=True)
+        sys.exit(1)
+    try:
+        zone = briefing_services.reader_zone(zone)
+        document = briefing_services.generate_briefing(Actor(reader, "cli"), engagement_id, zone)
+    except briefing_services.NotFound:
+        click.echo(f"No engagement {engagement_id}.", err=True)
+        sys.exit(1)
+    except ValidationError as error:
+        click.echo("; ".join(error.errors.values()), err=True)
+        sys.exit(1)
+    with open(output, "wb") as handle:
+        handle.write(document.content)
+    db.session.commit()
+    click.echo(f"Wrote {output} ({document.size:,} bytes, SHA-256 {document.sha256}) for {reader.email}.")

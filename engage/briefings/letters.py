@@ -1,0 +1,140 @@
+""" "You said, we did": a letter to one expert listing their points in a period and our decisions.
+
+The letter leaves the organisation, so it is stricter than any screen:
+- only consultations that are not restricted are used, whoever generates it;
+- a decision tied to a policy version not yet publicly released reads "Under review", with no
+  detail, until the release date (`PolicyVersion.is_released(today)`);
+- other experts are never named; organisations only where the consultation is not
+  confidential; the person's own consent scope is stated (quotable in public or not).
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from engage.consultations.models import CONSULTATION_KINDS, OUTCOMES, Consultation, Decision, Input
+from engage.extensions import db
+from engage.people.models import Person
+from engage.policies.models import PolicyVersion
+
+UNDER_REVIEW = "Under review"
+
+
+@dataclass
+class LetterPoint:
+    text: str
+    topic: str
+    outcome: str
+    rationale: str = ""
+    change: str = ""
+    embargoed_until_public: bool = False
+
+
+@dataclass
+class LetterMeeting:
+    held_on: date
+    title: str
+    kind: str
+    organisations: list[str]
+    others: int  # other experts present, counted never named
+    points: list[LetterPoint] = field(default_factory=list)
+
+
+@dataclass
+class LetterData:
+    person_id: int
+    name: str
+    title: str
+    date_from: date
+    date_to: date
+    today: date
+    meetings: list[LetterMeeting]
+    quotable: bool
+    signed_by: str
+    generated_at: datetime
+    generated_label: str
+    classification: str = "PERSONAL — FOR THE ADDRESSEE"
+
+    @property
+    def point_count(self) -> int:
+        return sum(len(m.points) for m in self.meetings)
+
+
+def _letter_point(item: Input, today: date) -> LetterPoint:
+    decision = item.decision
+    topic = item.topic.name if item.topic else ""
+    if decision is None or decision.outcome == "under_review":
+        return LetterPoint(item.text, topic, UNDER_REVIEW)
+    version = decision.policy_version
+    if version is not None and not version.is_released(today):
+        # Embargo: say nothing about the outcome until the version is public.
+        return LetterPoint(item.text, topic, UNDER_REVIEW, embargoed_until_public=True)
+    change = ""
+    if decision.no_change:
+        change = "No change to the policy"
+    elif version is not None:
+        change = f"{version.policy.code} {version.label}"
+        if decision.clause is not None:
+            change += f", clause {decision.clause.key}"
+    return LetterPoint(item.text, topic, OUTCOMES.get(decision.outcome, decision.outcome), decision.rationale, change)
+
+
+def gather_letter(
+    person: Person, date_from: date, date_to: date, today: date, signed_by: str, now: datetime | None = None
+) -> LetterData:
+    """The letter's content for `person` over [date_from, date_to], as of `today`."""
+    now = now or datetime.now(UTC)
+    consultations = list(
+        db.session.execute(
+            select(Consultation)
+            .where(
+                Consultation.confidentiality != "restricted",
+                Consultation.held_on >= date_from,
+                Consultation.held_on <= date_to,
+                Consultation.id.in_(select(Input.consultation_id).where(Input.person_id == person.id)),
+            )
+            .options(selectinload(Consultation.organisations), selectinload(Consultation.people))
+            .order_by(Consultation.held_on, Consultation.id)
+        ).scalars()
+    )
+    ids = [c.id for c in consultations]
+    inputs = []
+    if ids:
+        inputs = list(
+            db.session.execute(
+                select(Input)
+                .where(Input.person_id == person.id, Input.consultation_id.in_(ids))
+                .options(
+                    joinedload(Input.topic),
+                    joinedload(Input.decision).joinedload(Decision.policy_version).joinedload(PolicyVersion.policy),
+                    joinedload(Input.decision).joinedload(Decision.clause),
+                )
+                .order_by(Input.id)
+            ).scalars()
+        )
+    meetings = {}
+    for c in consultations:
+        meetings[c.id] = LetterMeeting(
+            held_on=c.held_on,
+            title=c.title,
+            kind=CONSULTATION_KINDS.get(c.kind, c.kind),
+            organisations=[o.name for o in c.organisations] if c.confidentiality == "normal" else [],
+            others=sum(1 for p in c.people if p.id != person.id),
+        )
+    for item in inputs:
+        meetings[item.consultation_id].points.append(_letter_point(item, today))
+    return LetterData(
+        person_id=person.id,
+        name=person.name,
+        title=person.title,
+        date_from=date_from,
+        date_to=date_to,
+        today=today,
+        meetings=[m for m in meetings.values() if m.points],
+        quotable=person.consent_public,
+        signed_by=signed_by,
+        generated_at=now,
+        generated_label=f"{now:%d %b %Y %H:%M} UTC",
+    )

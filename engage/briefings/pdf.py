@@ -1,0 +1,89 @@
+"""The one way Engage turns HTML into a PDF: WeasyPrint with a fetcher that cannot leave the app.
+
+User text reaches the PDFs (bios, key messages, inputs). Even though Markdown is sanitised
+before it gets here, the renderer itself refuses every resource that is not one of the
+app's own static files or a `data:` URL: no network, no local paths, no attachments. The
+fetcher is the second wall, not the only one.
+"""
+
+import mimetypes
+import os
+from datetime import datetime
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+STATIC_DIR = os.path.realpath(os.path.join(os.path.dirname(__file__), "..", "..", "static"))
+
+
+class RefusedResource(ValueError):
+    """A document asked for something outside the app's static files."""
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """Serve `/static/…` and `file://<static dir>/…` from the static folder and `data:` URLs.
+
+    Anything else (http, https, ftp, other file paths, `..` escapes) raises, so WeasyPrint
+    skips the resource: an image is not drawn, an attachment is not embedded.
+    """
+
+    def __init__(self, static_dir: str = STATIC_DIR):
+        super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False, timeout=1)
+        self.static_dir = os.path.realpath(static_dir)
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        scheme = urlsplit(url).scheme.lower()
+        if scheme == "data":
+            return super().fetch(url, headers)  # decoded in memory by urllib's DataHandler
+        if scheme == "file":
+            path = self._static_path(url)
+            if path is not None:
+                with open(path, "rb") as handle:
+                    body = handle.read()
+                mimetype = mimetypes.guess_type(path)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, body, {"Content-Type": mimetype})
+        self.refused.append(url)
+        raise RefusedResource(f"Refused to fetch {url[:200]}: only the app's static files are served")
+
+    def _static_path(self, url: str) -> str | None:
+        parts = urlsplit(url)
+        if parts.netloc not in ("", "localhost"):
+            return None
+        raw = unquote(parts.path)
+        # `/static/x` resolved against a file: base becomes file:///static/x; map it to the folder.
+        if raw.startswith("/static/"):
+            candidate = os.path.join(self.static_dir, raw[len("/static/") :])
+        else:
+            candidate = raw
+        real = os.path.realpath(candidate)
+        if os.path.commonpath([real, self.static_dir]) != self.static_dir:
+            return None
+        return real if os.path.isfile(real) else None
+
+
+def static_base_url(static_dir: str = STATIC_DIR) -> str:
+    """The base URL print templates resolve relative paths against (e.g. `fonts/x.ttf`)."""
+    return "file://" + os.path.realpath(static_dir) + "/"
+
+
+def render_pdf(html: str, created: datetime | None = None) -> bytes:
+    """HTML in, tagged PDF/UA-1 bytes out, with only the app's static files reachable.
+
+    `created` fixes the document's creation and modification dates (so the same data renders
+    the same metadata); the title and language come from the HTML's <title> and `lang`.
+    """
+    if created is not None:
+        stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
+        meta = f'<meta name="dcterms.created" content="{stamp}"><meta name="dcterms.modified" content="{stamp}">'
+        html = html.replace("<head>", "<head>" + meta, 1)
+    options = {"pdf_variant": "pdf/ua-1", "pdf_tags": True, "pdf_identifier": b"engage"}
+    fetcher = StaticOnlyFetcher()
+    document = HTML(string=html, base_url=static_base_url(), url_fetcher=fetcher).render(**options)
+    # No attachments, whatever the HTML says: neither <link rel="attachment"> (even a data: URL,
+    # which the fetcher would serve) nor <a rel="attachment"> links.
+    document.metadata.attachments = []
+    for page in document.pages:
+        page.links = [link for link in page.links if link[0] != "attachment"]
+    return document.write_pdf(**options)

@@ -1,0 +1,273 @@
+"""Generating and keeping documents: briefing packs, letters and evidence packs.
+
+Every generated document is frozen: its exact bytes are stored with their SHA-256, who made
+it, when and from what, and the generation is audited. Downloading it later returns the
+stored bytes, never a fresh rendering.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from engage.audit import services as audit
+from engage.audit.services import Actor
+from engage.auth.models import User
+from engage.auth.permissions import is_admin
+from engage.briefings import builder, safe_messaging
+from engage.briefings.data import gather_briefing
+from engage.briefings.evidence import CSV_HEADER, gather_evidence
+from engage.briefings.letters import gather_letter
+from engage.briefings.models import Document
+from engage.engagements.models import Engagement
+from engage.errors import ValidationError
+from engage.extensions import db
+from engage.people.models import Person
+from engage.topics.models import Topic
+from engage.validation import Invalid, normalise_zone
+
+MAX_PERIOD_DAYS = 366 * 10
+
+
+class NotFound(LookupError):
+    """The record a document is made from does not exist."""
+
+
+def _store(actor: Actor, kind: str, filename: str, mimetype: str, content: bytes, params: dict, **links) -> Document:
+    document = Document(
+        kind=kind,
+        filename=filename,
+        mimetype=mimetype,
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        content=content,
+        params=params,
+        created_by_id=actor.user.id if actor.user else None,
+        **links,
+    )
+    db.session.add(document)
+    db.session.flush()
+    return document
+
+
+def reader_zone(value: str | None) -> str:
+    """The zone the reader wants times in; UTC when not given."""
+    try:
+        return normalise_zone(value) or "UTC"
+    except Invalid as error:
+        raise ValidationError({"tz": str(error)})
+
+
+def generate_briefing(actor: Actor, engagement_id: int, zone: str = "UTC", now: datetime | None = None) -> Document:
+    """Render the pack for `actor.user` as the reader, store it and audit it."""
+    now = now or datetime.now(UTC)
+    data = gather_briefing(engagement_id, actor.user, zone, now)
+    if data is None:
+        raise NotFound(engagement_id)
+    content = builder.build_briefing(data)
+    document = _store(
+        actor,
+        "briefing",
+        f"briefing-{engagement_id}-{now:%Y%m%d-%H%M%S}.pdf",
+        "application/pdf",
+        content,
+        {
+            "reader_id": actor.user.id,
+            "reader_zone": zone,
+            "generated_at": now.isoformat(),
+            "classification": data.classification,
+            "participants": len(data.participants),
+            "findings": len(data.findings),
+            **data.data_timestamps,
+        },
+        engagement_id=engagement_id,
+    )
+    audit.record(
+        actor,
+        "briefing",
+        "engagement",
+        engagement_id,
+        f"Briefing pack {document.sha256[:12]} ({data.classification})",
+        {"document_id": document.id, "sha256": document.sha256},
+    )
+    return document
+
+
+def _period(date_from: date | None, date_to: date | None) -> None:
+    errors = {}
+    if date_from is None:
+        errors["date_from"] = "Enter the first day of the period (YYYY-MM-DD)."
+    if date_to is None:
+        errors["date_to"] = "Enter the last day of the period (YYYY-MM-DD)."
+    if not errors and date_to < date_from:
+        errors["date_to"] = "The period must end on or after the day it starts."
+    if not errors and (date_to - date_from).days > MAX_PERIOD_DAYS:
+        errors["date_to"] = "Choose a period of ten years or less."
+    if errors:
+        raise ValidationError(errors)
+
+
+def generate_letter(
+    actor: Actor,
+    person_id: int,
+    date_from: date | None,
+    date_to: date | None,
+    today: date | None = None,
+    now: datetime | None = None,
+) -> Document:
+    """A "You said, we did" letter for one person and period, stored and audited."""
+    now = now or datetime.now(UTC)
+    today = today or now.date()
+    person = db.session.get(Person, person_id)
+    if person is None or person.erased_at is not None:
+        raise NotFound(person_id)
+    _period(date_from, date_to)
+    if person.do_not_contact:
+        raise ValidationError("This person asked not to be contacted, so no letter can be prepared for them.")
+    data = gather_letter(person, date_from, date_to, today, actor.user.name, now)
+    content = builder.build_letter(data)
+    document = _store(
+        actor,
+        "letter",
+        f"you-said-we-did-{person_id}-{date_from:%Y%m%d}-{date_to:%Y%m%d}.pdf",
+        "application/pdf",
+        content,
+        {
+            "date_from": date_from.isoformat(),
+            "date_to": date_to.isoformat(),
+            "as_of": today.isoformat(),
+            "points": data.point_count,
+            "generated_at": now.isoformat(),
+        },
+        person_id=person_id,
+    )
+    audit.record(
+        actor,
+        "letter",
+        "person",
+        person_id,
+        f"You said, we did letter {date_from}\N{EN DASH}{date_to} ({data.point_count} points)",
+        {"document_id": document.id, "sha256": document.sha256},
+    )
+    return document
+
+
+def record_sent(actor: Actor, document_id: int, now: datetime | None = None) -> Document:
+    """Mark a letter as sent (once), audited."""
+    document = db.session.get(Document, document_id)
+    if document is None or document.kind != "letter":
+        raise NotFound(document_id)
+    if document.sent_at is not None:
+        raise ValidationError("This letter is already recorded as sent.")
+    person = db.session.get(Person, document.person_id) if document.person_id else None
+    if person is not None and (person.do_not_contact or not person.consent_contact):
+        raise ValidationError("This person has not agreed to be contacted: the letter cannot be recorded as sent.")
+    document.sent_at = now or datetime.now(UTC)
+    document.sent_by_id = actor.user.id if actor.user else None
+    db.session.flush()
+    audit.record(
+        actor,
+        "letter-sent",
+        "person",
+        document.person_id,
+        f"Letter {document.filename} sent",
+        {"document_id": document.id},
+    )
+    return document
+
+
+def generate_evidence(
+    actor: Actor,
+    topic_id: int | None,
+    date_from: date | None,
+    date_to: date | None,
+    now: datetime | None = None,
+) -> tuple[Document, Document]:
+    """The evidence pack as a PDF and a CSV, frozen and audited; returns (pdf, csv)."""
+    now = now or datetime.now(UTC)
+    topic = db.session.get(Topic, topic_id) if topic_id else None
+    errors = {}
+    if topic is None:
+        errors["topic"] = "Choose a topic."
+    try:
+        _period(date_from, date_to)
+    except ValidationError as error:
+        errors.update(error.errors)
+    if errors:
+        raise ValidationError(errors)
+    data = gather_evidence(topic, date_from, date_to, actor.user, now)
+    stem = f"evidence-{topic.slug}-{date_from:%Y%m%d}-{date_to:%Y%m%d}"
+    params = {
+        "topic_id": topic.id,
+        "date_from": date_from.isoformat(),
+        "date_to": date_to.isoformat(),
+        "consultations": len(data.consultations),
+        "inputs": data.input_count,
+        "classification": data.classification,
+        "generated_at": now.isoformat(),
+    }
+    pdf = _store(actor, "evidence_pdf", stem + ".pdf", "application/pdf", builder.build_evidence_pdf(data), params)
+    csv_doc = _store(
+        actor,
+        "evidence_csv",
+        stem + ".csv",
+        "text/csv",
+        builder.build_csv(CSV_HEADER, data.csv_rows()),
+        {**params, "pdf_document_id": pdf.id},
+    )
+    pdf.params = {**params, "csv_document_id": csv_doc.id}
+    audit.record(
+        actor,
+        "evidence",
+        "topic",
+        topic.id,
+        f"Evidence pack {topic.name} {date_from}\N{EN DASH}{date_to} ({data.classification})",
+        {"pdf": pdf.sha256, "csv": csv_doc.sha256, "document_ids": [pdf.id, csv_doc.id]},
+    )
+    return pdf, csv_doc
+
+
+def can_download(user: User | None, document: Document) -> bool:
+    """The maker of a document and admins: it holds what its maker could see, nobody else's view."""
+    return is_admin(user) or (user is not None and document.created_by_id == user.id)
+
+
+def document_for_download(actor: Actor, document_id: int) -> Document | None:
+    """The stored document (with its bytes) if `actor` may have it; audited as an export."""
+    document = db.session.get(Document, document_id)
+    if document is None or not can_download(actor.user, document):
+        return None
+    audit.record(actor, "download", "document", document.id, f"{document.filename} ({document.sha256[:12]})")
+    return document
+
+
+def documents_for(kind: str, **where) -> list[Document]:
+    """Documents of a kind for an engagement or person, newest first (content not loaded)."""
+    stmt = select(Document).where(Document.kind == kind).options(joinedload(Document.created_by))
+    for name, value in where.items():
+        stmt = stmt.where(getattr(Document, name) == value)
+    return list(db.session.execute(stmt.order_by(Document.created_at.desc(), Document.id.desc()).limit(50)).scalars())
+
+
+def evidence_documents(user: User) -> list[Document]:
+    """Evidence packs this user made (admins: everyone's), newest first."""
+    stmt = select(Document).where(Document.kind.in_(("evidence_pdf", "evidence_csv")))
+    if not is_admin(user):
+        stmt = stmt.where(Document.created_by_id == user.id)
+    stmt = stmt.options(joinedload(Document.created_by)).order_by(Document.created_at.desc(), Document.id.desc())
+    return list(db.session.execute(stmt.limit(60)).scalars())
+
+
+@dataclass
+class Panel:
+    engagement: Engagement
+    findings: list
+    documents: list[Document]
+
+
+def engagement_panel(engagement: Engagement) -> Panel:
+    """What the engagement page's briefing panel shows: the safe-messaging check and the packs."""
+    findings = safe_messaging.check_fields(safe_messaging.engagement_texts(engagement))
+    return Panel(engagement, findings, documents_for("briefing", engagement_id=engagement.id))

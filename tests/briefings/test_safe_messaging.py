@@ -1,0 +1,87 @@
+import pytest
+
+from engage.briefings.safe_messaging import check, check_fields, rules
+
+HARMFUL = [
+    ("He committed suicide last year.", "committed-suicide"),
+    ("Her brother commits suicide in the film.", "committed-suicide"),
+    ("It was a successful attempt.", "attempt-outcome"),
+    ("After a failed suicide attempt she recovered.", "attempt-outcome"),
+    ("An unsuccessful attempt is still a crisis.", "attempt-outcome"),
+    ("Another suicide victim was named.", "suicide-victim"),
+    ("There is a suicide epidemic among teens.", "sensational-scale"),
+    ("Self-harm is skyrocketing on the platform.", "sensational-scale"),
+    ("The shocking rise in cases.", "sensational-words"),
+    ("Death can be a peaceful escape.", "glamorising"),
+    ("The film makes it look romantic.", "glamorising"),
+    ("It was the only way out for him.", "glamorising"),
+    ("Bullying drove her to suicide.", "single-cause"),
+    ("He hanged himself in the garage.", "method-named"),
+    ("She overdosed on paracetamol.", "method-named"),
+    ("They found a suicide note.", "method-named"),
+    ("A man jumped from the bridge.", "method-location"),
+    ("She took 40 pills.", "method-quantity"),
+    ("Videos showing how to cut safely.", "method-how-to"),
+    ("She lost 20 kg in two months.", "weight-numbers"),
+    ("He weighed 45 kg at admission.", "weight-numbers"),
+    ("Eating 800 calories a day.", "calorie-numbers"),
+    ("A BMI of 14 is dangerous.", "bmi-and-sizes"),
+    ("She wanted to fit a size zero.", "bmi-and-sizes"),
+    ("Pro-ana accounts are back.", "pro-ed-framing"),
+    ("Thinspiration hashtags trend.", "pro-ed-framing"),
+    ("Anorexia is a lifestyle choice, they said.", "pro-ed-framing"),
+    ("Before-and-after photos of recovery.", "before-after"),
+    ("Cutting is just attention-seeking.", "attention-seeking"),
+    ("Support for self-harmers.", "labelling-people"),
+]
+
+SAFE = [
+    "We invest in suicide prevention with expert partners.",
+    "Her father died by suicide; the family asked for privacy.",
+    "Self-harm support is available around the clock.",
+    "Eating disorder recovery is possible, and treatment works.",
+    "Call the crisis line if you need help now.",
+    "If you are struggling, talk to someone you trust.",
+    "He survived a suicide attempt and now campaigns for better care.",
+    "We remove content that promotes eating disorders.",
+    "People who self-harm deserve compassion and care.",
+    "Rates rose by 12% between 2019 and 2023, according to the ONS.",
+    "A person with anorexia needs specialist treatment.",
+    "Suicide is preventable, and support works.",
+    "We worked with 14 experts from 9 countries on MH-SSH 3.1.",
+    "Our helpline prompt reached 2 million people in 2025.",
+    "Sessions last 45 minutes with a 15 minute break.",
+    "Find support at the Samaritans, 116 123, free and 24/7.",
+]
+
+
+@pytest.mark.parametrize(("text", "rule_id"), HARMFUL, ids=[h[0][:40] for h in HARMFUL])
+def test_harmful_phrasing_is_flagged_with_a_suggestion(text, rule_id):
+    findings = check(text)
+    assert rule_id in {f.rule_id for f in findings}, findings
+    for finding in findings:
+        assert finding.suggestion and finding.why and finding.matched
+        assert finding.matched.lower() in text.lower()
+        assert finding.line == 1
+
+
+@pytest.mark.parametrize("text", SAFE, ids=[s[:40] for s in SAFE])
+def test_safe_phrasing_is_not_flagged(text):
+    assert check(text) == []
+
+
+def test_rules_are_data_with_why_and_suggestion():
+    loaded = rules()
+    assert len(loaded) >= 15
+    assert len({r.id for r in loaded}) == len(loaded)
+    assert all(r.why and r.suggestion and r.category for r in loaded)
+
+
+def test_line_numbers_and_fields():
+    findings = check_fields({"Key messages": "All good here.\nHe committed suicide.", "Objectives": ""})
+    assert [(f.field, f.line, f.rule_id) for f in findings] == [("Key messages", 2, "committed-suicide")]
+
+
+def test_matching_is_case_insensitive_and_word_bounded():
+    assert check("COMMITTED SUICIDE")
+    assert not check("uncommitted suicidepreventionfund")  # no word boundary, no match
