@@ -53,10 +53,7 @@ class StaticOnlyFetcher(URLFetcher):
             return None
         raw = unquote(parts.path)
         # `/static/x` resolved against a file: base becomes file:///static/x; map it to the folder.
-        if raw.startswith("/static/"):
-            candidate = os.path.join(self.static_dir, raw[len("/static/") :])
-        else:
-            candidate = raw
+        candidate = os.path.join(self.static_dir, raw[len("/static/") :]) if raw.startswith("/static/") else raw
         real = os.path.realpath(candidate)
         if os.path.commonpath([real, self.static_dir]) != self.static_dir:
             return None
