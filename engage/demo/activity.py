@@ -324,6 +324,20 @@ def seed_consultations(ctx: Context) -> None:
     ctx.counts["inputs"] = input_id
 
 
+DEFAULT_KEY_MESSAGES = (
+    "- We remove content that encourages self-harm and keep recovery stories up.\n"
+    "- Support resources appear on searches in the user's own language.\n"
+    "- We publish enforcement data every quarter."
+)
+# One message the safe-messaging check will flag, so the demo shows it working.
+SHOWCASE_KEY_MESSAGES = (
+    "- Suicide prevention is a shared job: we work with helplines in every market we serve.\n"
+    "- Searches for self-harm terms show support resources before any results, in the user's language.\n"
+    "- We take down posts about people who committed suicide when they glamorise the death.\n"
+    "- Recovery stories stay up; we restrict graphic imagery for under-18s."
+)
+
+
 def seed_engagements(ctx: Context) -> None:
     """Engagements in many zones across a year, with speakers, participants and agenda."""
     rng, today = ctx.rng, ctx.today
@@ -351,6 +365,13 @@ def seed_engagements(ctx: Context) -> None:
             else rng.choice(["confirmed", "confirmed", "proposed"])
         )
         title = rng.choice(names.ENGAGEMENT_TITLES).format(topic=topic_names[topic], city=names.CITIES[country])
+        key_messages = DEFAULT_KEY_MESSAGES
+        if eid == 1:  # the showcase: a suicide-prevention panel in London in three days, for the demo editor
+            zone, country, topic, status = "Europe/London", "GB", ctx.topic_slugs["suicide-self-harm"], "confirmed"
+            starts = datetime.combine(today + timedelta(days=3), time(14, 0), ZoneInfo(zone)).astimezone(UTC)
+            ends = starts + timedelta(minutes=90)
+            title = "Panel: suicide prevention online — London Safer Internet Forum"
+            key_messages = SHOWCASE_KEY_MESSAGES
         rows.append(
             dict(
                 id=eid,
@@ -366,11 +387,7 @@ def seed_engagements(ctx: Context) -> None:
                 virtual_link="https://meet.example.org/room/" + str(eid) if rng.random() < 0.4 else "",
                 status=status,
                 objectives="Explain our approach and listen to concerns from the sector.",
-                key_messages=(
-                    "- We remove content that encourages self-harm and keep recovery stories up.\n"
-                    "- Support resources appear on searches in the user's own language.\n"
-                    "- We publish enforcement data every quarter."
-                ),
+                key_messages=key_messages,
                 sensitivities="Recent press coverage of recommendation systems; expect questions on under-18s.",
                 logistics="Arrive 30 minutes early for a sound check. Contact the organiser on arrival.",
                 sequence=0,
@@ -380,10 +397,10 @@ def seed_engagements(ctx: Context) -> None:
                 updated_at=ctx.now,
             )
         )
-        chosen = {demo_editor} if eid % 4 == 0 else set()
+        chosen = {demo_editor} if eid % 4 == 0 or eid == 1 else set()
         chosen |= set(rng.sample(editors, rng.choice([1, 1, 2])))
         speakers.extend({"engagement_id": eid, "user_id": u} for u in chosen)
-        for person in rng.sample(people, min(len(people), rng.randint(2, 8))):
+        for person in rng.sample(people, min(len(people), 10 if eid == 1 else rng.randint(2, 8))):
             participants.append(
                 dict(engagement_id=eid, person_id=person, role=rng.choice(roles), rsvp=rng.choice(rsvps))
             )
