@@ -85,6 +85,7 @@ class PolicyChange:
     label: str
     effective_on: date | None
     summary: str
+    new_to: list[str] = field(default_factory=list)  # named participants not met since it took effect
 
 
 @dataclass
@@ -501,7 +502,18 @@ def gather_briefing(
                 else (current.label if current else "No version yet"),
                 next_review_on=policy.next_review_on,
                 versions=[
-                    PolicyChange(policy.code, v.label, v.effective_on, v.change_summary) for v in policy.versions[:4]
+                    PolicyChange(
+                        policy.code,
+                        v.label,
+                        v.effective_on,
+                        v.change_summary,
+                        [
+                            d.name
+                            for d in dossiers
+                            if d.named and any((c.code, c.label) == (policy.code, v.label) for c in d.changes_since)
+                        ],
+                    )
+                    for v in policy.versions[:4]
                 ],
             )
         )
