@@ -56,7 +56,10 @@ vendor: node_modules/.installed
 
 ## Benchmarks at the SPEC §5 volumes; figures go to docs/PERFORMANCE.md.
 bench: install
-	$(VENV)/bin/python bench/run.py
+	$(VENV)/bin/python bench/seed.py
+	$(VENV)/bin/python bench/pages.py
+	$(VENV)/bin/python bench/feed.py
+	$(VENV)/bin/python bench/briefing.py
 
 clean:
 	rm -rf $(VENV) node_modules instance/*.db*
