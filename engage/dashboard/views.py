@@ -1,25 +1,14 @@
 """The home page."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_login import current_user
-from sqlalchemy import select
 
-from engage.audit.models import AuditEvent
-from engage.extensions import db
+from engage.dashboard import services
 
 bp = Blueprint("dashboard", __name__)
 
 
 @bp.route("/")
 def home():
-    recent = (
-        db.session.execute(
-            select(AuditEvent)
-            .where(AuditEvent.user_id == current_user.id, AuditEvent.action.not_in(["login", "login-failed"]))
-            .order_by(AuditEvent.id.desc())
-            .limit(10)
-        )
-        .scalars()
-        .all()
-    )
-    return render_template("dashboard/home.html", recent=recent)
+    zone = request.cookies.get("engage_tz") or "Europe/London"
+    return render_template("dashboard/home.html", home=services.home(current_user), zone=zone)
