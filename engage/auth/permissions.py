@@ -148,3 +148,16 @@ def visible_engagements(user: User | None):
     from sqlalchemy import false, true
 
     return true() if can_read(user) else false()
+
+
+def linked_consultation_visible(column, user: User | None):
+    """SQL condition for rows that point at a consultation (`column`): none, or one `user` may see.
+
+    A correlated EXISTS, so the database checks only the rows at hand rather than building
+    the set of every visible consultation first.
+    """
+    from sqlalchemy import exists, or_
+
+    from engage.consultations.models import Consultation
+
+    return or_(column.is_(None), exists().where(Consultation.id == column, visible_consultations(user)))

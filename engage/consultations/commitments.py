@@ -2,13 +2,13 @@
 
 from datetime import date
 
-from sqlalchemy import Select, case, or_, select
+from sqlalchemy import Select, case, select
 from sqlalchemy.orm import selectinload
 
 from engage.audit import services as audit
 from engage.audit.services import Actor
 from engage.auth.models import User
-from engage.auth.permissions import visible_consultations
+from engage.auth.permissions import linked_consultation_visible
 from engage.consultations.models import COMMITMENT_STATUSES, Commitment, Consultation
 from engage.errors import ConflictError, ValidationError
 from engage.extensions import db
@@ -74,10 +74,7 @@ def complete_commitment(actor: Actor, commitment: Commitment, version: int | Non
 
 def _visible(user):
     """Commitments not tied to a consultation, or tied to one `user` may see."""
-    return or_(
-        Commitment.consultation_id.is_(None),
-        Commitment.consultation_id.in_(select(Consultation.id).where(visible_consultations(user))),
-    )
+    return linked_consultation_visible(Commitment.consultation_id, user)
 
 
 def my_commitments_query(user, status: str, today: date) -> Select:

@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import case, or_, select
+from sqlalchemy import case, select
 
 from engage.auth.models import User
-from engage.auth.permissions import visible_consultations
-from engage.consultations.models import Commitment, Consultation
+from engage.auth.permissions import linked_consultation_visible
+from engage.consultations.models import Commitment
 from engage.engagements import services as engagements
 from engage.engagements.models import Engagement
 from engage.extensions import db
@@ -39,10 +39,7 @@ def home(user: User, now: datetime | None = None) -> Home:
         .all()
     )
     # Commitments tied to a consultation the user may not see stay hidden, like everywhere else.
-    allowed = or_(
-        Commitment.consultation_id.is_(None),
-        Commitment.consultation_id.in_(select(Consultation.id).where(visible_consultations(user))),
-    )
+    allowed = linked_consultation_visible(Commitment.consultation_id, user)
     owed = (
         db.session.execute(
             select(Commitment)
