@@ -216,6 +216,13 @@ def test_admin_changes_role_and_deactivates(app, client, users):
     with app.app_context():
         user = db.session.get(User, uid)
         assert (user.role, user.active) == ("viewer", False)
+        event = db.session.execute(
+            select(AuditEvent).where(AuditEvent.action == "update", AuditEvent.record_id == uid)
+        ).scalar_one()
+        admin = db.session.execute(select(User).where(User.email == users["admin"])).scalar_one()
+        assert event.user_id == admin.id and event.at is not None and event.remote_addr
+        assert event.changes["role"] == ["editor", "viewer"] and event.changes["active"] == [True, False]
+        assert "session_token" not in event.changes or event.changes["session_token"] == ["…", "changed"]
     # A stale form (old version) is refused with 409 and the first save stands.
     r = client.post(
         f"/admin/users/{uid}/edit",
