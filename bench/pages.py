@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import time
+from urllib.parse import quote
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -76,7 +77,7 @@ def main():
     with Server({"ENGAGE_INSTANCE": args.instance}) as server:
         opener = signed_in(server.base, "editor@example.org")
         for page in PAGES:
-            path = page.format(**ids)
+            path = quote(page.format(**ids), safe="/?=&")
             try:
                 times = timed(opener, server.base + path, args.runs)
             except Exception as error:  # a page that does not exist yet is reported, not fatal
