@@ -106,7 +106,7 @@ def visible_consultations(user: User | None):
     normal: every signed-in user; confidential: editors and admins; restricted: admins
     and the consultation's own staff. Staff always see their own consultations.
     """
-    from sqlalchemy import false, or_, select, true
+    from sqlalchemy import exists, false, or_, true
 
     from engage.consultations.models import Consultation, consultation_staff
 
@@ -114,8 +114,11 @@ def visible_consultations(user: User | None):
         return false()
     if is_admin(user):
         return true()
-    own = Consultation.id.in_(
-        select(consultation_staff.c.consultation_id).where(consultation_staff.c.user_id == user.id)
+    # A correlated EXISTS on the (consultation, user) key: checked only for the rows the
+    # confidentiality test does not settle, instead of collecting every consultation the
+    # user is staff on (tens of thousands for a busy editor) for each query.
+    own = exists().where(
+        consultation_staff.c.consultation_id == Consultation.id, consultation_staff.c.user_id == user.id
     )
     if can_write(user):
         return or_(Consultation.confidentiality != "restricted", own)

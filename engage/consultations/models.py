@@ -132,7 +132,10 @@ class Commitment(Versioned, Timestamped, db.Model):
     """Something we owe someone: a follow-up with an assignee and a due date."""
 
     __tablename__ = "commitments"
-    __table_args__ = (Index("ix_commitments_assignee_status_due", "assignee_id", "status", "due_on"),)
+    __table_args__ = (
+        Index("ix_commitments_assignee_status_due", "assignee_id", "status", "due_on"),
+        Index("ix_commitments_assignee_status_updated", "assignee_id", "status", "updated_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     description: Mapped[str] = mapped_column(Text)

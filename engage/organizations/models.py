@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, ForeignKey, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.extensions import db
@@ -26,6 +26,7 @@ organisation_topics = topic_link_table("organisation_topics", "organisations", "
 
 class Organisation(Versioned, Timestamped, db.Model):
     __tablename__ = "organisations"
+    __table_args__ = (Index("ix_organisations_archived_name", "archived", "name", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(250), index=True)

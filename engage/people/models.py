@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Numeric, String, Text
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.auth.models import User
@@ -27,6 +27,8 @@ person_topics = topic_link_table("person_topics", "people", "person_id")
 
 class Person(Versioned, Timestamped, db.Model):
     __tablename__ = "people"
+    # The default list: unarchived people by name, read in index order (no sort of 100,000 rows).
+    __table_args__ = (Index("ix_people_archived_name", "archived", "name", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
