@@ -3,27 +3,9 @@
 import os
 
 from flask import Flask
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from engage import config as config_module
-
-
-def _sqlite_pragmas(dbapi_connection, connection_record):
-    # WAL lets readers and a writer work at once; the busy timeout waits instead of failing.
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-        # SQLite's lower() (and so ILIKE) folds ASCII only; names here are often not ASCII.
-        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
-
-
-def _lower(value):
-    return value.lower() if isinstance(value, str) else value
+from engage import sqlite
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -47,8 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     from engage.security import register_security_headers
     from engage.templating import register_template_helpers
 
-    if not event.contains(Engine, "connect", _sqlite_pragmas):
-        event.listen(Engine, "connect", _sqlite_pragmas)
+    sqlite.install()
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(root, "migrations"), compare_type=True)
     login_manager.init_app(app)

@@ -1,11 +1,12 @@
 """The shared machinery of the demo seed: the context passed between steps, bulk writes."""
 
+import json
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import phonenumbers
-from sqlalchemy import insert, text
+from sqlalchemy import JSON, insert, text
 
 from engage.demo import names
 from engage.extensions import db
@@ -64,8 +65,25 @@ def bulk_insert(model, rows: list[dict]) -> None:
 
 
 def bulk_link(table, rows: list[dict]) -> None:
+    """Insert many rows into a table: COPY on PostgreSQL, chunked executemany elsewhere."""
+    if not rows:
+        return
+    if db.session.get_bind().dialect.name == "postgresql":
+        _copy(table, rows)
+        return
     for start in range(0, len(rows), CHUNK):
         db.session.execute(insert(table), rows[start : start + CHUNK])
+
+
+def _copy(table, rows: list[dict]) -> None:
+    """PostgreSQL's COPY through psycopg, in the session's own transaction (several times faster)."""
+    columns = list(rows[0])
+    as_json = {c for c in columns if isinstance(table.c[c].type, JSON)}
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    driver = db.session.connection().connection.driver_connection
+    with driver.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([json.dumps(row[c]) if c in as_json else row[c] for c in columns])
 
 
 def reset_sequences() -> None:
