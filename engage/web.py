@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import Select, func, select
 
 from engage.audit.services import Actor
-from engage.errors import ValidationError
+from engage.errors import ConflictError, ValidationError
 from engage.extensions import db
 
 
@@ -90,3 +90,36 @@ def apply_form_errors(form, error: ValidationError) -> None:
             target.errors = [*list(target.errors or []), message]
         else:
             form.form_errors.append(message)
+
+
+@dataclass
+class Outcome:
+    """What `submit` did: `ok` with the service's return value, or the status to render with."""
+
+    ok: bool
+    status: int
+    value: object = None
+
+
+def submit(form, action) -> Outcome:
+    """Validate `form` and, if it is valid, run `action()` (one service call) and commit.
+
+    A ValidationError from the service rolls back and lands next to the form's fields
+    (status 400); a ConflictError (someone saved first) rolls back and is shown above the
+    form (409); an invalid POST is 400; a GET is 200. The view redirects on `ok` and
+    otherwise re-renders the form with `status`.
+    """
+    if not form.validate_on_submit():
+        return Outcome(False, 400 if request.method == "POST" else 200)
+    try:
+        value = action()
+    except ValidationError as error:
+        db.session.rollback()
+        apply_form_errors(form, error)
+        return Outcome(False, 400)
+    except ConflictError as error:
+        db.session.rollback()
+        form.form_errors.append(error.message)
+        return Outcome(False, 409)
+    db.session.commit()
+    return Outcome(True, 200, value)

@@ -10,7 +10,7 @@ from engage.auth.models import User
 from engage.auth.permissions import admin_only, personal, public
 from engage.errors import ValidationError
 from engage.extensions import db, limiter, login_manager
-from engage.web import apply_form_errors, current_actor, paginate, safe_next
+from engage.web import apply_form_errors, current_actor, paginate, safe_next, submit
 
 bp = Blueprint("auth", __name__)
 
@@ -118,22 +118,17 @@ def users():
 @admin_only
 def new_user():
     form = NewUserForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            user = services.create_user(
-                current_actor(), form.email.data, form.name.data, form.role.data, form.password.data
-            )
-        except ValidationError as error:
-            db.session.rollback()
-            apply_form_errors(form, error)
-            status = 400
-        else:
-            db.session.commit()
-            flash(f"{user.name} can now sign in as {user.role}.", "success")
-            return redirect(url_for("auth.users"))
-    elif request.method == "POST":
-        status = 400
+    outcome = submit(
+        form,
+        lambda: services.create_user(
+            current_actor(), form.email.data, form.name.data, form.role.data, form.password.data
+        ),
+    )
+    status = outcome.status
+    if outcome.ok:
+        user = outcome.value
+        flash(f"{user.name} can now sign in as {user.role}.", "success")
+        return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=None), status
 
 
@@ -142,20 +137,14 @@ def new_user():
 def edit_user(user_id: int):
     user = db.get_or_404(User, user_id)
     form = EditUserForm(obj=user)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.update_user(
-                current_actor(), user, form.version.data, form.name.data, form.role.data, form.active.data
-            )
-        except ValidationError as error:
-            db.session.rollback()
-            apply_form_errors(form, error)
-            status = 400
-        else:
-            db.session.commit()
-            flash(f"{user.name} is saved.", "success")
-            return redirect(url_for("auth.users"))
-    elif request.method == "POST":
-        status = 400
+    outcome = submit(
+        form,
+        lambda: services.update_user(
+            current_actor(), user, form.version.data, form.name.data, form.role.data, form.active.data
+        ),
+    )
+    status = outcome.status
+    if outcome.ok:
+        flash(f"{user.name} is saved.", "success")
+        return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=user), status

@@ -13,7 +13,7 @@ from engage.forums.models import FORUM_KINDS, Forum, ForumMember
 from engage.organizations.models import Organisation
 from engage.people.models import Person
 from engage.text import render_markdown
-from engage.web import apply_form_errors, current_actor, paginate
+from engage.web import apply_form_errors, current_actor, paginate, submit
 
 bp = Blueprint("forums", __name__, url_prefix="/forums")
 LOOKUP_LIMIT = 30
@@ -84,28 +84,18 @@ def _forum_data(form: ForumForm) -> services.ForumData:
 
 def _save_forum(form: ForumForm, forum: Forum | None):
     form.representatives.choices = services.representative_choices()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            if forum is None:
-                forum = services.create_forum(current_actor(), _forum_data(form))
-            else:
-                services.update_forum(current_actor(), forum, form.version.data, _forum_data(form))
-        except ValidationError as error:
-            db.session.rollback()
-            apply_form_errors(form, error)
-            status = 400
-        except ConflictError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-            status = 409
-        else:
-            db.session.commit()
-            flash(f"“{forum.name}” is saved.", "success")
-            return redirect(url_for("forums.detail", forum_id=forum.id))
-    elif request.method == "POST":
-        status = 400
-    return render_template("forums/form.html", form=form, forum=forum), status
+
+    def save() -> Forum:
+        if forum is None:
+            return services.create_forum(current_actor(), _forum_data(form))
+        services.update_forum(current_actor(), forum, form.version.data, _forum_data(form))
+        return forum
+
+    outcome = submit(form, save)
+    if outcome.ok:
+        flash(f"“{outcome.value.name}” is saved.", "success")
+        return redirect(url_for("forums.detail", forum_id=outcome.value.id))
+    return render_template("forums/form.html", form=form, forum=forum), outcome.status
 
 
 @bp.route("/new", methods=["GET", "POST"])

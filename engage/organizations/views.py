@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from engage.errors import ConflictError, ValidationError
+from engage.errors import ValidationError
 from engage.extensions import db
 from engage.organizations import services
 from engage.organizations.forms import AffiliationForm, EndAffiliationForm, OrganisationForm
@@ -14,7 +14,7 @@ from engage.organizations.models import ORGANISATION_KINDS, Affiliation, Organis
 from engage.people.views import render_detail as render_person_detail
 from engage.topics.models import Topic
 from engage.validation import countries
-from engage.web import apply_form_errors, current_actor, paginate, safe_next
+from engage.web import apply_form_errors, current_actor, paginate, safe_next, submit
 
 bp = Blueprint("organizations", __name__)
 
@@ -83,20 +83,12 @@ def _render_form(form: OrganisationForm, organisation: Organisation | None, stat
 @bp.route("/organizations/new", methods=["GET", "POST"])
 def new():
     form = OrganisationForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            organisation = services.create_organisation(current_actor(), _data(form))
-        except ValidationError as error:
-            db.session.rollback()
-            apply_form_errors(form, error)
-            status = 400
-        else:
-            db.session.commit()
-            flash(f"{organisation.name} is added.", "success")
-            return redirect(url_for("organizations.detail", organisation_id=organisation.id))
-    elif request.method == "POST":
-        status = 400
+    outcome = submit(form, lambda: services.create_organisation(current_actor(), _data(form)))
+    status = outcome.status
+    if outcome.ok:
+        organisation = outcome.value
+        flash(f"{organisation.name} is added.", "success")
+        return redirect(url_for("organizations.detail", organisation_id=organisation.id))
     return _render_form(form, None, status)
 
 
@@ -104,24 +96,13 @@ def new():
 def edit(organisation_id: int):
     organisation = db.get_or_404(Organisation, organisation_id)
     form = OrganisationForm(data=services.form_values(organisation))
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.update_organisation(current_actor(), organisation, form.version.data, _data(form))
-        except ConflictError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-            status = 409
-        except ValidationError as error:
-            db.session.rollback()
-            apply_form_errors(form, error)
-            status = 400
-        else:
-            db.session.commit()
-            flash(f"{organisation.name} is saved.", "success")
-            return redirect(url_for("organizations.detail", organisation_id=organisation.id))
-    elif request.method == "POST":
-        status = 400
+    outcome = submit(
+        form, lambda: services.update_organisation(current_actor(), organisation, form.version.data, _data(form))
+    )
+    status = outcome.status
+    if outcome.ok:
+        flash(f"{organisation.name} is saved.", "success")
+        return redirect(url_for("organizations.detail", organisation_id=organisation.id))
     return _render_form(form, organisation, status)
 
 

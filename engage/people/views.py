@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from engage.auth.models import User
 from engage.auth.permissions import can_see_lived_experience, can_write
-from engage.errors import ConflictError, ValidationError
+from engage.errors import ValidationError
 from engage.extensions import db
 from engage.forums.models import Forum
 from engage.organizations import services as organisation_services
@@ -18,7 +18,7 @@ from engage.people.models import CONSENT_SCOPES, STANCES, Person
 from engage.text import render_markdown
 from engage.topics.models import Topic
 from engage.validation import countries, country_name, display_phone, time_zones
-from engage.web import apply_form_errors, current_actor, paginate
+from engage.web import apply_form_errors, current_actor, paginate, submit
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 
@@ -126,20 +126,12 @@ def new():
     form = PersonForm(data={"owner": str(current_user.id), "consent_internal": True})
     if not can_write(current_user):
         del form.lived_experience  # a viewer sees the form but can neither save nor be an owner
-    status = 200
-    if form.validate_on_submit():
-        try:
-            person = services.create_person(current_actor(), _person_data(form, True))
-        except ValidationError as error:
-            db.session.rollback()
-            apply_form_errors(form, error)
-            status = 400
-        else:
-            db.session.commit()
-            flash(f"{person.name} is added.", "success")
-            return redirect(url_for("people.detail", person_id=person.id))
-    elif request.method == "POST":
-        status = 400
+    outcome = submit(form, lambda: services.create_person(current_actor(), _person_data(form, True)))
+    status = outcome.status
+    if outcome.ok:
+        person = outcome.value
+        flash(f"{person.name} is added.", "success")
+        return redirect(url_for("people.detail", person_id=person.id))
     return _render_form(form, None, status)
 
 
@@ -150,24 +142,13 @@ def edit(person_id: int):
     form = PersonForm(data=services.form_values(person, may_see))
     if not may_see:
         del form.lived_experience  # neither shown nor read from the request
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.update_person(current_actor(), person, form.version.data, _person_data(form, may_see))
-        except ConflictError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-            status = 409
-        except ValidationError as error:
-            db.session.rollback()
-            apply_form_errors(form, error)
-            status = 400
-        else:
-            db.session.commit()
-            flash(f"{person.name} is saved.", "success")
-            return redirect(url_for("people.detail", person_id=person.id))
-    elif request.method == "POST":
-        status = 400
+    outcome = submit(
+        form, lambda: services.update_person(current_actor(), person, form.version.data, _person_data(form, may_see))
+    )
+    status = outcome.status
+    if outcome.ok:
+        flash(f"{person.name} is saved.", "success")
+        return redirect(url_for("people.detail", person_id=person.id))
     if status != 200:
         person = services.get_person(person_id) or abort(404)
     return _render_form(form, person, status)

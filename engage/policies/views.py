@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from engage.auth.models import User
 from engage.consultations.models import OUTCOMES
-from engage.errors import ConflictError, ValidationError
+from engage.errors import ValidationError
 from engage.extensions import db
 from engage.formtools import choices
 from engage.policies import services
@@ -17,7 +17,7 @@ from engage.policies.diff import compare_versions
 from engage.policies.forms import PolicyForm, VersionForm
 from engage.policies.models import POLICY_STATUSES, Clause, Policy, PolicyVersion
 from engage.topics.models import Topic
-from engage.web import apply_form_errors, current_actor, paginate
+from engage.web import apply_form_errors, current_actor, paginate, submit
 
 bp = Blueprint("policies", __name__)
 
@@ -73,20 +73,12 @@ def _policy_data(form: PolicyForm) -> dict:
 def new():
     form = PolicyForm()
     _fill_choices(form)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            policy = services.create_policy(current_actor(), _policy_data(form))
-        except ValidationError as error:
-            db.session.rollback()
-            apply_form_errors(form, error)
-            status = 400
-        else:
-            db.session.commit()
-            flash(f"Policy {policy.code} is saved. Add its first version next.", "success")
-            return redirect(url_for("policies.detail", policy_id=policy.id))
-    elif request.method == "POST":
-        status = 400
+    outcome = submit(form, lambda: services.create_policy(current_actor(), _policy_data(form)))
+    status = outcome.status
+    if outcome.ok:
+        policy = outcome.value
+        flash(f"Policy {policy.code} is saved. Add its first version next.", "success")
+        return redirect(url_for("policies.detail", policy_id=policy.id))
     return render_template("policies/form.html", form=form, policy=None), status
 
 
@@ -95,24 +87,13 @@ def edit(policy_id: int):
     policy = db.get_or_404(Policy, policy_id)
     form = PolicyForm(obj=policy)
     _fill_choices(form)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.update_policy(current_actor(), policy, form.version.data, _policy_data(form))
-        except ValidationError as error:
-            db.session.rollback()
-            apply_form_errors(form, error)
-            status = 400
-        except ConflictError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-            status = 409
-        else:
-            db.session.commit()
-            flash(f"Policy {policy.code} is saved.", "success")
-            return redirect(url_for("policies.detail", policy_id=policy.id))
-    elif request.method == "POST":
-        status = 400
+    outcome = submit(
+        form, lambda: services.update_policy(current_actor(), policy, form.version.data, _policy_data(form))
+    )
+    status = outcome.status
+    if outcome.ok:
+        flash(f"Policy {policy.code} is saved.", "success")
+        return redirect(url_for("policies.detail", policy_id=policy.id))
     return render_template("policies/form.html", form=form, policy=policy), status
 
 
