@@ -60,4 +60,10 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "BASE_URL": os.environ.get("ENGAGE_BASE_URL", "http://127.0.0.1:5000"),
     }
     config.update(overrides)
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # JIT compilation pays off for long analytical queries, not for a web page's: its
+        # 100+ ms start-up was most of the time of several pages at the SPEC volumes.
+        options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options.setdefault("connect_args", {"options": "-c jit=off"})
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     return config

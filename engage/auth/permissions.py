@@ -100,7 +100,7 @@ def require(check: Callable[[User | None], bool], user: User | None) -> None:
 # --- Record-level rules. Query helpers apply them, so every surface sees the same rows. ---
 
 
-def visible_consultations(user: User | None):
+def visible_consultations(user: User | None, scan: bool = False):
     """SQL condition on Consultation: the rows `user` may see.
 
     normal: every signed-in user; confidential: editors and admins; restricted: admins
@@ -115,11 +115,12 @@ def visible_consultations(user: User | None):
         return false()
     if is_admin(user):
         return true()
-    # The same rule in the shape each database runs fastest. PostgreSQL hashes an IN
-    # subquery once per query; SQLite would build the whole list of the user's
-    # consultations (tens of thousands for a busy editor) and does far better with a
-    # correlated EXISTS on the (consultation, user) key, checked only for restricted rows.
-    if db.session.get_bind().dialect.name == "postgresql":
+    # The same rule in two shapes, for speed. A correlated EXISTS on the (consultation, user)
+    # key suits queries that touch few consultations (a person's timeline, a page of
+    # commitments). Queries that `scan` many (lists with counts, per-policy aggregates,
+    # search) run faster on PostgreSQL with an IN subquery it hashes once; SQLite builds
+    # that list per query, so it keeps EXISTS everywhere.
+    if scan and db.session.get_bind().dialect.name == "postgresql":
         own = Consultation.id.in_(
             select(consultation_staff.c.consultation_id).where(consultation_staff.c.user_id == user.id)
         )

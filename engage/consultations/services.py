@@ -45,7 +45,7 @@ def consultation_query(
     """The consultations `user` may see that match the filters; visibility is part of the query."""
     stmt = (
         select(Consultation)
-        .where(visible_consultations(user))
+        .where(visible_consultations(user, scan=True))
         .options(
             selectinload(Consultation.forum),
             selectinload(Consultation.topics),

@@ -252,7 +252,9 @@ def current_clauses() -> list[Clause]:
 
 def _visible_input_ids(user):
     return (
-        select(Input.id).join(Consultation, Consultation.id == Input.consultation_id).where(visible_consultations(user))
+        select(Input.id)
+        .join(Consultation, Consultation.id == Input.consultation_id)
+        .where(visible_consultations(user, scan=True))
     )
 
 
@@ -270,7 +272,7 @@ def outcome_counts(user, policy: Policy) -> dict[str, int]:
         .join(Consultation, Consultation.id == Input.consultation_id)
         .outerjoin(Decision, Decision.input_id == Input.id)
         .where(
-            visible_consultations(user),
+            visible_consultations(user, scan=True),
             or_(
                 Input.clause_id.in_(clause_ids),
                 Decision.clause_id.in_(clause_ids),
@@ -301,7 +303,7 @@ def clause_trail_query(user, clause_ids) -> Select:
     return (
         select(Input)
         .join(Consultation, Consultation.id == Input.consultation_id)
-        .where(visible_consultations(user), or_(Input.clause_id.in_(clause_ids), Input.id.in_(changed)))
+        .where(visible_consultations(user, scan=True), or_(Input.clause_id.in_(clause_ids), Input.id.in_(changed)))
         .options(*_trail_options())
         .order_by(Consultation.held_on.desc(), Input.id.desc())
     )
@@ -313,7 +315,7 @@ def version_drivers_query(user, version: PolicyVersion) -> Select:
         select(Input)
         .join(Consultation, Consultation.id == Input.consultation_id)
         .join(Decision, Decision.input_id == Input.id)
-        .where(visible_consultations(user), Decision.policy_version_id == version.id)
+        .where(visible_consultations(user, scan=True), Decision.policy_version_id == version.id)
         .options(*_trail_options())
         .order_by(Consultation.held_on.desc(), Input.id.desc())
     )

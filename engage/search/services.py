@@ -92,7 +92,7 @@ def search(user: User, q: str, per_kind: int = 8) -> list[Section]:
             "Consultations",
             "consultations.index",
             select(Consultation)
-            .where(visible_consultations(user), _contains(Consultation.title, pattern))
+            .where(visible_consultations(user, scan=True), _contains(Consultation.title, pattern))
             .order_by(_unindexed(Consultation.held_on).desc(), Consultation.id.desc()),
         ),
         (
