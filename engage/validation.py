@@ -103,7 +103,8 @@ def normalise_url(value: str | None) -> str:
     parts = urlsplit(value)
     try:
         host = (parts.hostname or "").encode("idna").decode()
-    except UnicodeError:
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except (UnicodeError, ValueError):
         host = ""
     bad = (
         parts.scheme.lower() not in ("http", "https")

@@ -42,3 +42,8 @@ def test_phones_countries_zones():
     assert normalise_zone("Australia/Lord_Howe") == "Australia/Lord_Howe"
     with pytest.raises(Invalid):
         normalise_zone("Mars/Olympus")
+
+
+def test_url_with_a_port_that_is_not_a_number_is_refused():
+    with pytest.raises(Invalid):
+        normalise_url("https://example.org:http/x")

@@ -15,11 +15,10 @@ from engage.engagements.models import Engagement
 from engage.errors import ConflictError, ValidationError
 from engage.extensions import db
 from engage.forums.models import FORUM_KINDS, Forum, ForumMember
-from engage.helplines.services import web_address
 from engage.mixins import utcnow
 from engage.organizations.models import Organisation
 from engage.people.models import Person
-from engage.validation import Invalid
+from engage.validation import Invalid, normalise_url
 from engage.web import like_pattern
 
 ENDING_SOON = timedelta(days=90)
@@ -198,7 +197,7 @@ def _clean_forum(data: ForumData) -> tuple[dict, list[User]]:
     if data.kind not in FORUM_KINDS:
         errors["kind"] = f"Choose one of: {', '.join(FORUM_KINDS.values())}."
     try:
-        values["website"] = web_address(data.website)
+        values["website"] = normalise_url(data.website)
     except Invalid as error:
         errors["website"] = str(error)
     wanted = {int(i) for i in data.representative_ids or ()}

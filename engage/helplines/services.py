@@ -4,7 +4,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 import pycountry
 from sqlalchemy import Select, or_, select
@@ -210,23 +209,7 @@ def normalise_contact(channel: str, contact: str, country: str | None) -> str:
         if SHORT_CODE.match(compact):
             return compact
         return normalise_phone(contact, country)
-    return web_address(contact)
-
-
-def web_address(value: str | None) -> str:
-    """normalise_url, plus a host that looks like one: 'javascript:alert(1)' would otherwise
-    become 'https://javascript:alert(1)'."""
-    url = normalise_url(value)
-    if not url:
-        return ""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018  (raises ValueError for a port that is not a number)
-    except ValueError:
-        raise Invalid(f"“{value}” is not a web address (http or https).")
-    if not parts.hostname or "." not in parts.hostname:
-        raise Invalid(f"“{value}” is not a web address (http or https).")
-    return url
+    return normalise_url(contact)
 
 
 @dataclass
