@@ -5,7 +5,9 @@ from datetime import date, datetime
 from flask import Flask, request, url_for
 from flask_login import current_user
 
+from engage import validation
 from engage.auth import permissions
+from engage.text import render_markdown
 
 # (label, endpoint): features appear in the navigation once their blueprint exists.
 NAVIGATION = [
@@ -53,6 +55,22 @@ def register_template_helpers(app: Flask) -> None:
             "can_write": permissions.can_write(current_user),
             "is_admin": permissions.is_admin(current_user),
         }
+
+    @app.template_filter("country_name")
+    def country_filter(code: str | None, none: str = "—") -> str:
+        return validation.country_name(code) if code else none
+
+    @app.template_filter("language_name")
+    def language_filter(code: str) -> str:
+        return validation.language_name(code)
+
+    @app.template_filter("phone_display")
+    def phone_filter(number: str) -> str:
+        return validation.display_phone(number)
+
+    @app.template_filter("markdown")
+    def markdown_filter(text: str | None):
+        return render_markdown(text)
 
     @app.template_filter("day")
     def day(value: date | datetime | None) -> str:

@@ -43,6 +43,14 @@ def normalise_country(value: str | None, required: bool = False) -> str | None:
     raise Invalid(f"“{value}” is not an ISO 3166 country code (two letters, e.g. GB, DE, BR).")
 
 
+@lru_cache(maxsize=512)
+def language_name(code: str) -> str:
+    """English name of an ISO 639-1 or 639-3 code ("pt" → "Portuguese"); the code if unknown."""
+    found = pycountry.languages.get(alpha_2=code) if len(code) == 2 else None
+    found = found or (pycountry.languages.get(alpha_3=code) if len(code) == 3 else None)
+    return found.name if found else code
+
+
 def normalise_phone(value: str, country: str | None = None) -> str:
     """E.164 (+441632960961). A number without + is read as national to `country`."""
     value = (value or "").strip()

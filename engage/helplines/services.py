@@ -3,7 +3,6 @@
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 
 import pycountry
 from sqlalchemy import Select, or_, select
@@ -169,13 +168,6 @@ def contact_href(helpline: Helpline) -> str | None:
     if helpline.contact.startswith(("http://", "https://")):
         return helpline.contact
     return None
-
-
-@lru_cache(maxsize=512)
-def language_name(code: str) -> str:
-    found = pycountry.languages.get(alpha_2=code) if len(code) == 2 else None
-    found = found or (pycountry.languages.get(alpha_3=code) if len(code) == 3 else None)
-    return found.name if found else code
 
 
 # --- Validation and writing -------------------------------------------------------------------

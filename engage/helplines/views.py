@@ -12,7 +12,7 @@ from engage.helplines.forms import HelplineForm
 from engage.helplines.models import CHANNELS, Helpline
 from engage.organizations.models import Organisation
 from engage.topics.services import active_topics, topic_choices
-from engage.validation import countries, country_name
+from engage.validation import countries
 from engage.web import apply_form_errors, current_actor, like_pattern, paginate, safe_next
 
 bp = Blueprint("helplines", __name__, url_prefix="/helplines")
@@ -26,16 +26,6 @@ def _contact_text(helpline):
 @bp.app_template_filter("helpline_href")
 def _contact_href(helpline):
     return services.contact_href(helpline)
-
-
-@bp.app_template_filter("language_name")
-def _language_name(code):
-    return services.language_name(code)
-
-
-@bp.app_template_filter("country_name")
-def _country_name(code):
-    return country_name(code)
 
 
 def _filters() -> services.HelplineFilters:

@@ -405,11 +405,6 @@ def _languages(text: str) -> list[str]:
     return codes
 
 
-def language_name(code: str) -> str:
-    lang = pycountry.languages.get(alpha_2=code)
-    return lang.name if lang else code
-
-
 def _validate(data: PersonData) -> dict:
     """Check every field; return clean values or raise ValidationError with all the messages."""
     errors: dict[str, str] = {}

@@ -15,9 +15,8 @@ from engage.organizations.models import Organisation
 from engage.people import services
 from engage.people.forms import AssessmentForm, ConflictForm, HonorariumForm, PersonForm
 from engage.people.models import CONSENT_SCOPES, STANCES, Person
-from engage.text import render_markdown
 from engage.topics.models import Topic
-from engage.validation import countries, country_name, display_phone, time_zones
+from engage.validation import countries, time_zones
 from engage.web import apply_form_errors, current_actor, paginate, submit
 
 bp = Blueprint("people", __name__, url_prefix="/people")
@@ -244,24 +243,3 @@ def add_affiliation(person_id: int):
         ),
         "The affiliation is added.",
     )
-
-
-# Formatting filters the directory pages use (registered app-wide so other features may share them).
-@bp.app_template_filter("country_name")
-def _country_name(code: str | None) -> str:
-    return country_name(code) if code else "—"
-
-
-@bp.app_template_filter("phone_display")
-def _phone_display(number: str) -> str:
-    return display_phone(number)
-
-
-@bp.app_template_filter("language_name")
-def _language_name(code: str) -> str:
-    return services.language_name(code)
-
-
-@bp.app_template_filter("markdown")
-def _markdown(text: str | None):
-    return render_markdown(text)
