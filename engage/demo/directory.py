@@ -88,7 +88,6 @@ def seed_organisations(ctx: Context) -> None:
     bulk_insert(Organisation, rows)
     bulk_link(organisation_topics, topic_links)
     ctx.ids["organisations"] = [r["id"] for r in rows]
-    ctx.org_country = {r["id"]: r["country"] for r in rows}
     ctx.helpline_orgs = {}
     for r in rows:
         if r["kind"] in ("helpline", "ngo"):
@@ -102,7 +101,6 @@ def seed_people(ctx: Context) -> None:
     conflicts, honoraria = [], []
     orgs = ctx.ids["organisations"]
     editors = ctx.ids["editors"]
-    ctx.person_country, ctx.person_consent = {}, {}
     for i in range(1, ctx.people + 1):
         country, first_names, last_names = ctx.pick_region()
         first, last = rng.choice(first_names), rng.choice(last_names)
@@ -147,7 +145,6 @@ def seed_people(ctx: Context) -> None:
                 updated_at=ctx.now,
             )
         )
-        ctx.person_country[i] = country
         ascii_last = "".join(c for c in last.lower() if c.isascii() and c.isalnum()) or "expert"
         emails.append(dict(person_id=i, email=f"{ascii_last}.{i}@expert.example", label="work", position=0))
         if rng.random() < 0.2:
@@ -207,7 +204,6 @@ def seed_people(ctx: Context) -> None:
                     purpose="Advisory council session",
                 )
             )
-        ctx.person_consent[i] = internal
     bulk_insert(Person, people)
     bulk_insert(PersonEmail, emails)
     bulk_insert(PersonPhone, phones)
