@@ -1,6 +1,6 @@
 """The home page."""
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 from flask_login import current_user
 
 from engage.dashboard import services
@@ -10,5 +10,4 @@ bp = Blueprint("dashboard", __name__)
 
 @bp.route("/")
 def home():
-    zone = request.cookies.get("engage_tz") or "Europe/London"
-    return render_template("dashboard/home.html", home=services.home(current_user), zone=zone)
+    return render_template("dashboard/home.html", home=services.home(current_user))
