@@ -28,6 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
     from engage.extensions import csrf, db, limiter, login_manager, migrate
     from engage.security import register_security_headers
     from engage.templating import register_template_helpers
+    from engage.transaction import register as register_transaction
 
     sqlite.install()
     db.init_app(app)
@@ -81,6 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
     ):
         app.register_blueprint(blueprint)
 
+    register_transaction(app)
     register_error_handlers(app)
     register_security_headers(app)
     register_template_helpers(app)

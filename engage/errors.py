@@ -5,7 +5,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from engage.extensions import db
+from engage import transaction
 
 
 class DomainError(Exception):
@@ -27,6 +27,22 @@ class ConflictError(DomainError):
 
     def __init__(self, message: str = "Someone else changed this record while you were editing it."):
         super().__init__(message)
+        self.message = message
+
+
+class NotFoundError(DomainError):
+    """The record does not exist, or the acting user may not know that it does (404)."""
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message or "")
+        self.message = message
+
+
+class ForbiddenError(DomainError):
+    """The acting user's role or relation to the record does not allow this (403)."""
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message or "")
         self.message = message
 
 
@@ -56,10 +72,12 @@ def _wants_json() -> bool:
 
 
 def render_error(code: int, detail: str | None = None):
+    """The error page, or for htmx a fragment to show in place, or JSON for a JSON client."""
     title, message = MESSAGES.get(code, ("Error", "Something went wrong."))
     if _wants_json():
         return jsonify(error=title, detail=detail or message), code
-    return render_template("error.html", code=code, title=title, message=detail or message), code
+    template = "_error_fragment.html" if request.headers.get("HX-Request") == "true" else "error.html"
+    return render_template(template, code=code, title=title, message=detail or message), code
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -78,18 +96,35 @@ def register_error_handlers(app: Flask) -> None:
             return render_error(error.code, None)
         return error
 
+    # Domain errors a service raises outside a form (see web.submit for those inside one):
+    # the request's writes are abandoned and the error becomes its page, app-wide.
+    @app.errorhandler(ValidationError)
+    def invalid(error: ValidationError):
+        transaction.abandon()
+        return render_error(400, " ".join(error.errors.values()))
+
     @app.errorhandler(ConflictError)
     def conflict(error: ConflictError):
-        db.session.rollback()
+        transaction.abandon()
         return render_error(409, error.message)
 
     @app.errorhandler(StaleDataError)
     def stale(error: StaleDataError):
-        db.session.rollback()
+        transaction.abandon()
         return render_error(409, ConflictError().message)
+
+    @app.errorhandler(NotFoundError)
+    def not_found(error: NotFoundError):
+        transaction.abandon()
+        return render_error(404, error.message)
+
+    @app.errorhandler(ForbiddenError)
+    def forbidden(error: ForbiddenError):
+        transaction.abandon()
+        return render_error(403, error.message)
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):
-        db.session.rollback()
+        transaction.abandon()
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         return render_error(500)

@@ -1,13 +1,14 @@
-"""Small helpers that views share: the acting user, safe redirects, pagination."""
+"""Small helpers that views share: the acting user, safe redirects, pagination, form posts."""
 
 from dataclasses import dataclass
-from math import ceil
 from urllib.parse import urlsplit
 
-from flask import current_app, request
+from flask import request
 from flask_login import current_user
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select
+from sqlalchemy.orm.exc import StaleDataError
 
+from engage import queries, transaction
 from engage.audit.services import Actor
 from engage.errors import ConflictError, ValidationError
 from engage.extensions import db
@@ -30,34 +31,6 @@ def safe_next(target: str | None, default: str) -> str:
     return target
 
 
-@dataclass
-class Page:
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def first_index(self) -> int:
-        return 0 if not self.total else (self.page - 1) * self.per_page + 1
-
-    @property
-    def last_index(self) -> int:
-        return min(self.total, self.page * self.per_page)
-
-
 def page_number() -> int:
     try:
         return max(1, int(request.args.get("page", "1")))
@@ -65,21 +38,13 @@ def page_number() -> int:
         return 1
 
 
-def paginate(stmt: Select, page: int | None = None, per_page: int | None = None) -> Page:
-    """Run `stmt` for one page plus one COUNT: two statements whatever the data size."""
-    page = page or page_number()
-    per_page = per_page or current_app.config["PAGE_SIZE"]
-    total = db.session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
-    pages = max(1, ceil(total / per_page))
-    page = min(page, pages)
-    items = list(db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).scalars().unique())
-    return Page(items=items, page=page, per_page=per_page, total=total)
+def paginate(stmt: Select, per_page: int | None = None) -> queries.Page:
+    """One page of `stmt`, the page number taken from the request."""
+    return queries.paginate(stmt, page_number(), per_page)
 
 
-def like_pattern(text: str) -> str:
-    """A LIKE pattern matching `text` anywhere, with % and _ taken literally (escape '\\')."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+def is_htmx() -> bool:
+    return request.headers.get("HX-Request") == "true"
 
 
 def apply_form_errors(form, error: ValidationError) -> None:
@@ -94,32 +59,38 @@ def apply_form_errors(form, error: ValidationError) -> None:
 
 @dataclass
 class Outcome:
-    """What `submit` did: `ok` with the service's return value, or the status to render with."""
+    """What `submit` did: `ok` with the service's return value, or the status to render with.
+
+    `conflict` holds the message when someone else saved first (status 409).
+    """
 
     ok: bool
     status: int
     value: object = None
+    conflict: str | None = None
 
 
 def submit(form, action) -> Outcome:
-    """Validate `form` and, if it is valid, run `action()` (one service call) and commit.
+    """The one way a form POST is handled: validate `form`, then run `action()` (one service call).
 
-    A ValidationError from the service rolls back and lands next to the form's fields
-    (status 400); a ConflictError (someone saved first) rolls back and is shown above the
-    form (409); an invalid POST is 400; a GET is 200. The view redirects on `ok` and
-    otherwise re-renders the form with `status`.
+    A GET is 200 and an invalid POST 400, with nothing run. A ValidationError from the service
+    lands next to the form's fields (400); a ConflictError or a stale version (someone saved
+    first) is shown above the form (409). Either way the request's writes are abandoned, so the
+    page re-rendered after it shows the records as they were. On `ok` the edge commits when the
+    view returns (see `engage.transaction`); the view redirects, or re-renders with `status`.
     """
     if not form.validate_on_submit():
         return Outcome(False, 400 if request.method == "POST" else 200)
     try:
         value = action()
+        db.session.flush()  # a stale version surfaces here, while the form can still show it
     except ValidationError as error:
-        db.session.rollback()
+        transaction.abandon()
         apply_form_errors(form, error)
         return Outcome(False, 400)
-    except ConflictError as error:
-        db.session.rollback()
-        form.form_errors.append(error.message)
-        return Outcome(False, 409)
-    db.session.commit()
+    except (ConflictError, StaleDataError) as error:
+        transaction.abandon()
+        message = error.message if isinstance(error, ConflictError) else ConflictError().message
+        form.form_errors.append(message)
+        return Outcome(False, 409, conflict=message)
     return Outcome(True, 200, value)

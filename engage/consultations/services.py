@@ -23,8 +23,8 @@ from engage.extensions import db
 from engage.forums.models import Forum
 from engage.organizations.models import Organisation
 from engage.people.models import Person
+from engage.queries import like_pattern
 from engage.topics.models import Topic
-from engage.web import like_pattern
 
 SORTS = {"date": Consultation.held_on, "title": Consultation.title}
 

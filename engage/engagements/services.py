@@ -28,9 +28,9 @@ from engage.errors import ConflictError, ValidationError
 from engage.extensions import db
 from engage.forums.models import Forum
 from engage.people.models import Person, PersonEmail
+from engage.queries import like_pattern
 from engage.topics.models import Topic
 from engage.validation import Invalid, normalise_country, normalise_url, normalise_zone
-from engage.web import like_pattern
 
 FEED_SCOPES = {
     "mine": "Engagements I speak at",

@@ -18,8 +18,8 @@ from engage.forums.models import FORUM_KINDS, Forum, ForumMember
 from engage.mixins import utcnow
 from engage.organizations.models import Organisation
 from engage.people.models import Person
+from engage.queries import like_pattern
 from engage.validation import Invalid, normalise_url
-from engage.web import like_pattern
 
 ENDING_SOON = timedelta(days=90)
 RELATED_LIMIT = 20  # consultations and engagements shown on a forum's page (with the total)

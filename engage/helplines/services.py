@@ -61,7 +61,7 @@ class HelplineFilters:
 
 def list_query(filters: HelplineFilters) -> Select:
     """The helplines matching `filters`, sorted, with what the list shows loaded alongside."""
-    from engage.web import like_pattern
+    from engage.queries import like_pattern
 
     stmt = select(Helpline).options(selectinload(Helpline.verified_by))
     if not filters.archived:

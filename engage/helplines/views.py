@@ -11,9 +11,10 @@ from engage.helplines import services
 from engage.helplines.forms import HelplineForm
 from engage.helplines.models import CHANNELS, Helpline
 from engage.organizations.models import Organisation
+from engage.queries import like_pattern
 from engage.topics.services import active_topics, topic_choices
 from engage.validation import countries
-from engage.web import apply_form_errors, current_actor, like_pattern, paginate, safe_next
+from engage.web import apply_form_errors, current_actor, paginate, safe_next
 
 bp = Blueprint("helplines", __name__, url_prefix="/helplines")
 

@@ -23,9 +23,9 @@ from engage.people.services import (
     today,
 )
 from engage.policies.models import PolicyVersion
+from engage.queries import like_pattern
 from engage.topics.models import Topic
 from engage.validation import Invalid, normalise_country, normalise_url
-from engage.web import like_pattern
 
 DETAIL_LIMIT = 100
 SORTS = {

@@ -34,6 +34,7 @@ from engage.people.models import (
     person_topics,
 )
 from engage.policies.models import PolicyVersion
+from engage.queries import like_pattern
 from engage.topics.models import Topic
 from engage.validation import (
     Invalid,
@@ -43,7 +44,6 @@ from engage.validation import (
     normalise_url,
     normalise_zone,
 )
-from engage.web import like_pattern
 
 TIMELINE_LIMIT = 100
 SORTS = {

@@ -2,20 +2,17 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
-from engage.auth.models import User
+from engage import choices
 from engage.auth.permissions import can_see_lived_experience, can_write
 from engage.errors import ValidationError
 from engage.extensions import db
-from engage.forums.models import Forum
 from engage.organizations import services as organisation_services
 from engage.organizations.forms import AffiliationForm, EndAffiliationForm
 from engage.organizations.models import Organisation
 from engage.people import services
 from engage.people.forms import AssessmentForm, ConflictForm, HonorariumForm, PersonForm
 from engage.people.models import CONSENT_SCOPES, STANCES, Person
-from engage.topics.models import Topic
 from engage.validation import countries, time_zones
 from engage.web import apply_form_errors, current_actor, paginate, submit
 
@@ -50,12 +47,12 @@ def index():
         assessments=services.current_assessments(ids),
         affiliations=services.current_affiliations(ids),
         last_interactions=services.visible_last_interactions(current_user, ids),
-        topics=db.session.execute(select(Topic).order_by(Topic.name)).scalars().all(),
-        owners=db.session.execute(select(User).order_by(User.name)).scalars().all(),
-        forums=db.session.execute(select(Forum).where(Forum.archived.is_(False)).order_by(Forum.name)).scalars().all(),
+        topics=choices.topics(include_inactive=True),
+        owners=[("none", "No owner"), *choices.users(include_inactive=True)],
+        forums=choices.forums(),
         organisation_filter=organisation_filter,
         countries=countries(),
-        stances=STANCES,
+        stances=[(s, s.capitalize()) for s in STANCES],
     )
 
 

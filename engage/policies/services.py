@@ -14,8 +14,8 @@ from engage.consultations.models import OUTCOMES, Consultation, Decision, Input
 from engage.errors import ConflictError, ValidationError
 from engage.extensions import db
 from engage.policies.models import POLICY_STATUSES, Clause, Policy, PolicyVersion
+from engage.queries import like_pattern
 from engage.topics.models import Topic
-from engage.web import like_pattern
 
 MAX_CLAUSES = 500
 

@@ -14,7 +14,7 @@ from engage.helplines.models import Helpline
 from engage.organizations.models import Organisation
 from engage.people.models import Person, PersonEmail
 from engage.policies.models import Policy
-from engage.web import like_pattern
+from engage.queries import like_pattern
 
 MIN_LENGTH = 2
 

@@ -1,0 +1,53 @@
+"""Query helpers that services and views share: pagination and LIKE patterns."""
+
+from dataclasses import dataclass
+from math import ceil
+
+from flask import current_app
+from sqlalchemy import Select, func, select
+
+from engage.extensions import db
+
+
+@dataclass
+class Page:
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def first_index(self) -> int:
+        return 0 if not self.total else (self.page - 1) * self.per_page + 1
+
+    @property
+    def last_index(self) -> int:
+        return min(self.total, self.page * self.per_page)
+
+
+def paginate(stmt: Select, page: int = 1, per_page: int | None = None) -> Page:
+    """Run `stmt` for one page plus one COUNT: two statements whatever the data size."""
+    per_page = per_page or current_app.config["PAGE_SIZE"]
+    total = db.session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+    pages = max(1, ceil(total / per_page))
+    page = min(max(1, page), pages)
+    items = list(db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).scalars().unique())
+    return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, with % and _ taken literally (escape '\\')."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
