@@ -54,6 +54,7 @@ def register_template_helpers(app: Flask) -> None:
             "url_with": url_with,
             "can_write": permissions.can_write(current_user),
             "is_admin": permissions.is_admin(current_user),
+            "can_download_document": lambda document: permissions.can_download_document(current_user, document),
         }
 
     @app.template_filter("country_name")

@@ -149,6 +149,11 @@ def can_see_lived_experience(user: User | None, person) -> bool:
     return can_read(user) and (is_admin(user) or (person.owner_id is not None and person.owner_id == user.id))
 
 
+def can_download_document(user: User | None, document) -> bool:
+    """A stored document: its maker and admins. It holds what its maker could see, nobody else's view."""
+    return is_admin(user) or (can_read(user) and document.created_by_id == user.id)
+
+
 def visible_engagements(user: User | None):
     """SQL condition on Engagement: the rows `user` may see.
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 from engage.audit import services as audit
 from engage.audit.services import Actor
 from engage.auth.models import User
-from engage.auth.permissions import is_admin
+from engage.auth.permissions import can_download_document, is_admin
 from engage.briefings import builder, safe_messaging
 from engage.briefings.data import gather_briefing
 from engage.briefings.evidence import CSV_HEADER, gather_evidence
@@ -229,15 +229,10 @@ def generate_evidence(
     return pdf, csv_doc
 
 
-def can_download(user: User | None, document: Document) -> bool:
-    """The maker of a document and admins: it holds what its maker could see, nobody else's view."""
-    return is_admin(user) or (user is not None and document.created_by_id == user.id)
-
-
 def document_for_download(actor: Actor, document_id: int) -> Document | None:
     """The stored document (with its bytes) if `actor` may have it; audited as an export."""
     document = db.session.get(Document, document_id)
-    if document is None or not can_download(actor.user, document):
+    if document is None or not can_download_document(actor.user, document):
         return None
     audit.record(actor, "download", "document", document.id, f"{document.filename} ({document.sha256[:12]})")
     return document

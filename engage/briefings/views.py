@@ -7,9 +7,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.routing import BuildError
 
-from engage.briefings import services
+from engage.briefings import panels, services
 from engage.briefings.forms import BriefingForm, EvidenceForm, LetterForm
-from engage.briefings.models import DOCUMENT_KINDS
 from engage.engagements.models import Engagement
 from engage.errors import ValidationError
 from engage.extensions import db
@@ -44,19 +43,6 @@ def _back(engagement_id: int) -> str | None:
         return None
 
 
-@bp.app_context_processor
-def panels():
-    """Template helpers for the partials other pages include (the queries live in services)."""
-    return {
-        "briefing_panel": services.engagement_panel,
-        "person_letters": lambda person: services.documents_for("letter", person_id=person.id),
-        "document_kinds": DOCUMENT_KINDS,
-        "can_download_document": lambda document: services.can_download(current_user, document),
-        "briefing_form": BriefingForm,
-        "letter_form": LetterForm,
-    }
-
-
 @bp.get("/engagements/<int:engagement_id>/briefing.pdf")
 def briefing_pdf(engagement_id: int):
     """Render the pack for the signed-in reader, keep it, and send it."""
@@ -77,7 +63,9 @@ def engagement(engagement_id: int):
     record = db.session.get(Engagement, engagement_id)
     if record is None:
         abort(404)
-    return render_template("briefings/engagement.html", engagement=record, back=_back(engagement_id))
+    return render_template(
+        "briefings/engagement.html", engagement=record, back=_back(engagement_id), **panels.engagement_panel(record)
+    )
 
 
 @bp.post("/engagements/<int:engagement_id>/briefing")
@@ -93,7 +81,10 @@ def generate(engagement_id: int):
         db.session.rollback()
         apply_form_errors(form, error)
         return render_template(
-            "briefings/engagement.html", engagement=record, form=form, back=_back(engagement_id)
+            "briefings/engagement.html",
+            engagement=record,
+            back=_back(engagement_id),
+            **panels.engagement_panel(record, form),
         ), 400
     db.session.commit()
     flash(f"Briefing pack generated (SHA-256 {document.sha256[:16]}…).", "success")
@@ -130,7 +121,7 @@ def letters(person_id: int):
     person = db.session.get(Person, person_id)
     if person is None or person.erased_at is not None:
         abort(404)
-    return render_template("briefings/letters.html", person=person)
+    return render_template("briefings/letters.html", person=person, **panels.person_letters(person))
 
 
 @bp.post("/people/<int:person_id>/letters")
@@ -149,7 +140,7 @@ def new_letter(person_id: int):
             db.session.commit()
             flash(f"Letter prepared: {document.filename}.", "success")
             return redirect(safe_next(request.form.get("next"), url_for("briefings.letters", person_id=person_id)))
-    return render_template("briefings/letters.html", person=person, form=form), 400
+    return render_template("briefings/letters.html", person=person, **panels.person_letters(person, form)), 400
 
 
 def _topics():

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from engage.auth.models import User
 from engage.auth.permissions import personal
+from engage.briefings import panels
 from engage.engagements import feeds, ical, services, zones
 from engage.engagements.forms import EXTRA_PARTICIPANT_ROWS, EngagementForm, FollowForm
 from engage.engagements.models import (
@@ -252,6 +253,7 @@ def detail(engagement_id: int):
         consent_scopes=CONSENT_SCOPES,
         render_markdown=render_markdown,
         now=datetime.now(UTC),
+        **panels.engagement_panel(engagement),
     )
 
 

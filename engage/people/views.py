@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from engage import choices
 from engage.auth.permissions import can_see_lived_experience, can_write
+from engage.briefings import panels
 from engage.errors import ValidationError
 from engage.extensions import db
 from engage.organizations import services as organisation_services
@@ -71,6 +72,7 @@ def render_detail(person_id: int, status: int = 200, **forms):
             d=detail,
             person=detail.person,
             consent_scopes=CONSENT_SCOPES,
+            **panels.person_letters(detail.person),
             **forms,
         ),
         status,
