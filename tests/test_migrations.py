@@ -7,11 +7,12 @@ import uuid
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from engage import create_app
 from engage.extensions import db
+from engage.topics.models import SEED_TOPICS, Topic
 
 
 def _fresh_database_url(tmp_path):
@@ -36,6 +37,10 @@ def test_migrations_match_the_models(tmp_path):
                 context = MigrationContext.configure(conn, opts={"compare_type": True})
                 diff = compare_metadata(context, db.metadata)
             assert diff == [], diff
+            # The taxonomy is data the migrations write: a production database needs no seed for it.
+            slugs = set(db.session.execute(select(Topic.slug).where(Topic.active)).scalars())
+            assert slugs == {slug for slug, _ in SEED_TOPICS}
+            db.session.remove()
             db.engine.dispose()
     finally:
         if cleanup:

@@ -53,19 +53,27 @@ def changed_fields(obj) -> dict[str, list]:
     return changes
 
 
+def record_type(model) -> str:
+    """The one name the audit log uses for a model (class or instance): its table's name."""
+    table = getattr(model, "__tablename__", None)
+    if not isinstance(table, str):
+        raise TypeError(f"audit records name a model, not {model!r}")
+    return table
+
+
 def record(
     actor: Actor,
     action: str,
-    record_type: str,
+    model,
     record_id: int | None,
     summary: str = "",
     changes: dict | None = None,
 ) -> AuditEvent:
-    """Add an audit event to the current transaction (the caller's commit writes both)."""
+    """Add an audit event about a record of `model` to the current transaction (the edge commits both)."""
     event = AuditEvent(
         user_id=actor.user.id if actor.user else None,
         action=action,
-        record_type=record_type,
+        record_type=record_type(model),
         record_id=record_id,
         summary=summary[:300],
         remote_addr=actor.remote_addr,
@@ -79,4 +87,4 @@ def record_change(actor: Actor, action: str, obj, summary: str = "") -> AuditEve
     """Audit a create or update of a model instance, with the fields that changed."""
     changes = changed_fields(obj)
     db.session.flush()  # so a new record has its id
-    return record(actor, action, obj.__tablename__, obj.id, summary, changes)
+    return record(actor, action, obj, obj.id, summary, changes)

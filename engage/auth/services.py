@@ -66,12 +66,12 @@ def authenticate(actor: Actor, email: str, password: str) -> User | None:
     if user is None:
         _DUMMY_HASH = _DUMMY_HASH or _hash(random_token())
         check_password_hash(_DUMMY_HASH, password or "")
-        audit.record(actor, "login-failed", "users", None, f"Unknown email {email[:100]!r}")
+        audit.record(actor, "login-failed", User, None, f"Unknown email {email[:100]!r}")
         return None
     if not user.active or not check_password_hash(user.password_hash, password or ""):
-        audit.record(actor, "login-failed", "users", user.id, f"Wrong password or inactive: {user.email}")
+        audit.record(actor, "login-failed", User, user.id, f"Wrong password or inactive: {user.email}")
         return None
-    audit.record(Actor(user, actor.remote_addr), "login", "users", user.id, f"Signed in: {user.email}")
+    audit.record(Actor(user, actor.remote_addr), "login", User, user.id, f"Signed in: {user.email}")
     return user
 
 

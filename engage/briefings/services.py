@@ -87,7 +87,7 @@ def generate_briefing(actor: Actor, engagement_id: int, zone: str = "UTC", now: 
     audit.record(
         actor,
         "briefing",
-        "engagement",
+        Engagement,
         engagement_id,
         f"Briefing pack {document.sha256[:12]} ({data.classification})",
         {"document_id": document.id, "sha256": document.sha256},
@@ -146,7 +146,7 @@ def generate_letter(
     audit.record(
         actor,
         "letter",
-        "person",
+        Person,
         person_id,
         f"You said, we did letter {date_from}\N{EN DASH}{date_to} ({data.point_count} points)",
         {"document_id": document.id, "sha256": document.sha256},
@@ -170,7 +170,7 @@ def record_sent(actor: Actor, document_id: int, now: datetime | None = None) -> 
     audit.record(
         actor,
         "letter-sent",
-        "person",
+        Person,
         document.person_id,
         f"Letter {document.filename} sent",
         {"document_id": document.id},
@@ -221,7 +221,7 @@ def generate_evidence(
     audit.record(
         actor,
         "evidence",
-        "topic",
+        Topic,
         topic.id,
         f"Evidence pack {topic.name} {date_from}\N{EN DASH}{date_to} ({data.classification})",
         {"pdf": pdf.sha256, "csv": csv_doc.sha256, "document_ids": [pdf.id, csv_doc.id]},
@@ -234,7 +234,7 @@ def document_for_download(actor: Actor, document_id: int) -> Document | None:
     document = db.session.get(Document, document_id)
     if document is None or not can_download_document(actor.user, document):
         return None
-    audit.record(actor, "download", "document", document.id, f"{document.filename} ({document.sha256[:12]})")
+    audit.record(actor, "download", Document, document.id, f"{document.filename} ({document.sha256[:12]})")
     return document
 
 

@@ -117,7 +117,7 @@ def visible_consultation(user, consultation_id: int, *options) -> Consultation |
 def record_restricted_view(actor: Actor, consultation: Consultation) -> None:
     """Opening a restricted consultation is audited."""
     if consultation.confidentiality == "restricted":
-        audit.record(actor, "view-restricted", "consultations", consultation.id, f"Viewed {consultation.title[:200]}")
+        audit.record(actor, "view-restricted", Consultation, consultation.id, f"Viewed {consultation.title[:200]}")
 
 
 def _load_all(model, ids, field: str, what: str, errors: dict, extra=None) -> list:

@@ -2,8 +2,11 @@
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from engage.demo import names
 from engage.demo.base import Context, bulk_insert, bulk_link
+from engage.extensions import db
 from engage.forums.models import Forum, ForumMember, forum_representatives
 from engage.helplines.models import Helpline, helpline_topics
 from engage.organizations.models import Affiliation, Organisation, organisation_topics
@@ -16,28 +19,18 @@ from engage.people.models import (
     StakeholderAssessment,
     person_topics,
 )
-from engage.topics.models import SEED_TOPICS, Topic
+from engage.topics.models import Topic
+from engage.topics.services import ensure_seed_topics
 
 STANCES = ["supportive", "supportive", "neutral", "neutral", "critical", "unknown"]
 
 
 def seed_topics(ctx: Context) -> None:
-    rows = [
-        dict(
-            id=i,
-            slug=slug,
-            name=name,
-            description="",
-            active=True,
-            version=1,
-            created_at=ctx.now,
-            updated_at=ctx.now,
-        )
-        for i, (slug, name) in enumerate(SEED_TOPICS, start=1)
-    ]
-    bulk_insert(Topic, rows)
-    ctx.ids["topics"] = [r["id"] for r in rows]
-    ctx.topic_slugs = {r["slug"]: r["id"] for r in rows}
+    """The managed taxonomy: made by the migration; made here too for a schema built by create_all."""
+    ensure_seed_topics()
+    rows = db.session.execute(select(Topic.id, Topic.slug).order_by(Topic.id)).all()
+    ctx.ids["topics"] = [r.id for r in rows]
+    ctx.topic_slugs = {r.slug: r.id for r in rows}
     ctx.counts["topics"] = len(rows)
 
 

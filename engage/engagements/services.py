@@ -314,7 +314,7 @@ def follow(actor: Actor, engagement: Engagement, following: bool) -> None:
     audit.record(
         actor,
         "follow" if following else "unfollow",
-        "engagements",
+        Engagement,
         engagement.id,
         f"{'Follows' if following else 'Stopped following'} {engagement.title}",
     )

@@ -218,7 +218,7 @@ def create_forum(actor: Actor, data: ForumData) -> Forum:
     changes = changed_fields(forum)
     db.session.flush()
     changes["representatives"] = [[], [u.id for u in reps]]
-    audit.record(actor, "create", "forums", forum.id, f"Forum {forum.name}", changes)
+    audit.record(actor, "create", Forum, forum.id, f"Forum {forum.name}", changes)
     return forum
 
 
@@ -242,7 +242,7 @@ def update_forum(actor: Actor, forum: Forum, version: int | None, data: ForumDat
     # and a second editor holding the old version is refused.
     forum.updated_at = utcnow()
     db.session.flush()
-    audit.record(actor, "update", "forums", forum.id, f"Forum {forum.name}", changes)
+    audit.record(actor, "update", Forum, forum.id, f"Forum {forum.name}", changes)
     return forum
 
 
@@ -322,6 +322,6 @@ def update_member(actor: Actor, member: ForumMember, version: int | None, data: 
 
 def remove_member(actor: Actor, member: ForumMember) -> None:
     """Take a member off the forum (end the term instead to keep them as a past member)."""
-    audit.record(actor, "delete", "forum_members", member.id, _member_summary(member.forum, member))
+    audit.record(actor, "delete", ForumMember, member.id, _member_summary(member.forum, member))
     db.session.delete(member)
     db.session.flush()

@@ -288,7 +288,7 @@ def _apply_and_audit(actor: Actor, action: str, organisation: Organisation, clea
     changes = audit.changed_fields(organisation)
     changes.update(extra)
     db.session.flush()
-    audit.record(actor, action, "organisations", organisation.id, f"Organisation {organisation.name}", changes)
+    audit.record(actor, action, Organisation, organisation.id, f"Organisation {organisation.name}", changes)
 
 
 def create_organisation(actor: Actor, data: OrganisationData) -> Organisation:
@@ -407,7 +407,7 @@ def remove_affiliation(actor: Actor, affiliation: Affiliation) -> None:
     audit.record(
         actor,
         "delete",
-        "affiliations",
+        Affiliation,
         affiliation.id,
         f"Removed: {affiliation.person.name} at {affiliation.organisation.name}",
         {"person_id": [affiliation.person_id, None], "organisation_id": [affiliation.organisation_id, None]},

@@ -605,7 +605,7 @@ def _audit(actor: Actor, action: str, person: Person, extra: dict, summary: str)
             changes["lived_experience"] = ["…", "changed"]  # special-category data stays out of the log
     changes.update(extra)
     db.session.flush()
-    audit.record(actor, action, "people", person.id, summary, changes)
+    audit.record(actor, action, Person, person.id, summary, changes)
 
 
 def create_person(actor: Actor, data: PersonData) -> Person:

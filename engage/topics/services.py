@@ -123,6 +123,6 @@ def delete_topic(actor: Actor, topic: Topic) -> None:
     """Delete a topic nothing refers to; a topic in use can only be deactivated."""
     if usage_counts().get(topic.id):
         raise ValidationError({"": f"“{topic.name}” is in use; deactivate it instead of deleting it."})
-    audit.record(actor, "delete", "topics", topic.id, f"Topic {topic.name} ({topic.slug})")
+    audit.record(actor, "delete", Topic, topic.id, f"Topic {topic.name} ({topic.slug})")
     db.session.delete(topic)
     db.session.flush()

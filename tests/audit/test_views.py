@@ -1,12 +1,15 @@
+import pytest
+
 from engage.audit.services import Actor, record
 from engage.extensions import db
+from engage.people.models import Person
 from tests.conftest import login
 
 
 def test_audit_log_pages_and_filters(app, client, users):
     with app.app_context():
         for i in range(120):
-            record(Actor(None, "127.0.0.1"), "update" if i % 2 else "create", "people", i, f"Event {i}")
+            record(Actor(None, "127.0.0.1"), "update" if i % 2 else "create", Person, i, f"Event {i}")
         db.session.commit()
     login(client, users["admin"])
     first = client.get("/admin/audit")
@@ -16,3 +19,12 @@ def test_audit_log_pages_and_filters(app, client, users):
     filtered = client.get("/admin/audit?action=create&record_type=people&record_id=4").get_data(as_text=True)
     assert "Event 4<" in filtered and "Event 5<" not in filtered
     assert client.get("/admin/audit?since=not-a-date&user=x").status_code == 200
+
+
+def test_one_record_type_name_per_model(app):
+    # A record type is the model's table name, so "people" and "person" cannot both appear.
+    with app.app_context():
+        assert record(Actor(None), "create", Person(name="Ana"), None).record_type == "people"
+        with pytest.raises(TypeError):
+            record(Actor(None), "create", "person", 1)
+        db.session.rollback()
