@@ -1,103 +1,339 @@
-"""Walk every route of the app for every role: protection is checked for routes added later too."""
+"""Walk every route of the app for every role, on seeded demo data.
+
+Protection is checked for routes added later too: a GET or POST route nobody walks fails
+`test_the_walk_covers_every_route`. Detail pages are walked with ids that exist, so they must
+answer 200 (not an accepted 404); each write is performed by each role that may, with the data
+the app's own form offers, and must change the database; every other role is refused and
+changes nothing.
+"""
+
+import hashlib
+from datetime import date
+from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import exists, select
 
 from engage import create_app
+from engage.audit.services import Actor
+from engage.auth.models import User
+from engage.auth.permissions import ADMIN, PERSONAL, PUBLIC, required_level
+from engage.briefings import services as briefings
+from engage.consultations.models import Commitment, Consultation, Input
+from engage.demo.seed import seed
+from engage.engagements.models import Engagement
 from engage.extensions import db
-from tests.conftest import csrf_from, login
+from engage.forums.models import ForumMember
+from engage.helplines.models import Helpline
+from engage.organizations.models import Affiliation, Organisation
+from engage.people.models import Person
+from engage.policies.models import Clause
+from engage.topics.models import Topic
+from tests.conftest import PASSWORD, csrf_from, login
+from tests.forms import fill, forms_on
 
-PUBLIC = {"auth.login", "health.healthz", "static", "engagement_calendar.feed"}
-# Routes any signed-in user may POST to: their own account and session.
-PERSONAL_WRITES = {
-    "auth.logout",
-    "auth.account",
-    "engagements.follow",
-    "engagements.unfollow",
-    "engagement_calendar.feed_settings",
-    "engagement_calendar.feed_reset",
-}
+SAMPLES = Path(__file__).parent / "engagements" / "samples"
+ROLES = ("viewer", "editor", "admin")
+EMAIL = {role: f"{role}@example.org" for role in ROLES}
 
 
-def _routes():
+def _rules():
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     rows = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
-        args = {}
-        for name in rule.arguments:
-            converter = rule._converters[name]
-            args[name] = "1" if type(converter).__name__ == "IntegerConverter" else "x"
-        path = rule.build(args, append_unknown=False)[1]
+        view = app.view_functions[rule.endpoint]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            rows.append((rule.endpoint, method, path))
+            rows.append((rule.endpoint, method, rule, required_level(view, method)))
     return rows
 
 
-ROUTES = _routes()
+RULES = _rules()
+GETS = [r for r in RULES if r[1] == "GET"]
+POSTS = [r for r in RULES if r[1] != "GET"]
 
 
-def _row_counts():
-    return {
-        t.name: db.session.execute(select(func.count()).select_from(t)).scalar_one()
-        for t in db.metadata.sorted_tables
-        if t.name != "audit_events"
+def _placeholder_path(rule) -> str:
+    args = {n: "1" if type(rule._converters[n]).__name__ == "IntegerConverter" else "x" for n in rule.arguments}
+    return rule.build(args, append_unknown=False)[1]
+
+
+# --- the seeded world: real ids for every argument a route takes ---------------------------
+
+
+def _first(stmt):
+    value = db.session.execute(stmt.limit(1)).scalar_one()
+    return value
+
+
+def _world_ids() -> dict:
+    normal = Consultation.confidentiality == "normal"
+    consultation = _first(
+        select(Consultation.id)
+        .where(normal, exists().where(Input.consultation_id == Consultation.id))
+        .where(exists().where(Commitment.consultation_id == Consultation.id))
+        .order_by(Consultation.id)
+    )
+    clause = db.session.execute(select(Clause).order_by(Clause.id).limit(1)).scalar_one()
+    member = db.session.execute(select(ForumMember).order_by(ForumMember.id).limit(1)).scalar_one()
+    admin = db.session.execute(select(User).where(User.email == EMAIL["admin"])).scalar_one()
+    engagement = _first(select(Engagement.id).order_by(Engagement.id))
+    person = _first(
+        select(Person.id).where(Person.do_not_contact.is_(False), Person.archived.is_(False)).order_by(Person.id)
+    )
+    document = briefings.generate_letter(Actor(admin), person, date(2020, 1, 1), date.today())
+    commitment = db.session.execute(
+        select(Commitment).where(Commitment.consultation_id == consultation).order_by(Commitment.id).limit(1)
+    ).scalar_one()
+    commitment.status = "open"  # so that it can be completed
+    unused_topic = Topic(slug="walk-unused", name="Walked topic, not yet used")  # edited, toggled, deleted
+    db.session.add(unused_topic)
+    db.session.flush()
+    names = {  # of records the walk does not rename
+        "person_name": _first(select(Person.name).where(Person.id != person).order_by(Person.id)),
+        "organisation_name": db.session.execute(select(Organisation.name).order_by(Organisation.id).limit(1)).scalar(),
+    }
+    in_forum = select(ForumMember.person_id).where(
+        ForumMember.forum_id == member.forum_id, ForumMember.person_id.is_not(None)
+    )
+    return names | {
+        "new_member_id": _first(select(Person.id).where(Person.id.not_in(in_forum)).order_by(Person.id)),
+        "person_id": person,
+        "organisation_id": _first(select(Organisation.id).order_by(Organisation.id)),
+        "affiliation_id": _first(select(Affiliation.id).order_by(Affiliation.id)),
+        "forum_id": member.forum_id,
+        "member_id": member.id,
+        "helpline_id": _first(select(Helpline.id).order_by(Helpline.id)),
+        "policy_id": clause.version.policy_id,
+        "version_id": clause.version_id,
+        "clause_id": clause.id,
+        "key": clause.key,
+        "topic_id": unused_topic.id,
+        "consultation_id": consultation,
+        "input_id": _first(select(Input.id).where(Input.consultation_id == consultation).order_by(Input.id)),
+        "commitment_id": commitment.id,
+        "engagement_id": engagement,
+        "document_id": document.id,
+        "user_id": _first(select(User.id).where(User.email == EMAIL["viewer"])),
+        "token": admin.feed_token,
+        "filename": "css/app.css",
     }
 
 
-@pytest.mark.parametrize(("endpoint", "method", "path"), ROUTES, ids=[f"{m} {p}" for _, m, p in ROUTES])
-def test_anonymous_requests_end_at_login(client, endpoint, method, path):
-    response = client.open(path, method=method)
-    if endpoint in PUBLIC:
+@pytest.fixture
+def world(app):
+    with app.app_context():
+        seed(people=30, password=PASSWORD)
+        ids = _world_ids()
+        db.session.commit()
+    return ids
+
+
+def _path(rule, ids) -> str:
+    return rule.build({n: ids[n] for n in rule.arguments}, append_unknown=False)[1]
+
+
+def _fingerprint() -> str:
+    """A digest of every row of every table: equal before and after means nothing was written."""
+    digest = hashlib.sha256()
+    for table in db.metadata.sorted_tables:
+        for row in db.session.execute(select(table).order_by(*table.primary_key.columns)):
+            digest.update(repr(tuple(row)).encode())
+    db.session.remove()
+    return digest.hexdigest()
+
+
+# --- who may see what ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("endpoint", "method", "rule", "level"), RULES, ids=[f"{m} {r.rule}" for _, m, r, _ in RULES])
+def test_anonymous_requests_end_at_login(client, endpoint, method, rule, level):
+    response = client.open(_placeholder_path(rule), method=method)
+    if level == PUBLIC:
         assert response.status_code != 302 or not response.headers["Location"].startswith("/login")
         return
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
 
 
-@pytest.mark.parametrize(
-    ("endpoint", "method", "path"),
-    [r for r in ROUTES if r[1] != "GET"],
-    ids=[f"{m} {p}" for _, m, p in ROUTES if m != "GET"],
-)
-def test_viewer_cannot_write(app, client, users, endpoint, method, path):
-    if endpoint in PUBLIC | PERSONAL_WRITES:
-        pytest.skip("open to every signed-in user")
-    token = login(client, users["viewer"])
-    with app.app_context():
-        before = _row_counts()
-    response = client.open(path, method=method, data={"csrf_token": token, "name": "Written", "title": "Written"})
-    assert response.status_code == 403
-    with app.app_context():
-        assert _row_counts() == before
+# The GET routes a role may be refused although it may sign in: admin pages, and a document
+# made by someone else (it holds what its maker could see).
+def _may_read(role: str, endpoint: str, level: str) -> bool:
+    if level == ADMIN:
+        return role == "admin"
+    if endpoint == "briefings.download":
+        return role == "admin"  # the seeded document was made by the admin
+    return True
 
 
-ADMIN_ONLY_PREFIXES = ("/admin",)
+REDIRECTS = {"policies.clause_by_key"}  # /policies/<id>/clauses/<key> → the clause's page
 
 
-@pytest.mark.parametrize("role", ["viewer", "editor", "admin"])
-def test_each_role_reads_what_it_may(app, client, users, role):
-    login(client, users[role])
-    for endpoint, method, path in ROUTES:
-        if method != "GET" or endpoint in PUBLIC:
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_reads_every_page_it_may(app, client, world, role):
+    login(client, EMAIL[role])
+    wrong = []
+    for endpoint, _, rule, level in GETS:
+        if level == PUBLIC:
             continue
+        path = _path(rule, world)
         response = client.get(path)
-        if path.startswith(ADMIN_ONLY_PREFIXES) and role != "admin":
-            assert response.status_code == 403, path
-        else:
-            # Placeholder ids may not exist (404) but the page must never fail or redirect to login.
-            assert response.status_code in (200, 404), (path, response.status_code)
+        status = response.status_code
+        if endpoint in REDIRECTS and status == 302:  # a permanent address: must land on a page
+            status = client.get(response.headers["Location"]).status_code
+        expected = 200 if _may_read(role, endpoint, level) else (403 if level == ADMIN else 404)
+        if status != expected:
+            wrong.append(f"{path}: {status}, expected {expected}")
+    assert not wrong, f"{role}:\n" + "\n".join(wrong)
 
 
-def test_the_walk_covers_every_route():
-    assert {"auth.login", "auth.users", "audit.index", "dashboard.home"} <= {e for e, _, _ in ROUTES}
+def test_public_routes_answer_without_sign_in(client, world):
+    for endpoint, _, rule, level in GETS:
+        if level == PUBLIC and endpoint != "auth.login":
+            assert client.get(_path(rule, world)).status_code == 200, rule.rule
 
 
-def test_csrf_token_is_needed_for_every_write(app, client, users):
-    login(client, users["admin"])
-    for _endpoint, method, path in ROUTES:
-        if method == "GET":
+# --- who may write what -------------------------------------------------------------------
+
+# Data no page can fill in: a file to upload, the signed-in user's own password.
+NEW_PASSWORD = "a new walk-test password"
+EXTRA = {
+    "engagement_import.upload": lambda ids: {"file": (SAMPLES.joinpath("outlook.ics").open("rb"), "invite.ics")},
+    "auth.account": lambda ids: {"current_password": PASSWORD, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    # Fields a script on the page fills from a look-up as the user types:
+    "people.add_affiliation": lambda ids: {"organisation": ids["organisation_name"], "role": "Adviser"},
+    "organizations.add_affiliation": lambda ids: {"person": ids["person_name"], "role": "Adviser"},
+    "forums.new_member": lambda ids: {"person": str(ids["new_member_id"])},
+    "people.add_honorarium": lambda ids: {"amount": "250.00"},
+    "helplines.new": lambda ids: {"channel": "phone", "contact": "+44 20 7946 0958"},
+}
+# Writes that change the session rather than the database, and how to see that they happened.
+SESSION_WRITES = {"auth.logout": lambda client: client.get("/").headers.get("Location", "").startswith("/login")}
+# Writes whose form appears only after another write (unarchive after archive …), then the ones
+# that remove what others need, then signing out.
+UNDO = {"unarchive", "restore", "activate", "unfollow", "sent"}
+
+
+def _rank(endpoint: str) -> int:
+    leaf = endpoint.split(".")[-1]
+    if endpoint == "auth.logout":
+        return 3
+    if leaf.startswith(("delete", "remove")):
+        return 2
+    return 1 if leaf in UNDO else 0
+
+
+def _offered_forms(client, ids) -> dict:
+    """The page that offers each POST form the signed-in user can see, by the path the form posts to."""
+    offered = {}
+    for _, _, rule, level in GETS:
+        if level == PUBLIC or rule.rule.endswith((".pdf", ".ics", ".csv", ".vcf")):
+            continue  # pages only: files carry no forms
+        path = _path(rule, ids)
+        response = client.get(path)
+        if response.status_code != 200 or "html" not in response.content_type:
             continue
-        assert client.open(path, method=method, data={"name": "x"}).status_code == 400, path
+        for form in forms_on(response.get_data(as_text=True)):
+            offered.setdefault(form.action.split("?")[0] or path, path)
+    return offered
+
+
+def _plan(ids) -> list[tuple[str, str, str]]:
+    """(endpoint, path, level) for every POST route, ordered so that each finds its form."""
+    rows = [(e, _path(rule, ids), level) for e, _, rule, level in POSTS if level != PUBLIC]
+    return sorted(rows, key=lambda row: _rank(row[0]))
+
+
+def _post_as_a_user_would(client, offered, ids, endpoint, path, token):
+    """Post the form a page offers for `path`, as filled in; None when no page offers one."""
+    if path not in offered:
+        offered.update(_offered_forms(client, ids))  # an earlier write may have brought it
+    if path not in offered:
+        return None
+    form = _form_for(client.get(offered[path]).get_data(as_text=True), path, offered[path])  # as it is now
+    extra = EXTRA[endpoint](ids) if endpoint in EXTRA else {}
+    response = client.post(path, data={**fill(form), **extra, "csrf_token": token})
+    if response.status_code == 200 and (confirm := _form_for(response.get_data(as_text=True), path, path)):
+        response = client.post(path, data={**fill(confirm), "csrf_token": token})  # a preview: confirm it
+    return response
+
+
+def _form_for(html: str, action: str, page: str):
+    return next((f for f in forms_on(html) if (f.action.split("?")[0] or page) == action), None)
+
+
+@pytest.mark.parametrize("role", ["editor", "admin"])
+def test_each_role_performs_every_write_it_may(app, client, world, role):
+    token = login(client, EMAIL[role])
+    offered = _offered_forms(client, world)
+    failed, refused = [], []
+    for endpoint, path, level in _plan(world):
+        with app.app_context():
+            before = _fingerprint()
+        if level == ADMIN and role != "admin":
+            response = client.post(path, data={"csrf_token": token, "name": "Written"})
+        else:
+            response = _post_as_a_user_would(client, offered, world, endpoint, path, token)
+            if response is None:
+                failed.append(f"{endpoint} {path}: no page offers its form")
+                continue
+        with app.app_context():
+            changed = _fingerprint() != before
+        if endpoint in SESSION_WRITES:
+            changed = SESSION_WRITES[endpoint](client)
+        if level == ADMIN and role != "admin":
+            if response.status_code != 403 or changed:
+                refused.append(f"{endpoint}: {response.status_code}, changed={changed}")
+        elif response.status_code >= 400 or not changed:
+            body = response.get_data(as_text=True)
+            hint = [
+                line.strip()[:200] for line in body.splitlines() if "invalid-feedback" in line or "alert-danger" in line
+            ]
+            failed.append(f"{endpoint} {path}: {response.status_code}, changed={changed} {hint[:3]}")
+    assert not refused, f"{role} was not refused: " + "; ".join(refused)
+    assert not failed, f"{role} could not perform:\n" + "\n".join(failed)
+
+
+@pytest.mark.parametrize("role", ["viewer", "editor"])
+def test_roles_are_refused_writes_above_them_and_nothing_changes(app, client, world, role):
+    token = login(client, EMAIL[role])
+    wrong = []
+    for endpoint, method, rule, level in POSTS:
+        if level in (PUBLIC, PERSONAL) or (role == "editor" and level != ADMIN):
+            continue
+        with app.app_context():
+            before = _fingerprint()
+        response = client.open(_path(rule, world), method=method, data={"csrf_token": token, "name": "Written"})
+        with app.app_context():
+            changed = _fingerprint() != before
+        if response.status_code != 403 or changed:
+            wrong.append(f"{endpoint}: {response.status_code}, changed={changed}")
+    assert not wrong, f"{role}: " + "; ".join(wrong)
+
+
+def test_csrf_token_is_needed_for_every_write(app, client, world):
+    login(client, EMAIL["admin"])
+    for _, method, rule, _ in POSTS:
+        assert client.open(_path(rule, world), method=method, data={"name": "x"}).status_code == 400, rule.rule
     assert csrf_from(client.get("/").get_data(as_text=True))
+
+
+def test_the_walk_covers_every_route(app):
+    """Every route is walked by someone who may use it: each non-public GET by the read walk, each
+    public GET by the public test, each non-public POST by the write walk (which fails when no page
+    offers its form), and every route by the anonymous and CSRF walks."""
+    every = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    assert {(e, m) for e, m, _, _ in RULES} == every
+    planned = {e for e, _, _ in _plan(dict.fromkeys(_arguments(), "1"))}
+    assert planned == {e for e, m, _, level in RULES if m == "POST" and level != PUBLIC}
+    assert {e for e, m, _, level in RULES if m == "POST" and level == PUBLIC} == {"auth.login"}
+
+
+def _arguments() -> set[str]:
+    return {name for _, _, rule, _ in RULES for name in rule.arguments}
