@@ -1,4 +1,4 @@
-"""Query helpers that services and views share: pagination and LIKE patterns."""
+"""Query helpers that services and views share: pagination, LIKE patterns, id and version checks."""
 
 from dataclasses import dataclass
 from math import ceil
@@ -6,6 +6,7 @@ from math import ceil
 from flask import current_app
 from sqlalchemy import Select, func, select
 
+from engage.errors import ConflictError
 from engage.extensions import db
 
 
@@ -51,3 +52,20 @@ def like_pattern(text: str) -> str:
     """A LIKE pattern matching `text` anywhere, with % and _ taken literally (escape '\\')."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+# --- Checks that services share ---
+
+
+def known_id(model, value, errors: dict, field: str, message: str) -> int | None:
+    """`value` as the id of an existing `model` row, None when blank; `message` under `field` when unknown."""
+    value = value or None
+    if value and db.session.get(model, value) is None:
+        errors[field] = message
+    return value
+
+
+def check_version(record, version: int | None, message: str) -> None:
+    """Optimistic locking at the service: a form that carries another `version` than the record's is refused."""
+    if version != record.version:
+        raise ConflictError(message)
