@@ -8,6 +8,7 @@ from sqlalchemy import func, select, update
 from engage.audit import services as audit
 from engage.audit.services import Actor
 from engage.auth.models import User
+from engage.auth.permissions import view_is_audited, visible_to_every_reader
 from engage.consultations.models import (
     CONFIDENTIALITY,
     CONSULTATION_KINDS,
@@ -26,7 +27,7 @@ from engage.topics.models import Topic
 
 def record_restricted_view(actor: Actor, consultation: Consultation) -> None:
     """Opening a restricted consultation is audited."""
-    if consultation.confidentiality == "restricted":
+    if view_is_audited(consultation):
         audit.record(actor, "view-restricted", Consultation, consultation.id, f"Viewed {consultation.title[:200]}")
 
 
@@ -129,7 +130,7 @@ def refresh_last_interaction(person_ids, organisation_ids) -> None:
         latest = (
             select(func.max(Consultation.held_on))
             .join(table, table.c.consultation_id == Consultation.id)
-            .where(table.c[column] == model.id, Consultation.confidentiality == "normal")
+            .where(table.c[column] == model.id, visible_to_every_reader())
             .scalar_subquery()
         )
         db.session.execute(
