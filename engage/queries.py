@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from math import ceil
 
 from flask import current_app
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 
 from engage.errors import ConflictError
 from engage.extensions import db
@@ -69,3 +69,9 @@ def check_version(record, version: int | None, message: str) -> None:
     """Optimistic locking at the service: a form that carries another `version` than the record's is refused."""
     if version != record.version:
         raise ConflictError(message)
+
+
+def text_match(q: str, *columns) -> ColumnElement[bool]:
+    """`q` anywhere in any of `columns`, case-insensitively, with % and _ taken literally."""
+    pattern = like_pattern(q)
+    return or_(*(column.ilike(pattern, escape="\\") for column in columns))

@@ -36,6 +36,17 @@ def _data(form, fields) -> dict:
     return {name: form[name].data for name in fields}
 
 
+def _edit(row: Row, form, update, fields, prepare, mode: str = "edit"):
+    """A row's edit form, shown (GET) or saved (POST) by `update(actor, record, version, data)`."""
+    return save_row(
+        row,
+        form,
+        lambda: update(current_actor(), row.record, form.version.data, _data(form, fields)),
+        mode=mode,
+        prepare=prepare,
+    )
+
+
 def _input_row(consultation_id: int, input_id: int) -> Row:
     return Row(
         "consultations/_input_row.html",
@@ -87,27 +98,25 @@ def input_row(consultation_id: int, input_id: int):
 @bp.route("/inputs/<int:input_id>/edit", methods=["GET", "POST"])
 def edit_input(consultation_id: int, input_id: int):
     row = _input_row(consultation_id, input_id)
-    item = row.record
-    form = input_form(item)
-    return save_row(
+    return _edit(
         row,
-        form,
-        lambda: input_services.update_input(current_actor(), item, form.version.data, _data(form, INPUT_FIELDS)),
-        prepare=lambda form: input_choices(form, item.consultation, item),
+        input_form(row.record),
+        input_services.update_input,
+        INPUT_FIELDS,
+        lambda form: input_choices(form, row.consultation, row.record),
     )
 
 
 @bp.route("/inputs/<int:input_id>/decision", methods=["GET", "POST"])
 def decision(consultation_id: int, input_id: int):
     row = _input_row(consultation_id, input_id)
-    item = row.record
-    form = decision_form(item)
-    return save_row(
+    return _edit(
         row,
-        form,
-        lambda: input_services.decide(current_actor(), item, form.version.data, _data(form, DECISION_FIELDS)),
+        decision_form(row.record),
+        input_services.decide,
+        DECISION_FIELDS,
+        lambda form: decision_choices(form, row.record),
         mode="decide",
-        prepare=lambda form: decision_choices(form, item),
     )
 
 
@@ -138,15 +147,12 @@ def commitment_row(consultation_id: int, commitment_id: int):
 @bp.route("/commitments/<int:commitment_id>/edit", methods=["GET", "POST"])
 def edit_commitment(consultation_id: int, commitment_id: int):
     row = _commitment_row(consultation_id, commitment_id)
-    commitment = row.record
-    form = commitment_form(commitment)
-    return save_row(
+    return _edit(
         row,
-        form,
-        lambda: commitment_services.update_commitment(
-            current_actor(), commitment, form.version.data, _data(form, COMMITMENT_FIELDS)
-        ),
-        prepare=lambda form: commitment_choices(form, commitment.consultation, commitment),
+        commitment_form(row.record),
+        commitment_services.update_commitment,
+        COMMITMENT_FIELDS,
+        lambda form: commitment_choices(form, row.consultation, row.record),
     )
 
 

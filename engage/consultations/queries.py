@@ -6,7 +6,7 @@ answers 404 on its page, its rows and its fragments alike: its existence stays s
 
 from datetime import date
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from engage.auth.permissions import visible_consultations
@@ -23,7 +23,7 @@ from engage.extensions import db
 from engage.organizations.models import Organisation
 from engage.people.models import Person
 from engage.policies.trail import decided_input_options
-from engage.queries import like_pattern
+from engage.queries import text_match
 
 SORTS = {"date": Consultation.held_on, "title": Consultation.title}
 
@@ -58,10 +58,7 @@ def consultation_query(
         )
     )
     if q:
-        pattern = like_pattern(q)
-        stmt = stmt.where(
-            or_(Consultation.title.ilike(pattern, escape="\\"), Consultation.summary.ilike(pattern, escape="\\"))
-        )
+        stmt = stmt.where(text_match(q, Consultation.title, Consultation.summary))
     if kind:
         stmt = stmt.where(Consultation.kind == kind)
     if confidentiality:
@@ -143,18 +140,23 @@ def page_inputs(consultation: Consultation) -> list[Input]:
     )
 
 
-def get_input(user, consultation_id: int, input_id: int) -> Input:
-    """One point raised, its consultation and its decision, in one statement; NotFoundError when unseen."""
-    item = db.session.execute(
-        select(Input)
-        .join(Input.consultation)
-        .where(Input.id == input_id, Input.consultation_id == consultation_id, visible_consultations(user))
-        .options(contains_eager(Input.consultation), *decided_input_options(joinedload))
+def _row(model, user, consultation_id: int, record_id: int, *options):
+    """One record of a consultation `user` may see, with its consultation, in one statement; else NotFoundError."""
+    record = db.session.execute(
+        select(model)
+        .join(model.consultation)
+        .where(model.id == record_id, model.consultation_id == consultation_id, visible_consultations(user))
+        .options(contains_eager(model.consultation), *options)
         .execution_options(populate_existing=True)
     ).scalar_one_or_none()
-    if item is None:
+    if record is None:
         raise NotFoundError()
-    return item
+    return record
+
+
+def get_input(user, consultation_id: int, input_id: int) -> Input:
+    """One point raised with its consultation and its decision, in one statement; NotFoundError when unseen."""
+    return _row(Input, user, consultation_id, input_id, *decided_input_options(joinedload))
 
 
 def page_commitments(consultation: Consultation) -> list[Commitment]:
@@ -171,19 +173,6 @@ def page_commitments(consultation: Consultation) -> list[Commitment]:
 
 def get_commitment(user, consultation_id: int, commitment_id: int) -> Commitment:
     """One commitment of a consultation `user` may see, with its consultation, in one statement."""
-    commitment = db.session.execute(
-        select(Commitment)
-        .join(Commitment.consultation)
-        .where(
-            Commitment.id == commitment_id,
-            Commitment.consultation_id == consultation_id,
-            visible_consultations(user),
-        )
-        .options(
-            contains_eager(Commitment.consultation), joinedload(Commitment.assignee), joinedload(Commitment.person)
-        )
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
-    if commitment is None:
-        raise NotFoundError()
-    return commitment
+    return _row(
+        Commitment, user, consultation_id, commitment_id, joinedload(Commitment.assignee), joinedload(Commitment.person)
+    )

@@ -2,13 +2,13 @@
 
 from datetime import date, timedelta
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from engage.errors import NotFoundError
 from engage.extensions import db
 from engage.policies.models import Clause, Policy, PolicyVersion
-from engage.queries import like_pattern
+from engage.queries import text_match
 
 SORTS = {
     "code": Policy.code,
@@ -30,8 +30,7 @@ def policy_query(
     """The policies matching the list filters, with what the list shows loaded alongside."""
     stmt = select(Policy).options(selectinload(Policy.topic), selectinload(Policy.owner))
     if q:
-        pattern = like_pattern(q)
-        stmt = stmt.where(or_(Policy.code.ilike(pattern, escape="\\"), Policy.title.ilike(pattern, escape="\\")))
+        stmt = stmt.where(text_match(q, Policy.code, Policy.title))
     if topic_id:
         stmt = stmt.where(Policy.topic_id == topic_id)
     if status:
