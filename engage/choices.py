@@ -52,3 +52,10 @@ def as_strings(pairs: Pairs, blank: str | None = None) -> list[tuple[str, str]]:
     """WTForms choices (string values), optionally led by a blank choice."""
     head = [("", blank)] if blank is not None else []
     return head + [(str(value), label) for value, label in pairs]
+
+
+def including(pairs: Pairs, record) -> Pairs:
+    """`pairs` with `record` added when it is missing: a choice already made stays on offer after it went inactive."""
+    if record is None or any(value == record.id for value, _ in pairs):
+        return pairs
+    return [*pairs, (record.id, record.name)]

@@ -1,11 +1,12 @@
-"""Query helpers that services and views share: pagination and LIKE patterns."""
+"""Query helpers that services and views share: pagination, LIKE patterns, id and version checks."""
 
 from dataclasses import dataclass
 from math import ceil
 
 from flask import current_app
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 
+from engage.errors import ConflictError
 from engage.extensions import db
 
 
@@ -51,3 +52,26 @@ def like_pattern(text: str) -> str:
     """A LIKE pattern matching `text` anywhere, with % and _ taken literally (escape '\\')."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+# --- Checks that services share ---
+
+
+def known_id(model, value, errors: dict, field: str, message: str) -> int | None:
+    """`value` as the id of an existing `model` row, None when blank; `message` under `field` when unknown."""
+    value = value or None
+    if value and db.session.get(model, value) is None:
+        errors[field] = message
+    return value
+
+
+def check_version(record, version: int | None, message: str) -> None:
+    """Optimistic locking at the service: a form that carries another `version` than the record's is refused."""
+    if version != record.version:
+        raise ConflictError(message)
+
+
+def text_match(q: str, *columns) -> ColumnElement[bool]:
+    """`q` anywhere in any of `columns`, case-insensitively, with % and _ taken literally."""
+    pattern = like_pattern(q)
+    return or_(*(column.ilike(pattern, escape="\\") for column in columns))

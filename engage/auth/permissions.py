@@ -133,17 +133,6 @@ def visible_consultations(user: User | None, scan: bool = False):
     return or_(Consultation.confidentiality == "normal", own)
 
 
-def can_see_consultation(user: User | None, consultation) -> bool:
-    """The same rule as `visible_consultations`, for one loaded consultation."""
-    if not can_read(user):
-        return False
-    if is_admin(user) or any(s.id == user.id for s in consultation.staff):
-        return True
-    if consultation.confidentiality == "normal":
-        return True
-    return consultation.confidentiality == "confidential" and can_write(user)
-
-
 def can_see_lived_experience(user: User | None, person) -> bool:
     """Special-category data: admins and the person's relationship owner only."""
     return can_read(user) and (is_admin(user) or (person.owner_id is not None and person.owner_id == user.id))
@@ -177,3 +166,18 @@ def linked_consultation_visible(column, user: User | None):
     from engage.consultations.models import Consultation
 
     return or_(column.is_(None), exists().where(Consultation.id == column, visible_consultations(user)))
+
+
+# --- Consultations: the rules beyond who sees which row (consultations/services.py applies them) ---
+
+
+def visible_to_every_reader():
+    """SQL condition on Consultation: the rows every signed-in user may see (the dates shown on people)."""
+    from engage.consultations.models import Consultation
+
+    return Consultation.confidentiality == "normal"
+
+
+def view_is_audited(consultation) -> bool:
+    """Opening a restricted consultation leaves an audit event: only its staff and admins can, and each visit counts."""
+    return consultation.confidentiality == "restricted"

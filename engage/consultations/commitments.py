@@ -10,8 +10,9 @@ from engage.audit.services import Actor
 from engage.auth.models import User
 from engage.auth.permissions import linked_consultation_visible
 from engage.consultations.models import COMMITMENT_STATUSES, Commitment, Consultation
-from engage.errors import ConflictError, ValidationError
+from engage.errors import ValidationError
 from engage.extensions import db
+from engage.queries import check_version, known_id
 
 
 def _check(consultation: Consultation, data: dict) -> dict:
@@ -22,9 +23,7 @@ def _check(consultation: Consultation, data: dict) -> dict:
     status = data.get("status") or "open"
     if status not in COMMITMENT_STATUSES:
         errors["status"] = "Choose open, done or cancelled."
-    assignee_id = data.get("assignee_id") or None
-    if assignee_id and db.session.get(User, assignee_id) is None:
-        errors["assignee_id"] = "Choose an assignee from the list."
+    assignee_id = known_id(User, data.get("assignee_id"), errors, "assignee_id", "Choose an assignee from the list.")
     person_id = data.get("person_id") or None
     if person_id and not any(p.id == person_id for p in consultation.people):
         errors["person_id"] = "Choose one of the consultation's participants."
@@ -56,8 +55,10 @@ def create_commitment(actor: Actor, consultation: Consultation, data: dict) -> C
 
 
 def update_commitment(actor: Actor, commitment: Commitment, version: int | None, data: dict) -> Commitment:
-    if version != commitment.version:
-        raise ConflictError("Someone else changed this commitment while you were editing it. Reload to see it.")
+    """Change a commitment; a stale `version` raises ConflictError."""
+    check_version(
+        commitment, version, "Someone else changed this commitment while you were editing it. Reload to see it."
+    )
     for key, value in _check(commitment.consultation, data).items():
         setattr(commitment, key, value)
     audit.record_change(actor, "update", commitment, f"Commitment {commitment.id}")
@@ -65,8 +66,8 @@ def update_commitment(actor: Actor, commitment: Commitment, version: int | None,
 
 
 def complete_commitment(actor: Actor, commitment: Commitment, version: int | None) -> Commitment:
-    if version != commitment.version:
-        raise ConflictError("Someone else changed this commitment first. Reload to see it.")
+    """Mark a commitment done; a stale `version` raises ConflictError."""
+    check_version(commitment, version, "Someone else changed this commitment first. Reload to see it.")
     commitment.status = "done"
     audit.record_change(actor, "complete", commitment, f"Commitment {commitment.id} done")
     return commitment
@@ -91,13 +92,6 @@ def my_commitments_query(user, status: str, today: date) -> Select:
     return stmt.order_by(Commitment.updated_at.desc(), Commitment.id.desc())
 
 
-def consultation_commitments(consultation: Consultation) -> list[Commitment]:
-    """The commitments of one consultation (the caller has checked the consultation is visible)."""
-    return list(
-        db.session.execute(
-            select(Commitment)
-            .where(Commitment.consultation_id == consultation.id)
-            .options(selectinload(Commitment.assignee), selectinload(Commitment.person))
-            .order_by(case((Commitment.status == "open", 0), else_=1), Commitment.due_on, Commitment.id)
-        ).scalars()
-    )
+def recent_done(user, today: date, limit: int = 50) -> list[Commitment]:
+    """`user`'s most recently done commitments that they may see."""
+    return list(db.session.execute(my_commitments_query(user, "done", today).limit(limit)).scalars())

@@ -1,7 +1,8 @@
+"""The consultation page's forms: the consultation itself, a point raised, its decision, a commitment."""
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -12,29 +13,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from engage.consultations.models import COMMITMENT_STATUSES, CONFIDENTIALITY, CONSULTATION_KINDS, OUTCOMES
-from engage.formtools import choices
-
-
-def int_or_none(value):
-    try:
-        return int(value) if value not in (None, "", "None") else None
-    except (TypeError, ValueError):
-        return None
-
-
-class IsoDateField(DateField):
-    """A YYYY-MM-DD date with a message that says what to type."""
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("render_kw", {"placeholder": "YYYY-MM-DD", "inputmode": "numeric"})
-        super().__init__(label, validators, format="%Y-%m-%d", **kwargs)
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError("Enter the date as YYYY-MM-DD, e.g. 2026-11-25.")
+from engage.formtools import IsoDateField, choices, int_or_none
 
 
 def scope_ids(form, prefix: str):
@@ -89,3 +68,9 @@ class CommitmentForm(FlaskForm):
     due_on = IsoDateField("Due", validators=[Optional()])
     status = SelectField("Status", choices=choices(COMMITMENT_STATUSES.items()), default="open")
     person_id = SelectField("For (optional)", coerce=int_or_none, validate_choice=False)
+
+
+class CompleteForm(FlaskForm):
+    """ "Mark done" on a commitment: only the version the button was shown with."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])

@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from sqlalchemy.orm import joinedload
+
 from engage.audit import services as audit
 from engage.audit.services import Actor
 from engage.auth.models import User
@@ -9,6 +11,7 @@ from engage.consultations.models import OUTCOMES, Consultation, Decision, Input
 from engage.errors import ConflictError, ValidationError
 from engage.extensions import db
 from engage.policies.models import Clause, PolicyVersion
+from engage.queries import check_version, known_id
 from engage.topics.models import Topic
 
 MAX_TEXT = 10_000
@@ -36,12 +39,8 @@ def _check_input(consultation: Consultation, data: dict) -> dict:
         person_id, organisation_id = parse_raised_by(consultation, data.get("raised_by", ""))
     except ValidationError as error:
         errors.update(error.errors)
-    topic_id = data.get("topic_id") or None
-    if topic_id and db.session.get(Topic, topic_id) is None:
-        errors["topic_id"] = "Choose a topic from the list."
-    clause_id = data.get("clause_id") or None
-    if clause_id and db.session.get(Clause, clause_id) is None:
-        errors["clause_id"] = "Choose a clause from the list."
+    topic_id = known_id(Topic, data.get("topic_id"), errors, "topic_id", "Choose a topic from the list.")
+    clause_id = known_id(Clause, data.get("clause_id"), errors, "clause_id", "Choose a clause from the list.")
     if errors:
         raise ValidationError(errors)
     return {
@@ -63,8 +62,7 @@ def add_input(actor: Actor, consultation: Consultation, data: dict) -> Input:
 
 def update_input(actor: Actor, item: Input, version: int | None, data: dict) -> Input:
     """Change an input; a stale `version` raises ConflictError."""
-    if version != item.version:
-        raise ConflictError("Someone else changed this point while you were editing it. Reload to see it.")
+    check_version(item, version, "Someone else changed this point while you were editing it. Reload to see it.")
     for key, value in _check_input(item.consultation, data).items():
         setattr(item, key, value)
     audit.record_change(actor, "update", item, f"Input in consultation {item.consultation_id}")
@@ -81,16 +79,19 @@ def _check_decision(data: dict) -> dict:
     decided_on = data.get("decided_on")
     if decided_on is not None and not isinstance(decided_on, date):
         errors["decided_on"] = "Enter the date as YYYY-MM-DD."
-    decided_by_id = data.get("decided_by_id") or None
-    if decided_by_id and db.session.get(User, decided_by_id) is None:
-        errors["decided_by_id"] = "Choose who decided from the list."
+    decided_by_id = known_id(
+        User, data.get("decided_by_id"), errors, "decided_by_id", "Choose who decided from the list."
+    )
     clause = version = None
     if data.get("clause_id"):
-        clause = db.session.get(Clause, data["clause_id"])
+        # The clause with its version and policy in one statement (or none: the page loaded them already).
+        clause = db.session.get(
+            Clause, data["clause_id"], options=[joinedload(Clause.version).joinedload(PolicyVersion.policy)]
+        )
         if clause is None:
             errors["clause_id"] = "Choose a clause from the list."
     if data.get("policy_version_id"):
-        version = db.session.get(PolicyVersion, data["policy_version_id"])
+        version = db.session.get(PolicyVersion, data["policy_version_id"], options=[joinedload(PolicyVersion.policy)])
         if version is None:
             errors["policy_version_id"] = "Choose a policy version from the list."
     if clause is not None and version is not None and clause.version_id != version.id:
@@ -132,11 +133,12 @@ def decide(actor: Actor, item: Input, version: int | None, data: dict) -> Decisi
         db.session.add(decision)
         action = "create"
     else:
-        if version != decision.version:
-            raise ConflictError(
-                "Someone else recorded a decision on this point while you were editing it. "
-                "Their decision is shown; reload the row to change it."
-            )
+        check_version(
+            decision,
+            version,
+            "Someone else recorded a decision on this point while you were editing it. "
+            "Their decision is shown; reload the row to change it.",
+        )
         for key, value in values.items():
             setattr(decision, key, value)
         action = "update"

@@ -1,301 +1,168 @@
 """The consultation page's rows: inputs, decisions and commitments, added and edited in place (htmx).
 
-Every route answers an htmx request with the re-rendered fragment (400 with messages next to the
-fields, 409 with the first save shown) and a plain form post with a redirect back to the page.
+Every form goes through `pages.save_row` / `pages.add_row`: an htmx request gets the re-rendered
+fragment (400 with messages next to the fields, 409 with the first save shown), a plain form post a
+redirect back to the page.
 """
 
-from datetime import date
-
-from flask import Blueprint, abort, make_response, render_template, request
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from flask import Blueprint
+from flask_login import current_user
 
 from engage.consultations import commitments as commitment_services
 from engage.consultations import inputs as input_services
-from engage.consultations.models import COMMITMENT_STATUSES, OUTCOMES, Commitment
+from engage.consultations import queries
+from engage.consultations.forms import CompleteForm
 from engage.consultations.pages import (
-    Options,
+    Row,
+    add_row,
+    commitment_choices,
     commitment_form,
+    decision_choices,
     decision_form,
+    input_choices,
     input_form,
-    is_htmx,
-    load_consultation,
-    load_input,
-    render_detail,
-    row_response,
+    save_row,
 )
-from engage.errors import ConflictError, ValidationError
-from engage.extensions import db
-from engage.web import apply_form_errors, current_actor
+from engage.web import current_actor
 
 bp = Blueprint("consultation_items", __name__, url_prefix="/consultations/<int:consultation_id>")
 
-ROW = "consultations/_input_row.html"
-COMMITMENT_ROW = "consultations/_commitment_row.html"
+INPUT_FIELDS = ("raised_by", "topic_id", "text", "clause_id")
+DECISION_FIELDS = ("outcome", "rationale", "decided_by_id", "decided_on", "policy_version_id", "clause_id", "no_change")
+COMMITMENT_FIELDS = ("description", "assignee_id", "due_on", "status", "person_id")
 
 
-def _input_data(form) -> dict:
-    return {
-        "raised_by": form.raised_by.data,
-        "topic_id": form.topic_id.data,
-        "text": form.text.data,
-        "clause_id": form.clause_id.data,
-    }
+def _data(form, fields) -> dict:
+    return {name: form[name].data for name in fields}
+
+
+def _edit(row: Row, form, update, fields, prepare, mode: str = "edit"):
+    """A row's edit form, shown (GET) or saved (POST) by `update(actor, record, version, data)`."""
+    return save_row(
+        row,
+        form,
+        lambda: update(current_actor(), row.record, form.version.data, _data(form, fields)),
+        mode=mode,
+        prepare=prepare,
+    )
+
+
+def _input_row(consultation_id: int, input_id: int) -> Row:
+    return Row(
+        "consultations/_input_row.html",
+        "item",
+        "input",
+        lambda: queries.get_input(current_user, consultation_id, input_id),
+    )
+
+
+def _commitment_row(consultation_id: int, commitment_id: int) -> Row:
+    return Row(
+        "consultations/_commitment_row.html",
+        "commitment",
+        "commitment",
+        lambda: queries.get_commitment(current_user, consultation_id, commitment_id),
+    )
+
+
+# --- Points raised and their decisions -----------------------------------------------------------------
 
 
 @bp.route("/inputs", methods=["POST"])
 def add_input(consultation_id: int):
-    consultation = load_consultation(consultation_id)
-    opts = Options(consultation)
-    form = input_form(opts)
-    status = 400
-    if form.validate_on_submit():
-        try:
-            item = input_services.add_input(current_actor(), consultation, _input_data(form))
-        except ValidationError as error:
-            db.session.rollback()
-            apply_form_errors(form, error)
-        else:
-            db.session.commit()
-            item = load_input(consultation, item.id)
-            if not is_htmx():
-                return row_response(consultation, ROW, f"input-{item.id}", item=item, mode="view")
-            fresh = input_form(opts, blank=True)
-            fresh.raised_by.data = form.raised_by.data  # the next point is often from the same person
-            fresh.topic_id.data = form.topic_id.data
-            return render_template(
-                "consultations/_input_added.html",
-                consultation=consultation,
-                item=item,
-                mode="view",
-                input_form=fresh,
-                outcomes=OUTCOMES,
-            )
-    if is_htmx():
-        response = make_response(
-            render_template("consultations/_input_form.html", consultation=consultation, input_form=form),
-            status,
-        )
-        response.headers["HX-Retarget"] = "#add-input"
-        response.headers["HX-Reswap"] = "outerHTML"
-        return response
-    return render_detail(consultation, opts, status, new_input=form)
+    consultation = queries.get_consultation(current_user, consultation_id)
+    form = input_form()
+
+    def fresh(posted):
+        form = input_form(blank=True)
+        form.raised_by.data = posted.raised_by.data  # the next point is often from the same person
+        form.topic_id.data = posted.topic_id.data
+        return input_choices(form, consultation)
+
+    return add_row(
+        consultation,
+        "input",
+        form,
+        lambda: input_services.add_input(current_actor(), consultation, _data(form, INPUT_FIELDS)),
+        prepare=lambda form: input_choices(form, consultation),
+        fresh=fresh,
+        row=lambda input_id: _input_row(consultation_id, input_id),
+    )
 
 
 @bp.route("/inputs/<int:input_id>")
 def input_row(consultation_id: int, input_id: int):
-    consultation = load_consultation(consultation_id)
-    item = load_input(consultation, input_id)
-    return row_response(consultation, ROW, f"input-{item.id}", item=item, mode="view")
+    return _input_row(consultation_id, input_id).render(mode="view")
 
 
 @bp.route("/inputs/<int:input_id>/edit", methods=["GET", "POST"])
 def edit_input(consultation_id: int, input_id: int):
-    consultation = load_consultation(consultation_id)
-    item = load_input(consultation, input_id)
-    opts = Options(consultation)
-    form = input_form(opts, item)
-    status, message = 200, None
-    if request.method == "POST":
-        status = 400
-        if form.validate_on_submit():
-            try:
-                input_services.update_input(current_actor(), item, form.version.data, _input_data(form))
-            except ValidationError as error:
-                db.session.rollback()
-                apply_form_errors(form, error)
-            except ConflictError as error:
-                db.session.rollback()
-                status, message = 409, error.message
-            else:
-                db.session.commit()
-                item = load_input(consultation, item.id)
-                return row_response(consultation, ROW, f"input-{item.id}", item=item, mode="view")
-        if status == 409:
-            item = load_input(consultation, item.id)
-            return row_response(consultation, ROW, f"input-{item.id}", 409, item=item, mode="view", message=message)
-    return row_response(consultation, ROW, f"input-{item.id}", status, item=item, mode="edit", form=form)
-
-
-def _decision_data(form) -> dict:
-    return {
-        "outcome": form.outcome.data,
-        "rationale": form.rationale.data,
-        "decided_by_id": form.decided_by_id.data,
-        "decided_on": form.decided_on.data,
-        "policy_version_id": form.policy_version_id.data,
-        "clause_id": form.clause_id.data,
-        "no_change": form.no_change.data,
-    }
+    row = _input_row(consultation_id, input_id)
+    return _edit(
+        row,
+        input_form(row.record),
+        input_services.update_input,
+        INPUT_FIELDS,
+        lambda form: input_choices(form, row.consultation, row.record),
+    )
 
 
 @bp.route("/inputs/<int:input_id>/decision", methods=["GET", "POST"])
 def decision(consultation_id: int, input_id: int):
-    consultation = load_consultation(consultation_id)
-    item = load_input(consultation, input_id)
-    opts = Options(consultation)
-    form = decision_form(opts, item)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.validate_on_submit():
-            try:
-                input_services.decide(current_actor(), item, form.version.data, _decision_data(form))
-            except ValidationError as error:
-                db.session.rollback()
-                apply_form_errors(form, error)
-            except ConflictError as error:
-                db.session.rollback()
-                item = load_input(consultation, item.id)
-                return row_response(
-                    consultation, ROW, f"input-{item.id}", 409, item=item, mode="view", message=error.message
-                )
-            else:
-                db.session.commit()
-                item = load_input(consultation, item.id)
-                return row_response(consultation, ROW, f"input-{item.id}", item=item, mode="view")
-    return row_response(consultation, ROW, f"input-{item.id}", status, item=item, mode="decide", form=form)
+    row = _input_row(consultation_id, input_id)
+    return _edit(
+        row,
+        decision_form(row.record),
+        input_services.decide,
+        DECISION_FIELDS,
+        lambda form: decision_choices(form, row.record),
+        mode="decide",
+    )
 
 
-# --- Commitments -------------------------------------------------------------------------------------
-
-
-def _load_commitment(consultation, commitment_id: int) -> Commitment:
-    commitment = db.session.execute(
-        select(Commitment)
-        .where(Commitment.id == commitment_id, Commitment.consultation_id == consultation.id)
-        .options(selectinload(Commitment.assignee), selectinload(Commitment.person))
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
-    if commitment is None:
-        abort(404)
-    return commitment
-
-
-def _commitment_data(form) -> dict:
-    return {
-        "description": form.description.data,
-        "assignee_id": form.assignee_id.data,
-        "due_on": form.due_on.data,
-        "status": form.status.data,
-        "person_id": form.person_id.data,
-    }
+# --- Commitments -----------------------------------------------------------------------------------------
 
 
 @bp.route("/commitments", methods=["POST"])
 def add_commitment(consultation_id: int):
-    consultation = load_consultation(consultation_id)
-    opts = Options(consultation)
-    form = commitment_form(opts)
-    if form.validate_on_submit():
-        try:
-            commitment = commitment_services.create_commitment(current_actor(), consultation, _commitment_data(form))
-        except ValidationError as error:
-            db.session.rollback()
-            apply_form_errors(form, error)
-        else:
-            db.session.commit()
-            commitment = _load_commitment(consultation, commitment.id)
-            if not is_htmx():
-                return row_response(consultation, COMMITMENT_ROW, f"commitment-{commitment.id}", commitment=commitment)
-            return render_template(
-                "consultations/_commitment_added.html",
-                consultation=consultation,
-                commitment=commitment,
-                mode="view",
-                commitment_form=commitment_form(opts),
-                commitment_statuses=COMMITMENT_STATUSES,
-                today=date.today(),
-            )
-    if is_htmx():
-        response = make_response(
-            render_template("consultations/_commitment_form.html", consultation=consultation, commitment_form=form),
-            400,
-        )
-        response.headers["HX-Retarget"] = "#add-commitment"
-        response.headers["HX-Reswap"] = "outerHTML"
-        return response
-    return render_detail(consultation, opts, 400, new_commitment=form)
+    consultation = queries.get_consultation(current_user, consultation_id)
+    form = commitment_form()
+
+    return add_row(
+        consultation,
+        "commitment",
+        form,
+        lambda: commitment_services.create_commitment(current_actor(), consultation, _data(form, COMMITMENT_FIELDS)),
+        prepare=lambda form: commitment_choices(form, consultation),
+        fresh=lambda posted: commitment_choices(commitment_form(blank=True), consultation),
+        row=lambda commitment_id: _commitment_row(consultation_id, commitment_id),
+    )
 
 
 @bp.route("/commitments/<int:commitment_id>")
 def commitment_row(consultation_id: int, commitment_id: int):
-    consultation = load_consultation(consultation_id)
-    commitment = _load_commitment(consultation, commitment_id)
-    return row_response(consultation, COMMITMENT_ROW, f"commitment-{commitment.id}", commitment=commitment, mode="view")
+    return _commitment_row(consultation_id, commitment_id).render(mode="view")
 
 
 @bp.route("/commitments/<int:commitment_id>/edit", methods=["GET", "POST"])
 def edit_commitment(consultation_id: int, commitment_id: int):
-    consultation = load_consultation(consultation_id)
-    commitment = _load_commitment(consultation, commitment_id)
-    opts = Options(consultation)
-    form = commitment_form(opts, commitment)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.validate_on_submit():
-            try:
-                commitment_services.update_commitment(
-                    current_actor(), commitment, form.version.data, _commitment_data(form)
-                )
-            except ValidationError as error:
-                db.session.rollback()
-                apply_form_errors(form, error)
-            except ConflictError as error:
-                db.session.rollback()
-                commitment = _load_commitment(consultation, commitment_id)
-                return row_response(
-                    consultation,
-                    COMMITMENT_ROW,
-                    f"commitment-{commitment.id}",
-                    409,
-                    commitment=commitment,
-                    mode="view",
-                    message=error.message,
-                )
-            else:
-                db.session.commit()
-                commitment = _load_commitment(consultation, commitment_id)
-                return row_response(
-                    consultation,
-                    COMMITMENT_ROW,
-                    f"commitment-{commitment.id}",
-                    commitment=commitment,
-                    mode="view",
-                )
-    return row_response(
-        consultation,
-        COMMITMENT_ROW,
-        f"commitment-{commitment.id}",
-        status,
-        commitment=commitment,
-        mode="edit",
-        form=form,
+    row = _commitment_row(consultation_id, commitment_id)
+    return _edit(
+        row,
+        commitment_form(row.record),
+        commitment_services.update_commitment,
+        COMMITMENT_FIELDS,
+        lambda form: commitment_choices(form, row.consultation, row.record),
     )
 
 
 @bp.route("/commitments/<int:commitment_id>/complete", methods=["POST"])
 def complete_commitment(consultation_id: int, commitment_id: int):
-    consultation = load_consultation(consultation_id)
-    commitment = _load_commitment(consultation, commitment_id)
-    version = request.form.get("version", "")
-    try:
-        commitment_services.complete_commitment(
-            current_actor(), commitment, int(version) if version.isdigit() else None
-        )
-    except ConflictError as error:
-        db.session.rollback()
-        commitment = _load_commitment(consultation, commitment_id)
-        return row_response(
-            consultation,
-            COMMITMENT_ROW,
-            f"commitment-{commitment.id}",
-            409,
-            commitment=commitment,
-            mode="view",
-            message=error.message,
-        )
-    db.session.commit()
-    commitment = _load_commitment(consultation, commitment_id)
-    return row_response(consultation, COMMITMENT_ROW, f"commitment-{commitment.id}", commitment=commitment, mode="view")
+    row = _commitment_row(consultation_id, commitment_id)
+    form = CompleteForm()
+    return save_row(
+        row,
+        form,
+        lambda: commitment_services.complete_commitment(current_actor(), row.record, form.version.data),
+        mode="view",
+    )

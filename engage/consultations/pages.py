@@ -1,203 +1,177 @@
-"""What the consultation page and its htmx fragments share: loading, option lists, responses."""
+"""What the consultation page and its htmx rows share: the forms and their choices, and the responses.
 
-from dataclasses import dataclass, field
+A row (a point raised, or a commitment) is edited in place. `save_row` is the one way its forms are
+handled: saved → the row in view mode; invalid → the form again with 400; someone saved first → the
+row as it now stands with the conflict above it, 409. A plain form post (no JavaScript) gets a
+redirect back to the row on the page instead, or the row on a page of its own.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
-from flask import abort, make_response, redirect, render_template, request, url_for
+from flask import make_response, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import contains_eager, selectinload
 
-from engage.auth.models import User
-from engage.consultations import services
-from engage.consultations.commitments import consultation_commitments
+from engage import choices
+from engage.consultations import queries
 from engage.consultations.forms import CommitmentForm, DecisionForm, InputForm, scope_ids
-from engage.consultations.models import COMMITMENT_STATUSES, OUTCOMES, Consultation, Decision, Input
-from engage.extensions import db
-from engage.formtools import choices
-from engage.policies.models import Clause, Policy, PolicyVersion
-from engage.policies.services import current_clauses
-from engage.topics.models import Topic
+from engage.consultations.models import COMMITMENT_STATUSES, OUTCOMES, Consultation, Input
+from engage.formtools import choices as select_choices
+from engage.policies.queries import clause_choices, version_choices
+from engage.web import is_htmx, submit
 
-NONE = ("", "— none —")
+NONE = "— none —"
 
 
-def is_htmx() -> bool:
-    return request.headers.get("HX-Request") == "true"
+def _select(pairs, blank: str | None = NONE):
+    return select_choices(choices.as_strings(pairs, blank=blank))
 
 
-def load_consultation(consultation_id: int) -> Consultation:
-    """The consultation with its participants, or 404 when the user may not see it (or it does not exist)."""
-    consultation = services.visible_consultation(
-        current_user,
-        consultation_id,
-        selectinload(Consultation.people),
-        selectinload(Consultation.organisations),
-        selectinload(Consultation.staff),
-        selectinload(Consultation.topics),
-        selectinload(Consultation.forum),
-        selectinload(Consultation.created_by),
-    )
-    if consultation is None:
-        abort(404)
-    return consultation
+# --- Forms and their choice lists (loaded only when a form is shown) ---------------------------------
 
 
-def input_options():
-    return (
-        selectinload(Input.person),
-        selectinload(Input.organisation),
-        selectinload(Input.topic),
-        selectinload(Input.clause).selectinload(Clause.version).selectinload(PolicyVersion.policy),
-        selectinload(Input.decision).selectinload(Decision.decided_by),
-        selectinload(Input.decision).selectinload(Decision.policy_version).selectinload(PolicyVersion.policy),
-        selectinload(Input.decision).selectinload(Decision.clause),
-    )
-
-
-def load_inputs(consultation: Consultation) -> list[Input]:
-    return list(
-        db.session.execute(
-            select(Input).where(Input.consultation_id == consultation.id).options(*input_options()).order_by(Input.id)
-        ).scalars()
-    )
-
-
-def load_input(consultation: Consultation, input_id: int) -> Input:
-    item = db.session.execute(
-        select(Input)
-        .where(Input.id == input_id, Input.consultation_id == consultation.id)
-        .options(*input_options())
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
-    if item is None:
-        abort(404)
-    return item
-
-
-@dataclass
-class Options:
-    """Choice lists for the forms on a consultation page, each loaded at most once per request."""
-
-    consultation: Consultation
-    _cache: dict = field(default_factory=dict)
-
-    def _get(self, key, loader):
-        if key not in self._cache:
-            self._cache[key] = loader()
-        return self._cache[key]
-
-    def raised_by(self):
-        pairs = [("", "— choose —")]
-        pairs += [(f"person:{p.id}", p.name) for p in self.consultation.people]
-        pairs += [(f"organisation:{o.id}", f"{o.name} (organisation)") for o in self.consultation.organisations]
-        return choices(pairs)
-
-    def topics(self):
-        rows = self._get("topics", lambda: db.session.execute(select(Topic).order_by(Topic.name)).scalars().all())
-        return choices([NONE, *[(str(t.id), t.name) for t in rows]])
-
-    def clauses(self, extra: Clause | None = None):
-        rows = list(self._get("clauses", current_clauses))
-        if extra is not None and all(c.id != extra.id for c in rows):
-            rows.append(extra)
-        pairs = [NONE]
-        for c in rows:
-            label = f"{c.key} ({c.version.label})" + (f" — {c.heading}" if c.heading else "")
-            pairs.append((str(c.id), label[:120]))
-        return choices(pairs)
-
-    def users(self):
-        rows = self._get(
-            "users",
-            lambda: db.session.execute(select(User).where(User.active).order_by(User.name)).scalars().all(),
-        )
-        return choices([NONE, *[(str(u.id), u.name) for u in rows]])
-
-    def versions(self):
-        def load():
-            return (
-                db.session.execute(
-                    select(PolicyVersion)
-                    .join(PolicyVersion.policy)
-                    .where(Policy.status != "retired")
-                    .options(contains_eager(PolicyVersion.policy))
-                    .order_by(Policy.code, PolicyVersion.id.desc())
-                )
-                .scalars()
-                .all()
-            )
-
-        rows = self._get("versions", load)
-        return choices([NONE, *[(str(v.id), f"{v.policy.code} {v.label}") for v in rows]])
-
-    def people(self):
-        return choices([NONE, *[(str(p.id), p.name) for p in self.consultation.people]])
-
-
-def input_form(opts: Options, item: Input | None = None, blank: bool = False) -> InputForm:
+def input_form(item: Input | None = None, blank: bool = False) -> InputForm:
     """The add-point form (item None) or the edit form of one point; `blank` ignores the posted data."""
-    kwargs = {"formdata": None} if blank else {}
-    form = InputForm(obj=item, **kwargs) if item is not None else InputForm(**kwargs)
+    form = InputForm(obj=item, **({"formdata": None} if blank else {}))
     if item is not None and request.method == "GET":
         form.raised_by.data = f"person:{item.person_id}" if item.person_id else f"organisation:{item.organisation_id}"
-    form.raised_by.choices = opts.raised_by()
-    form.topic_id.choices = opts.topics()
-    form.clause_id.choices = opts.clauses(item.clause if item is not None else None)
     return scope_ids(form, f"input-{item.id}" if item is not None else "new-input")
 
 
-def decision_form(opts: Options, item: Input) -> DecisionForm:
+def input_choices(form: InputForm, consultation: Consultation, item: Input | None = None) -> InputForm:
+    people = [(f"person:{p.id}", p.name) for p in consultation.people]
+    organisations = [(f"organisation:{o.id}", f"{o.name} (organisation)") for o in consultation.organisations]
+    form.raised_by.choices = _select(people + organisations, blank="— choose —")
+    form.topic_id.choices = _select(choices.including(choices.topics(), item.topic if item else None))
+    form.clause_id.choices = _select(clause_choices(item.clause if item else None))
+    return form
+
+
+def decision_form(item: Input) -> DecisionForm:
     decision = item.decision
-    form = DecisionForm(obj=decision) if decision is not None else DecisionForm()
+    form = DecisionForm(obj=decision)
     if request.method == "GET" and decision is None:
         form.decided_by_id.data = current_user.id
         form.decided_on.data = date.today()
         form.version.data = None
-    form.decided_by_id.choices = opts.users()
-    extra = decision.clause if decision is not None and decision.clause else item.clause
-    form.clause_id.choices = opts.clauses(extra)
-    form.policy_version_id.choices = opts.versions()
     return scope_ids(form, f"decision-{item.id}")
 
 
-def commitment_form(opts: Options, commitment=None) -> CommitmentForm:
-    form = CommitmentForm(obj=commitment) if commitment is not None else CommitmentForm()
-    if commitment is None and request.method == "GET":
+def decision_choices(form: DecisionForm, item: Input) -> DecisionForm:
+    decision = item.decision
+    form.decided_by_id.choices = _select(choices.including(choices.users(), decision and decision.decided_by))
+    form.clause_id.choices = _select(clause_choices(decision.clause if decision and decision.clause else item.clause))
+    form.policy_version_id.choices = _select(version_choices())
+    return form
+
+
+def commitment_form(commitment=None, blank: bool = False) -> CommitmentForm:
+    """The add-commitment form (commitment None) or the edit form of one; `blank` ignores the posted data."""
+    form = CommitmentForm(obj=commitment, **({"formdata": None} if blank else {}))
+    if commitment is None and (blank or request.method == "GET"):
         form.assignee_id.data = current_user.id
-    form.assignee_id.choices = opts.users()
-    form.person_id.choices = opts.people()
     return scope_ids(form, f"commitment-{commitment.id}" if commitment is not None else "new-commitment")
 
 
-def render_detail(consultation: Consultation, opts: Options, status: int = 200, new_input=None, new_commitment=None):
-    """The full consultation page (also the no-JS answer to a form with errors)."""
-    return (
-        render_template(
-            "consultations/detail.html",
-            consultation=consultation,
-            inputs=load_inputs(consultation),
-            commitments=consultation_commitments(consultation),
-            input_form=new_input or input_form(opts),
-            commitment_form=new_commitment or commitment_form(opts),
-            outcomes=OUTCOMES,
-            commitment_statuses=COMMITMENT_STATUSES,
-            today=date.today(),
-        ),
-        status,
-    )
+def commitment_choices(form: CommitmentForm, consultation: Consultation, commitment=None) -> CommitmentForm:
+    assignees = choices.including(choices.users(), commitment.assignee if commitment else None)
+    form.assignee_id.choices = _select(assignees)
+    form.person_id.choices = _select([(p.id, p.name) for p in consultation.people])
+    return form
 
 
-def row_response(consultation, template: str, anchor: str, status: int = 200, **context):
-    """An htmx fragment, or for a plain form post the page again (errors) or a redirect (success)."""
-    context.update(
-        consultation=consultation,
-        outcomes=OUTCOMES,
-        commitment_statuses=COMMITMENT_STATUSES,
-        today=date.today(),
+# --- Responses -----------------------------------------------------------------------------------------
+
+
+def _context(consultation: Consultation, **context) -> dict:
+    return {
+        "consultation": consultation,
+        "outcomes": OUTCOMES,
+        "commitment_statuses": COMMITMENT_STATUSES,
+        "today": date.today(),
+        **context,
+    }
+
+
+def render_detail(consultation: Consultation, status: int = 200, new_input=None, new_commitment=None):
+    """The full consultation page (also the no-JS answer to an add form with errors)."""
+    new_input = input_choices(new_input or input_form(), consultation)
+    new_commitment = commitment_choices(new_commitment or commitment_form(), consultation)
+    page = _context(
+        consultation,
+        inputs=queries.page_inputs(consultation),
+        commitments=queries.page_commitments(consultation),
+        input_form=new_input,
+        commitment_form=new_commitment,
     )
-    if is_htmx():
-        return make_response(render_template(template, **context), status)
-    if request.method == "POST" and status < 400:
-        return redirect(url_for("consultations.detail", consultation_id=consultation.id) + f"#{anchor}", 303)
-    return make_response(render_template("consultations/row_page.html", fragment=template, **context), status)
+    return render_template("consultations/detail.html", **page), status
+
+
+def _back_to(consultation: Consultation, anchor: str):
+    return redirect(url_for("consultations.detail", consultation_id=consultation.id) + f"#{anchor}", 303)
+
+
+@dataclass
+class Row:
+    """One row of the consultation page: its template, the record it shows and how to load it again."""
+
+    template: str
+    name: str  # what the template calls the record: "item" or "commitment"
+    anchor: str  # the row's id on the page is f"{anchor}-{record.id}"
+    load: Callable[[], object]
+
+    def __post_init__(self):
+        self.record = self.load()
+
+    @property
+    def consultation(self) -> Consultation:
+        return self.record.consultation
+
+    @property
+    def id(self) -> str:
+        return f"{self.anchor}-{self.record.id}"
+
+    def render(self, status: int = 200, template: str | None = None, **context):
+        """The row as an htmx fragment (or `template`, which includes it); without JavaScript, on a page of its own."""
+        context = _context(self.consultation, **{self.name: self.record}, **context)
+        if is_htmx():
+            return make_response(render_template(template or self.template, **context), status)
+        return make_response(render_template("consultations/row_page.html", fragment=self.template, **context), status)
+
+
+def save_row(row: Row, form, action: Callable, mode: str = "edit", prepare: Callable = lambda form: form):
+    """Handle a row's form (GET shows it): see the module docstring. `prepare` fills its choice lists."""
+    outcome = submit(form, action)
+    if outcome.ok:
+        if not is_htmx():
+            return _back_to(row.consultation, row.id)
+        row.record = row.load()  # one statement: the row as saved, relationships and all
+        return row.render(mode="view")
+    if outcome.status == 409:
+        row.record = row.load()  # what the other person saved
+        return row.render(409, mode="view", message=outcome.conflict)
+    return row.render(outcome.status, mode=mode, form=prepare(form))
+
+
+def add_row(consultation: Consultation, kind: str, form, action: Callable, prepare: Callable, fresh: Callable, row):
+    """Handle the add form under the `kind` rows ("input", "commitment"), htmx or not.
+
+    Added: with htmx the new row, to append, and a `fresh(form)` add form swapped out of band
+    (`_{kind}_added.html`); without JavaScript a redirect to the new row. Invalid (400): with htmx
+    the form replaces itself (`_{kind}_form.html`); without, the page again with the form's messages.
+    `row(id)` loads the new row; `prepare(form)` fills the form's choice lists.
+    """
+    outcome = submit(form, action)
+    if outcome.ok and not is_htmx():
+        return _back_to(consultation, f"{kind}-{outcome.value.id}")
+    if outcome.ok:
+        added = row(outcome.value.id)
+        return added.render(template=f"consultations/_{kind}_added.html", mode="view", **{f"{kind}_form": fresh(form)})
+    if not is_htmx():
+        return render_detail(consultation, outcome.status, **{f"new_{kind}": form})
+    context = _context(consultation, **{f"{kind}_form": prepare(form)})
+    response = make_response(render_template(f"consultations/_{kind}_form.html", **context), outcome.status)
+    response.headers["HX-Retarget"] = f"#add-{kind}"
+    response.headers["HX-Reswap"] = "outerHTML"
+    return response

@@ -3,24 +3,16 @@ from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
-from engage.consultations.forms import IsoDateField
-from engage.formtools import choices
+from engage.formtools import IsoDateField, choices, int_or_none
 from engage.policies.models import POLICY_STATUSES
-
-
-def _int_or_none(value):
-    try:
-        return int(value) if value not in (None, "", "None") else None
-    except (TypeError, ValueError):
-        return None
 
 
 class PolicyForm(FlaskForm):
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
     code = StringField("Code", validators=[DataRequired(message="Enter the policy code."), Length(max=30)])
     title = StringField("Title", validators=[DataRequired(message="Enter the title."), Length(max=250)])
-    topic_id = SelectField("Topic", coerce=_int_or_none, validate_choice=False)
-    owner_id = SelectField("Owner", coerce=_int_or_none, validate_choice=False)
+    topic_id = SelectField("Topic", coerce=int_or_none, validate_choice=False)
+    owner_id = SelectField("Owner", coerce=int_or_none, validate_choice=False)
     status = SelectField("Status", choices=choices(POLICY_STATUSES.items()), default="draft")
     next_review_on = IsoDateField("Next review", validators=[Optional()])
     description = TextAreaField("Description", render_kw={"rows": 3})

@@ -1,61 +1,18 @@
-"""Policies, their versions and clauses, and the influence trail that points at them."""
+"""Policies, their versions and clauses: create, change, and the clause lines of the version form."""
 
-from collections import Counter
-from datetime import date, timedelta
-
-from sqlalchemy import Select, case, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, select
 
 from engage.audit import services as audit
 from engage.audit.services import Actor
 from engage.auth.models import User
-from engage.auth.permissions import visible_consultations
-from engage.consultations.models import OUTCOMES, Consultation, Decision, Input
-from engage.errors import ConflictError, ValidationError
+from engage.errors import ValidationError
 from engage.extensions import db
 from engage.policies.models import POLICY_STATUSES, Clause, Policy, PolicyVersion
-from engage.queries import like_pattern
+from engage.policies.queries import version_order_key
+from engage.queries import check_version, known_id
 from engage.topics.models import Topic
 
 MAX_CLAUSES = 500
-
-
-# --- Lists -------------------------------------------------------------------------------------
-
-SORTS = {
-    "code": Policy.code,
-    "title": Policy.title,
-    "status": Policy.status,
-    "review": Policy.next_review_on,
-}
-
-
-def policy_query(
-    q: str = "",
-    topic_id: int | None = None,
-    status: str = "",
-    owner_id: int | None = None,
-    review_within: int | None = None,
-    sort: str = "code",
-    today: date | None = None,
-) -> Select:
-    """The policies matching the list filters, with what the list shows loaded alongside."""
-    stmt = select(Policy).options(selectinload(Policy.topic), selectinload(Policy.owner))
-    if q:
-        pattern = like_pattern(q)
-        stmt = stmt.where(or_(Policy.code.ilike(pattern, escape="\\"), Policy.title.ilike(pattern, escape="\\")))
-    if topic_id:
-        stmt = stmt.where(Policy.topic_id == topic_id)
-    if status:
-        stmt = stmt.where(Policy.status == status)
-    if owner_id:
-        stmt = stmt.where(Policy.owner_id == owner_id)
-    if review_within is not None:
-        limit = (today or date.today()) + timedelta(days=review_within)
-        stmt = stmt.where(Policy.next_review_on.is_not(None), Policy.next_review_on <= limit)
-    column = SORTS.get(sort.lstrip("-"), Policy.code)
-    stmt = stmt.order_by(column.desc() if sort.startswith("-") else column, Policy.id)
-    return stmt
 
 
 # --- Policy create / update ----------------------------------------------------------------------
@@ -78,12 +35,8 @@ def _check_policy(data: dict, policy: Policy | None) -> dict:
     status = data.get("status") or "draft"
     if status not in POLICY_STATUSES:
         errors["status"] = f"Choose one of: {', '.join(POLICY_STATUSES.values())}."
-    topic_id = data.get("topic_id") or None
-    if topic_id and db.session.get(Topic, topic_id) is None:
-        errors["topic_id"] = "Choose a topic from the list."
-    owner_id = data.get("owner_id") or None
-    if owner_id and db.session.get(User, owner_id) is None:
-        errors["owner_id"] = "Choose an owner from the list."
+    topic_id = known_id(Topic, data.get("topic_id"), errors, "topic_id", "Choose a topic from the list.")
+    owner_id = known_id(User, data.get("owner_id"), errors, "owner_id", "Choose an owner from the list.")
     if errors:
         raise ValidationError(errors)
     return {
@@ -107,8 +60,7 @@ def create_policy(actor: Actor, data: dict) -> Policy:
 
 def update_policy(actor: Actor, policy: Policy, version: int | None, data: dict) -> Policy:
     """Change a policy's fields; a stale `version` means someone else saved first."""
-    if version != policy.version:
-        raise ConflictError("Someone else changed this policy while you were editing it. Reload to see it.")
+    check_version(policy, version, "Someone else changed this policy while you were editing it. Reload to see it.")
     for key, value in _check_policy(data, policy).items():
         setattr(policy, key, value)
     audit.record_change(actor, "update", policy, f"Policy {policy.code}")
@@ -116,11 +68,6 @@ def update_policy(actor: Actor, policy: Policy, version: int | None, data: dict)
 
 
 # --- Versions and clauses ------------------------------------------------------------------------
-
-
-def version_order_key(version: PolicyVersion):
-    """Versions in time order: by effective date (undated drafts last), then creation order."""
-    return (version.effective_on or date.max, version.id or 0)
 
 
 def ordered_versions(policy: Policy) -> list[PolicyVersion]:
@@ -213,120 +160,3 @@ def create_version(actor: Actor, policy: Policy, data: dict) -> PolicyVersion:
     db.session.add(version)
     audit.record_change(actor, "create", version, f"{policy.code} {label} ({len(clauses)} clauses)")
     return version
-
-
-def current_clauses() -> list[Clause]:
-    """The clauses of each non-retired policy's latest version (for 'which clause' pickers), 2 statements."""
-    ranked = (
-        select(
-            PolicyVersion.id,
-            func.row_number()
-            .over(
-                partition_by=PolicyVersion.policy_id,
-                order_by=(
-                    case((PolicyVersion.effective_on.is_(None), 1), else_=0).desc(),
-                    PolicyVersion.effective_on.desc(),
-                    PolicyVersion.id.desc(),
-                ),
-            )
-            .label("rank"),
-        )
-        .join(Policy, Policy.id == PolicyVersion.policy_id)
-        .where(Policy.status != "retired")
-        .subquery()
-    )
-    stmt = (
-        select(Clause)
-        .join(ranked, ranked.c.id == Clause.version_id)
-        .where(ranked.c.rank == 1)
-        .options(selectinload(Clause.version).selectinload(PolicyVersion.policy))
-        .join(PolicyVersion, PolicyVersion.id == Clause.version_id)
-        .join(Policy, Policy.id == PolicyVersion.policy_id)
-        .order_by(Policy.code, Clause.position, Clause.id)
-    )
-    return list(db.session.execute(stmt).scalars())
-
-
-# --- The influence trail -------------------------------------------------------------------------
-
-
-def _visible_input_ids(user):
-    return (
-        select(Input.id)
-        .join(Consultation, Consultation.id == Input.consultation_id)
-        .where(visible_consultations(user, scan=True))
-    )
-
-
-def outcome_counts(user, policy: Policy) -> dict[str, int]:
-    """Decision outcomes over inputs aimed at the policy's clauses or decided into its versions.
-
-    Only inputs of consultations `user` may see are counted; undecided inputs count as "undecided".
-    """
-    version_ids = select(PolicyVersion.id).where(PolicyVersion.policy_id == policy.id)
-    clause_ids = select(Clause.id).where(Clause.version_id.in_(version_ids))
-    outcome = func.coalesce(Decision.outcome, "undecided")
-    stmt = (
-        select(outcome, func.count(Input.id))
-        .select_from(Input)
-        .join(Consultation, Consultation.id == Input.consultation_id)
-        .outerjoin(Decision, Decision.input_id == Input.id)
-        .where(
-            visible_consultations(user, scan=True),
-            or_(
-                Input.clause_id.in_(clause_ids),
-                Decision.clause_id.in_(clause_ids),
-                Decision.policy_version_id.in_(version_ids),
-            ),
-        )
-        .group_by(outcome)
-    )
-    counts = Counter(dict(db.session.execute(stmt).all()))
-    return {key: counts.get(key, 0) for key in [*OUTCOMES, "undecided"]}
-
-
-def _trail_options():
-    return (
-        selectinload(Input.consultation),
-        selectinload(Input.person),
-        selectinload(Input.organisation),
-        selectinload(Input.clause).selectinload(Clause.version),
-        selectinload(Input.decision).selectinload(Decision.decided_by),
-        selectinload(Input.decision).selectinload(Decision.policy_version),
-        selectinload(Input.decision).selectinload(Decision.clause),
-    )
-
-
-def clause_trail_query(user, clause_ids) -> Select:
-    """Every visible input that targeted one of `clause_ids` or whose decision changed one of them."""
-    changed = select(Decision.input_id).where(Decision.clause_id.in_(clause_ids))
-    return (
-        select(Input)
-        .join(Consultation, Consultation.id == Input.consultation_id)
-        .where(visible_consultations(user, scan=True), or_(Input.clause_id.in_(clause_ids), Input.id.in_(changed)))
-        .options(*_trail_options())
-        .order_by(Consultation.held_on.desc(), Input.id.desc())
-    )
-
-
-def version_drivers_query(user, version: PolicyVersion) -> Select:
-    """The visible inputs whose decision names this version as the one it produced."""
-    return (
-        select(Input)
-        .join(Consultation, Consultation.id == Input.consultation_id)
-        .join(Decision, Decision.input_id == Input.id)
-        .where(visible_consultations(user, scan=True), Decision.policy_version_id == version.id)
-        .options(*_trail_options())
-        .order_by(Consultation.held_on.desc(), Input.id.desc())
-    )
-
-
-def clause_history(clause: Clause) -> list[Clause]:
-    """The same clause key in every version of its policy, oldest version first."""
-    stmt = (
-        select(Clause)
-        .join(PolicyVersion, PolicyVersion.id == Clause.version_id)
-        .where(PolicyVersion.policy_id == clause.version.policy_id, Clause.key == clause.key)
-        .options(selectinload(Clause.version))
-    )
-    return sorted(db.session.execute(stmt).scalars(), key=lambda c: version_order_key(c.version))

@@ -62,40 +62,31 @@ def build_world(app, users) -> dict:
             held_on=date(2026, 9, 9),
             created_by_id=editor_a.id,
         )
-        inputs = {
-            "normal": make_input(
+        decided = {"decided_by_id": editor_a.id}
+        points = {  # name: (consultation, text, clause aimed at, decision)
+            "normal": (
                 normal,
                 "Say glorifies, not only promotes.",
-                person=expert,
-                clause=clause_v1,
-                decision={
-                    "outcome": "adopted",
-                    "rationale": "Clearer.",
-                    "decided_by_id": editor_a.id,
-                    "decided_on": date(2025, 12, 1),
-                    "policy_version_id": v2.id,
-                    "clause_id": clause_v2.id,
-                },
+                clause_v1,
+                {"outcome": "adopted", "rationale": "Clearer.", "decided_on": date(2025, 12, 1)}
+                | {"policy_version_id": v2.id, "clause_id": clause_v2.id},
             ),
-            "confidential": make_input(
+            "confidential": (
                 confidential,
                 "Confidential point on the clause.",
-                person=expert,
-                clause=clause_v1,
-                decision={"outcome": "declined", "rationale": "Out of scope.", "decided_by_id": editor_a.id},
+                clause_v1,
+                {"outcome": "declined", "rationale": "Out of scope."},
             ),
-            "restricted": make_input(
+            "restricted": (
                 restricted,
                 "SECRET restricted point.",
-                person=expert,
-                clause=clause_v2,
-                decision={
-                    "outcome": "parked",
-                    "rationale": "Later.",
-                    "decided_by_id": editor_a.id,
-                    "policy_version_id": v2.id,
-                },
+                clause_v2,
+                {"outcome": "parked", "rationale": "Later.", "policy_version_id": v2.id},
             ),
+        }
+        inputs = {
+            name: make_input(consultation, text, person=expert, clause=clause, decision=decided | decision)
+            for name, (consultation, text, clause, decision) in points.items()
         }
         db.session.commit()
         return {

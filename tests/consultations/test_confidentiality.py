@@ -24,22 +24,16 @@ def world(app, users):
             from engage.auth.models import User
 
             user = db.session.execute(select(User).where(User.email == role_email)).scalar_one()
-            db.session.add(
-                Commitment(
-                    description=f"Restricted follow-up for {user.name}",
-                    assignee_id=user.id,
-                    consultation_id=world["restricted"],
-                    due_on=date(2026, 12, 1),
+            for level in ("restricted", "confidential"):
+                description = f"{level.capitalize()} follow-up for {user.name}"
+                db.session.add(
+                    Commitment(
+                        description=description,
+                        assignee_id=user.id,
+                        consultation_id=world[level],
+                        due_on=date(2026, 12, 1),
+                    )
                 )
-            )
-            db.session.add(
-                Commitment(
-                    description=f"Confidential follow-up for {user.name}",
-                    assignee_id=user.id,
-                    consultation_id=world["confidential"],
-                    due_on=date(2026, 12, 1),
-                )
-            )
         db.session.commit()
     return world
 

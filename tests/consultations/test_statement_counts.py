@@ -3,9 +3,13 @@
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
+from engage.audit.models import AuditEvent
+from engage.consultations.models import Consultation, Decision
 from engage.extensions import db
 from tests.conftest import login
+from tests.consultations.helpers import build_world
 from tests.factories import (
     make_consultation,
     make_forum,
@@ -17,7 +21,7 @@ from tests.factories import (
     make_user,
     make_version,
 )
-from tests.sqlcount import statements_for
+from tests.sqlcount import count_statements, statements_for
 
 
 def _build(app, n: int) -> dict:
@@ -91,3 +95,46 @@ def test_statement_counts_do_not_grow(app, users, role):
         login(client, world["email"] if role == "staff" else users["admin"])
         counts[n] = {page: statements_for(app, client, page.format(**world)) for page in PAGES}
     assert counts[10] == counts[200]
+
+
+# --- Saving a decision on a point raised ----------------------------------------------------------
+
+DECISION_BUDGET = 12
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+@pytest.mark.parametrize("existing", [False, True])
+def test_saving_a_decision_runs_few_statements(app, users, htmx, existing):
+    world = build_world(app, users)
+    client = app.test_client()
+    token = login(client, world["editor_a"])
+    with app.app_context():
+        item = make_input(db.session.get(Consultation, world["normal"]), "A point to decide.", person=None)
+        if existing:
+            item.decision = Decision(outcome="under_review", decided_by_id=world["editor_a_id"])
+        db.session.commit()
+        input_id, version = item.id, (item.decision.version if existing else None)
+    form = {
+        "csrf_token": token,
+        "outcome": "adopted",
+        "rationale": "Clearer.",
+        "decided_on": "2026-11-20",
+        "clause_id": str(world["clause_v2"]),
+        "policy_version_id": str(world["v2"]),
+        "version": str(version or ""),
+    }
+    url = f"/consultations/{world['normal']}/inputs/{input_id}/decision"
+    with count_statements(app) as counter:
+        response = client.post(url, data=form, headers={"HX-Request": "true"} if htmx else {})
+    assert response.status_code == (200 if htmx else 303), response.get_data(as_text=True)
+    assert counter.n <= DECISION_BUDGET, "\n".join(counter.statements)
+    if htmx:
+        html = response.get_data(as_text=True)
+        assert 'id="input-' in html and "Adopted" in html and "<html" not in html
+    with app.app_context():
+        decision = db.session.execute(select(Decision).where(Decision.input_id == input_id)).scalar_one()
+        assert (decision.outcome, decision.clause_id) == ("adopted", world["clause_v2"])
+        event = db.session.execute(
+            select(AuditEvent).where(AuditEvent.record_type == "decisions", AuditEvent.record_id == decision.id)
+        ).scalar_one()
+        assert event.action == ("update" if existing else "create")

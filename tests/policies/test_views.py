@@ -150,3 +150,45 @@ def test_version_form_csrf_token(client, users, as_role, app):
     as_role("editor")
     assert csrf_from(client.get(f"/policies/{world['policy']}/versions/new").get_data(as_text=True))
     assert date.today()
+
+
+def test_writes_to_unknown_policies_are_404_and_write_nothing(app, client, users, as_role):
+    world = build_world(app, users)
+    token = as_role("editor")
+    with app.app_context():
+        before = (
+            db.session.execute(select(func.count(Policy.id))).scalar(),
+            db.session.get(Policy, world["policy"]).title,
+        )
+    form = {
+        "csrf_token": token,
+        "code": "NEW",
+        "title": "Written",
+        "status": "draft",
+        "label": "v9",
+        "clauses": "K | h | t",
+    }
+    assert client.post("/policies/99999/edit", data=form).status_code == 404
+    assert client.post("/policies/99999/versions/new", data=form).status_code == 404
+    assert client.get("/policies/99999/clauses/K").status_code == 404
+    assert client.get(f"/policies/{world['policy']}/clauses/NOPE").status_code == 404
+    with app.app_context():
+        after = (
+            db.session.execute(select(func.count(Policy.id))).scalar(),
+            db.session.get(Policy, world["policy"]).title,
+        )
+        assert after == before
+        assert db.session.execute(select(func.count(PolicyVersion.id))).scalar() == 2
+
+
+def test_policy_validation_error_from_the_service_is_400_and_writes_nothing(app, client, users, as_role):
+    world = build_world(app, users)
+    token = as_role("editor")
+    form = {"csrf_token": token, "code": "mh-ssh", "title": "Clash", "status": "draft"}
+    response = client.post("/policies/new", data=form)
+    assert response.status_code == 400 and "Another policy already uses the code MH-SSH" in response.get_data(
+        as_text=True
+    )
+    with app.app_context():
+        assert db.session.execute(select(func.count(Policy.id))).scalar() == 1
+        assert db.session.get(Policy, world["policy"]).title == "Suicide and self-harm"
