@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 
 from engage import create_app
 from engage.extensions import db
+from tests.browser import chromium  # noqa: F401  (a fixture every browser test uses)
 
 PASSWORD = "correct-horse-battery"
 FAST_HASH = "pbkdf2:sha256:1000"  # tests only: the real default is scrypt

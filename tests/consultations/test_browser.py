@@ -1,7 +1,6 @@
 """In a real browser: log a consultation, add 20 points and decide them, linked to clauses,
 without a full page reload (a marker set on `window` before the first point survives)."""
 
-import os
 import threading
 from datetime import date
 
@@ -11,26 +10,11 @@ from werkzeug.serving import make_server
 
 from engage.consultations.models import Consultation, Decision, Input
 from engage.extensions import db
+from tests.browser import ARGS
 from tests.conftest import PASSWORD
 from tests.factories import make_organisation, make_person, make_policy, make_user, make_version
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--headless=new",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="the system Chromium is not installed"),
-]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
@@ -59,12 +43,12 @@ def server(app):
         srv.server_close()
 
 
-def test_log_and_decide_twenty_points_without_reload(app, server):
+def test_log_and_decide_twenty_points_without_reload(app, server, chromium):
     from playwright.sync_api import expect, sync_playwright
 
     base, email = server
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(executable_path=chromium, args=ARGS)
         try:
             page = browser.new_page()
             errors = []
