@@ -1,4 +1,4 @@
-"""Query helpers that services and views share: pagination and LIKE patterns."""
+"""Query helpers that services and views share: pagination, LIKE patterns, version checks."""
 
 from dataclasses import dataclass
 from math import ceil
@@ -6,6 +6,7 @@ from math import ceil
 from flask import current_app
 from sqlalchemy import Select, func, select
 
+from engage.errors import ConflictError
 from engage.extensions import db
 
 
@@ -51,3 +52,12 @@ def like_pattern(text: str) -> str:
     """A LIKE pattern matching `text` anywhere, with % and _ taken literally (escape '\\')."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def check_version(record, version: int | None, noun: str = "record") -> None:
+    """Refuse an edit made from a stale copy (optimistic locking): the first save stands."""
+    if version != record.version:
+        raise ConflictError(
+            f"Someone else changed this {noun} while you were editing it. "
+            "Their change is kept; reload the page to see it, then make yours again."
+        )

@@ -62,7 +62,6 @@ def access(level: str):
 public = access(PUBLIC)
 personal = access(PERSONAL)
 admin_only = access(ADMIN)
-writer_only = access(WRITE)
 
 
 def required_level(view, method: str) -> str:
@@ -89,12 +88,6 @@ def check_request():
     if not CHECKS[level](current_user):
         abort(403)
     return None
-
-
-def require(check: Callable[[User | None], bool], user: User | None) -> None:
-    """Abort with 403 unless `check(user)` holds; for checks inside a view."""
-    if not check(user):
-        abort(403)
 
 
 # --- Record-level rules. Query helpers apply them, so every surface sees the same rows. ---
@@ -177,3 +170,12 @@ def linked_consultation_visible(column, user: User | None):
     from engage.consultations.models import Consultation
 
     return or_(column.is_(None), exists().where(Consultation.id == column, visible_consultations(user)))
+
+
+# --- Accounts (auth, dashboard, search) ---
+
+
+def locks_self_out(actor: User | None, user: User, role: str, active: bool) -> bool:
+    """An admin giving up their own admin role or deactivating themselves: refused, so that
+    there is always an admin left who can undo a change."""
+    return actor is not None and actor.id == user.id and (role != "admin" or not active)
