@@ -17,7 +17,7 @@ from engage.organizations.models import Organisation
 from engage.queries import check_version, like_pattern
 from engage.topics.models import Topic
 from engage.topics.services import topics_by_ids
-from engage.validation import Invalid, countries, normalise_country, normalise_phone, normalise_url
+from engage.validation import Invalid, countries, country_name, normalise_country, normalise_phone, normalise_url
 
 SHORT_CODE = re.compile(r"^\d{3,6}$")  # 116123, 988, 85258: dialled as they are
 INTERNATIONAL = "INT"  # the filter value for helplines with no country
@@ -117,6 +117,14 @@ def countries_in_use() -> list[str]:
             .order_by(Helpline.country)
         ).scalars()
     )
+
+
+def country_options(selected: str = "") -> list[tuple[str, str]]:
+    """The list filter's countries: International, those with live helplines, and the one chosen."""
+    codes = countries_in_use()
+    if selected and selected != INTERNATIONAL and selected not in codes:
+        codes.append(selected)
+    return [(INTERNATIONAL, "International"), *((code, country_name(code)) for code in codes)]
 
 
 def get_helpline(helpline_id: int) -> Helpline:

@@ -26,8 +26,7 @@ def index():
         today=filters.today,
         channels=CHANNELS,
         topics=choices.topics(),
-        used_countries=services.countries_in_use(),
-        international=services.INTERNATIONAL,
+        countries=services.country_options(filters.country),
     )
 
 
