@@ -285,3 +285,15 @@ def test_create_user_command(app):
     assert "already exists" in result.output
     with app.app_context():
         assert db.session.execute(select(func.count()).select_from(User)).scalar_one() == 1
+
+
+def test_a_failed_sign_in_is_audited_although_the_response_is_401(app, client, users):
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    for email in (users["editor"], "nobody@example.org"):
+        r = client.post("/login", data={"email": email, "password": "wrong", "csrf_token": token})
+        assert r.status_code == 401
+    with app.app_context():
+        events = db.session.execute(select(AuditEvent).where(AuditEvent.action == "login-failed")).scalars().all()
+        editor = db.session.execute(select(User).where(User.email == users["editor"])).scalar_one()
+        assert [e.record_id for e in events] == [editor.id, None]
+        assert "nobody@example.org" in events[1].summary

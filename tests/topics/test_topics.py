@@ -90,3 +90,20 @@ def test_a_topic_in_use_is_deactivated_never_deleted(app, client, as_role):
         assert used_id not in [topic_id for topic_id, _ in choices.topics()]
     assert client.post(f"/admin/topics/{used_id}/activate", data={"csrf_token": token}).status_code == 302
     assert client.get("/admin/topics/999/edit").status_code == 404
+
+
+def test_renaming_to_a_taken_name_is_400_and_writes_nothing(app, client, as_role):
+    with app.app_context():
+        make_topic(slug="body-image", name="Body image")
+        topic = make_topic(slug="gaming", name="Gaming")
+        db.session.commit()
+        tid, version = topic.id, topic.version
+    token = as_role("admin")
+    data = {"csrf_token": token, "version": version, "name": "BODY image", "description": "Changed"}
+    r = client.post(f"/admin/topics/{tid}/edit", data=data)
+    assert r.status_code == 400 and "already exists" in r.get_data(as_text=True)
+    with app.app_context():
+        topic = db.session.get(Topic, tid)
+        assert (topic.name, topic.description, topic.version) == ("Gaming", "", version)
+        events = select(func.count()).select_from(AuditEvent).where(AuditEvent.record_type == "topics")
+        assert db.session.execute(events).scalar_one() == 0
