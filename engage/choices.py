@@ -13,6 +13,7 @@ from engage.forums.models import Forum
 from engage.helplines.models import Helpline
 from engage.organizations.models import Organisation
 from engage.people.models import Person
+from engage.queries import like_pattern
 from engage.topics.models import Topic
 
 Pairs = list[tuple[int, str]]
@@ -59,3 +60,41 @@ def including(pairs: Pairs, record) -> Pairs:
     if record is None or any(value == record.id for value, _ in pairs):
         return pairs
     return [*pairs, (record.id, record.name)]
+
+
+# --- Lookup pickers (forums' members, helplines' operating organisation) ---------------------
+
+
+def matching(model, q: str, limit: int = 30, chosen: int | None = None) -> Pairs:
+    """(id, "Name (country)") of the active records of `model` whose name contains `q`, for a
+    picker that searches as you type; the `chosen` record leads when the search misses it."""
+
+    def label(row) -> str:
+        return f"{row.name} ({row.country})" if row.country else row.name
+
+    q = (q or "").strip()
+    where = [active(model)]
+    if hasattr(model, "erased_at"):
+        where.append(model.erased_at.is_(None))
+    found = []
+    if q:
+        stmt = (
+            select(model.id, model.name, model.country)
+            .where(model.name.ilike(like_pattern(q), escape="\\"), *where)
+            .order_by(model.name, model.id)
+            .limit(limit)
+        )
+        found = [(row.id, label(row)) for row in db.session.execute(stmt)]
+    if chosen and chosen > 0 and all(i != chosen for i, _ in found):
+        row = db.session.execute(select(model.id, model.name, model.country).where(model.id == chosen)).first()
+        if row is not None:
+            found.insert(0, (row.id, label(row)))
+    return found
+
+
+def topics_with(selected_ids=()) -> list[tuple[str, str]]:
+    """WTForms choices of the active topics plus any inactive ones already `selected_ids`."""
+    selected = {int(i) for i in selected_ids or ()}
+    where = active(Topic) | Topic.id.in_(selected) if selected else active(Topic)
+    stmt = select(Topic.id, Topic.name, Topic.active).where(where).order_by(Topic.name, Topic.id)
+    return [(str(r.id), r.name if r.active else f"{r.name} (inactive)") for r in db.session.execute(stmt)]

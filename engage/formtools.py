@@ -35,3 +35,12 @@ class IsoDateField(DateField):
         except ValueError:
             self.data = None
             raise ValueError("Enter the date as YYYY-MM-DD, e.g. 2026-11-25.")
+
+
+def optional_id(value):
+    """A select's id value: None when blank, -1 when not a number (the service refuses it)."""
+    if value in (None, "", "None"):
+        return None
+    if isinstance(value, int):
+        return value
+    return int(value) if str(value).isdigit() else -1

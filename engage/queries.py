@@ -65,10 +65,14 @@ def known_id(model, value, errors: dict, field: str, message: str) -> int | None
     return value
 
 
-def check_version(record, version: int | None, message: str) -> None:
-    """Optimistic locking at the service: a form that carries another `version` than the record's is refused."""
+def check_version(record, version: int | None, noun: str = "record", message: str | None = None) -> None:
+    """Refuse an edit made from a stale copy (optimistic locking): the first save stands."""
     if version != record.version:
-        raise ConflictError(message)
+        raise ConflictError(
+            message
+            or f"Someone else changed this {noun} while you were editing it. "
+            "Their change is kept; reload the page to see it, then make yours again."
+        )
 
 
 def text_match(q: str, *columns) -> ColumnElement[bool]:

@@ -7,9 +7,10 @@ from flask_login import current_user
 
 from engage import validation
 from engage.auth import permissions
+from engage.helplines.models import Helpline
 from engage.text import render_markdown
 
-# (label, endpoint): features appear in the navigation once their blueprint exists.
+# (label, endpoint) of the main navigation.
 NAVIGATION = [
     ("People", "people.index"),
     ("Organisations", "organizations.index"),
@@ -28,10 +29,8 @@ def register_template_helpers(app: Flask) -> None:
         def nav():
             items = []
             for label, endpoint in NAVIGATION:
-                exists = endpoint in app.view_functions
-                href = url_for(endpoint) if exists else None
-                active = exists and request.path.startswith(href)
-                items.append({"label": label, "href": href, "active": active})
+                href = url_for(endpoint)
+                items.append({"label": label, "href": href, "active": request.path.startswith(href)})
             return items
 
         def url_with(**changes):
@@ -44,13 +43,8 @@ def register_template_helpers(app: Flask) -> None:
                     args[key] = value
             return url_for(request.endpoint, **(request.view_args or {}), **args)
 
-        def url_if(endpoint: str, **values) -> str | None:
-            """The URL of `endpoint`, or None while that feature does not exist yet."""
-            return url_for(endpoint, **values) if endpoint in app.view_functions else None
-
         return {
             "nav": nav,
-            "url_if": url_if,
             "url_with": url_with,
             "can_write": permissions.can_write(current_user),
             "is_admin": permissions.is_admin(current_user),
@@ -84,3 +78,11 @@ def register_template_helpers(app: Flask) -> None:
         if value is None:
             return "—"
         return f"{value.day} {value:%b %Y, %H:%M} UTC"
+
+    @app.template_filter("helpline_contact")
+    def helpline_contact(helpline: Helpline) -> str:
+        return helpline.contact_text
+
+    @app.template_filter("helpline_href")
+    def helpline_href(helpline: Helpline) -> str | None:
+        return helpline.contact_href

@@ -62,7 +62,6 @@ def access(level: str):
 public = access(PUBLIC)
 personal = access(PERSONAL)
 admin_only = access(ADMIN)
-writer_only = access(WRITE)
 
 
 def required_level(view, method: str) -> str:
@@ -89,12 +88,6 @@ def check_request():
     if not CHECKS[level](current_user):
         abort(403)
     return None
-
-
-def require(check: Callable[[User | None], bool], user: User | None) -> None:
-    """Abort with 403 unless `check(user)` holds; for checks inside a view."""
-    if not check(user):
-        abort(403)
 
 
 # --- Record-level rules. Query helpers apply them, so every surface sees the same rows. ---
@@ -181,3 +174,12 @@ def visible_to_every_reader():
 def view_is_audited(consultation) -> bool:
     """Opening a restricted consultation leaves an audit event: only its staff and admins can, and each visit counts."""
     return consultation.confidentiality == "restricted"
+
+
+# --- Accounts (auth, dashboard, search) ---
+
+
+def locks_self_out(actor: User | None, user: User, role: str, active: bool) -> bool:
+    """An admin giving up their own admin role or deactivating themselves: refused, so that
+    there is always an admin left who can undo a change."""
+    return actor is not None and actor.id == user.id and (role != "admin" or not active)

@@ -2,14 +2,16 @@
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from engage.audit import services as audit
 from engage.audit.services import Actor
 from engage.auth.models import ROLES, User, random_token
-from engage.errors import ConflictError, ValidationError
+from engage.auth.permissions import locks_self_out
+from engage.errors import NotFoundError, ValidationError
 from engage.extensions import db
+from engage.queries import check_version
 
 MIN_PASSWORD = 10
 # Compared against when the email is unknown, so a miss costs as long as a hit.
@@ -37,6 +39,19 @@ def find_by_email(email: str) -> User | None:
     return db.session.execute(
         select(User).where(func.lower(User.email) == (email or "").strip().lower())
     ).scalar_one_or_none()
+
+
+def users_query() -> Select:
+    """Every user for the admin's list: active ones first, each group by name."""
+    return select(User).order_by(User.active.desc(), User.name, User.id)
+
+
+def get_user(user_id: int) -> User:
+    """The user with this id; NotFoundError when there is none."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFoundError()
+    return user
 
 
 def create_user(actor: Actor, email: str, name: str, role: str, password: str) -> User:
@@ -87,11 +102,10 @@ def change_password(actor: Actor, user: User, current: str, new: str) -> None:
 
 def update_user(actor: Actor, user: User, version: int, name: str, role: str, active: bool) -> User:
     """An admin changes a user's name, role or active flag."""
-    if version != user.version:
-        raise ConflictError()
+    check_version(user, version, "user")
     if role not in ROLES:
         raise ValidationError({"role": f"Choose one of: {', '.join(ROLES)}."})
-    if actor.user and actor.user.id == user.id and (role != "admin" or not active):
+    if locks_self_out(actor.user, user, role, active):
         raise ValidationError({"role": "You cannot remove your own admin role or deactivate yourself."})
     if not (name or "").strip():
         raise ValidationError({"name": "Enter the person's name."})

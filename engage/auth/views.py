@@ -2,15 +2,14 @@
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select
 
+from engage import transaction
 from engage.auth import services
 from engage.auth.forms import EditUserForm, LoginForm, NewUserForm, PasswordForm
 from engage.auth.models import User
 from engage.auth.permissions import admin_only, personal, public
-from engage.errors import ValidationError
 from engage.extensions import db, limiter, login_manager
-from engage.web import apply_form_errors, current_actor, paginate, safe_next, submit
+from engage.web import current_actor, paginate, safe_next, submit
 
 bp = Blueprint("auth", __name__)
 
@@ -60,19 +59,17 @@ def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next"), url_for("dashboard.home")))
     form = LoginForm(next=request.args.get("next", ""))
-    status = 200
-    if form.validate_on_submit():
-        user = services.authenticate(current_actor(), form.email.data, form.password.data)
-        db.session.commit()
-        if user:
-            session.clear()  # a fresh session on sign-in: nothing carried over
-            login_user(user)
-            return redirect(safe_next(form.next.data, url_for("dashboard.home")))
+    outcome = submit(form, lambda: services.authenticate(current_actor(), form.email.data, form.password.data))
+    if outcome.ok and outcome.value:
+        session.clear()  # a fresh session on sign-in: nothing carried over
+        login_user(outcome.value)
+        return redirect(safe_next(form.next.data, url_for("dashboard.home")))
+    status = outcome.status
+    if outcome.ok:  # refused: the audit event of the failed sign-in is kept despite the 401
+        transaction.keep()
         g.login_failed = True
         form.password.errors = ["The email or password is not right."]
         status = 401
-    elif request.method == "POST":
-        status = 400
     return render_template("auth/login.html", form=form), status
 
 
@@ -89,29 +86,23 @@ def logout():
 @personal
 def account():
     form = PasswordForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.change_password(current_actor(), current_user, form.current_password.data, form.new_password.data)
-        except ValidationError as error:
-            apply_form_errors(form, error)
-            db.session.rollback()
-            status = 400
-        else:
-            db.session.commit()
-            login_user(current_user)  # keep this session; the others end
-            flash("Your password is changed. Other sessions have been signed out.", "success")
-            return redirect(url_for("auth.account"))
-    elif request.method == "POST":
-        status = 400
-    return render_template("auth/account.html", form=form), status
+    outcome = submit(
+        form,
+        lambda: services.change_password(
+            current_actor(), current_user, form.current_password.data, form.new_password.data
+        ),
+    )
+    if outcome.ok:
+        login_user(current_user)  # keep this session; the others end
+        flash("Your password is changed. Other sessions have been signed out.", "success")
+        return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form), outcome.status
 
 
 @bp.route("/admin/users")
 @admin_only
 def users():
-    page = paginate(select(User).order_by(User.active.desc(), User.name))
-    return render_template("auth/users.html", page=page)
+    return render_template("auth/users.html", page=paginate(services.users_query()))
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
@@ -124,18 +115,16 @@ def new_user():
             current_actor(), form.email.data, form.name.data, form.role.data, form.password.data
         ),
     )
-    status = outcome.status
     if outcome.ok:
-        user = outcome.value
-        flash(f"{user.name} can now sign in as {user.role}.", "success")
+        flash(f"{outcome.value.name} can now sign in as {outcome.value.role}.", "success")
         return redirect(url_for("auth.users"))
-    return render_template("auth/user_form.html", form=form, user=None), status
+    return render_template("auth/user_form.html", form=form, user=None), outcome.status
 
 
 @bp.route("/admin/users/<int:user_id>/edit", methods=["GET", "POST"])
 @admin_only
 def edit_user(user_id: int):
-    user = db.get_or_404(User, user_id)
+    user = services.get_user(user_id)
     form = EditUserForm(obj=user)
     outcome = submit(
         form,
@@ -143,8 +132,7 @@ def edit_user(user_id: int):
             current_actor(), user, form.version.data, form.name.data, form.role.data, form.active.data
         ),
     )
-    status = outcome.status
     if outcome.ok:
         flash(f"{user.name} is saved.", "success")
         return redirect(url_for("auth.users"))
-    return render_template("auth/user_form.html", form=form, user=user), status
+    return render_template("auth/user_form.html", form=form, user=user), outcome.status

@@ -56,9 +56,7 @@ def create_commitment(actor: Actor, consultation: Consultation, data: dict) -> C
 
 def update_commitment(actor: Actor, commitment: Commitment, version: int | None, data: dict) -> Commitment:
     """Change a commitment; a stale `version` raises ConflictError."""
-    check_version(
-        commitment, version, "Someone else changed this commitment while you were editing it. Reload to see it."
-    )
+    check_version(commitment, version, "commitment")
     for key, value in _check(commitment.consultation, data).items():
         setattr(commitment, key, value)
     audit.record_change(actor, "update", commitment, f"Commitment {commitment.id}")
@@ -67,7 +65,7 @@ def update_commitment(actor: Actor, commitment: Commitment, version: int | None,
 
 def complete_commitment(actor: Actor, commitment: Commitment, version: int | None) -> Commitment:
     """Mark a commitment done; a stale `version` raises ConflictError."""
-    check_version(commitment, version, "Someone else changed this commitment first. Reload to see it.")
+    check_version(commitment, version, message="Someone else changed this commitment first. Reload to see it.")
     commitment.status = "done"
     audit.record_change(actor, "complete", commitment, f"Commitment {commitment.id} done")
     return commitment

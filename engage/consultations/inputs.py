@@ -62,7 +62,7 @@ def add_input(actor: Actor, consultation: Consultation, data: dict) -> Input:
 
 def update_input(actor: Actor, item: Input, version: int | None, data: dict) -> Input:
     """Change an input; a stale `version` raises ConflictError."""
-    check_version(item, version, "Someone else changed this point while you were editing it. Reload to see it.")
+    check_version(item, version, "point")
     for key, value in _check_input(item.consultation, data).items():
         setattr(item, key, value)
     audit.record_change(actor, "update", item, f"Input in consultation {item.consultation_id}")
@@ -136,7 +136,7 @@ def decide(actor: Actor, item: Input, version: int | None, data: dict) -> Decisi
         check_version(
             decision,
             version,
-            "Someone else recorded a decision on this point while you were editing it. "
+            message="Someone else recorded a decision on this point while you were editing it. "
             "Their decision is shown; reload the row to change it.",
         )
         for key, value in values.items():

@@ -96,11 +96,7 @@ def create_consultation(actor: Actor, data: dict) -> Consultation:
 
 def update_consultation(actor: Actor, consultation: Consultation, version: int | None, data: dict) -> Consultation:
     """Change a consultation; a stale `version` raises ConflictError and nothing is written."""
-    check_version(
-        consultation,
-        version,
-        "Someone else changed this consultation while you were editing it. Reload it to see their change.",
-    )
+    check_version(consultation, version, "consultation")
     before_people = {p.id for p in consultation.people}
     before_orgs = {o.id for o in consultation.organisations}
     values = _check(actor, data, add_actor=False)

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from engage.auth.models import User, random_token
-from engage.demo import activity, directory
+from engage.demo import activity, directory, engagements
 from engage.demo.base import Context, bulk_insert, reset_sequences
 from engage.extensions import db
 
@@ -92,7 +92,7 @@ STEPS = [
     directory.seed_helplines,
     activity.seed_policies,
     activity.seed_consultations,
-    activity.seed_engagements,
+    engagements.seed_engagements,
     activity.derive_last_interactions,
 ]
 

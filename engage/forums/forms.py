@@ -3,9 +3,8 @@ from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, S
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
-from engage.formtools import choices
+from engage.formtools import choices, optional_id
 from engage.forums.models import FORUM_KINDS
-from engage.helplines.forms import optional_id
 
 
 class ForumForm(FlaskForm):

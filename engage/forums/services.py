@@ -12,13 +12,13 @@ from engage.auth.models import User
 from engage.auth.permissions import visible_consultations
 from engage.consultations.models import Consultation
 from engage.engagements.models import Engagement
-from engage.errors import ConflictError, ValidationError
+from engage.errors import NotFoundError, ValidationError
 from engage.extensions import db
 from engage.forums.models import FORUM_KINDS, Forum, ForumMember
 from engage.mixins import utcnow
 from engage.organizations.models import Organisation
 from engage.people.models import Person
-from engage.queries import like_pattern
+from engage.queries import check_version, like_pattern
 from engage.validation import Invalid, normalise_url
 
 ENDING_SOON = timedelta(days=90)
@@ -54,6 +54,21 @@ class ForumFilters:
     archived: bool = False
     sort: str = "name"
     today: date = field(default_factory=date.today)
+
+    @classmethod
+    def from_args(cls, args) -> "ForumFilters":
+        """The filters of a list request's query arguments; unknown values are ignored."""
+        return cls(
+            q=args.get("q", "").strip(),
+            kind=args.get("kind", "") if args.get("kind") in FORUM_KINDS else "",
+            ending=args.get("ending") == "1",
+            archived=args.get("archived") == "1",
+            sort=args.get("sort") if args.get("sort") in SORTS else "name",
+        )
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.q or self.kind or self.ending)
 
 
 def _ending_soon_condition(today: date):
@@ -92,9 +107,9 @@ def member_counts(forum_ids: list[int], today: date) -> dict[int, tuple[int, int
     return {forum_id: (int(n or 0), int(e or 0)) for forum_id, n, e in rows}
 
 
-def load_forum(forum_id: int) -> Forum | None:
-    """A forum with its members (and who they are) and representatives loaded."""
-    return db.session.execute(
+def get_forum(forum_id: int) -> Forum:
+    """A forum with its members (and who they are) and representatives loaded; NotFoundError if none."""
+    forum = db.session.execute(
         select(Forum)
         .where(Forum.id == forum_id)
         .options(
@@ -103,6 +118,31 @@ def load_forum(forum_id: int) -> Forum | None:
             selectinload(Forum.representatives),
         )
     ).scalar_one_or_none()
+    if forum is None:
+        raise NotFoundError()
+    return forum
+
+
+def get_member(forum: Forum, member_id: int) -> ForumMember:
+    """One of the forum's memberships; NotFoundError for an id that is not one of them."""
+    member = next((m for m in forum.members if m.id == member_id), None)
+    if member is None:
+        raise NotFoundError()
+    return member
+
+
+def split_members(forum: Forum, today: date) -> tuple[list[ForumMember], list[ForumMember]]:
+    """The current members (in term order) and the past ones (latest ended first)."""
+    current = [m for m in forum.members if not has_ended(m, today)]
+    past = sorted((m for m in forum.members if has_ended(m, today)), key=lambda m: m.term_end, reverse=True)
+    return current, past
+
+
+def _latest(model, condition, *order) -> tuple[list, int]:
+    """The first RELATED_LIMIT rows of `model` matching `condition` in `order`, and how many match."""
+    total = db.session.execute(select(func.count()).select_from(model).where(condition)).scalar_one()
+    items = list(db.session.execute(select(model).where(condition).order_by(*order).limit(RELATED_LIMIT)).scalars())
+    return items, total
 
 
 def forum_consultations(forum: Forum, user) -> tuple[list[Consultation], int]:
@@ -111,64 +151,12 @@ def forum_consultations(forum: Forum, user) -> tuple[list[Consultation], int]:
     The permission is part of the query, so restricted ones never show, not even in the count.
     """
     condition = and_(Consultation.forum_id == forum.id, visible_consultations(user))
-    total = db.session.execute(select(func.count()).select_from(Consultation).where(condition)).scalar_one()
-    items = list(
-        db.session.execute(
-            select(Consultation)
-            .where(condition)
-            .order_by(Consultation.held_on.desc(), Consultation.id.desc())
-            .limit(RELATED_LIMIT)
-        ).scalars()
-    )
-    return items, total
+    return _latest(Consultation, condition, Consultation.held_on.desc(), Consultation.id.desc())
 
 
 def forum_engagements(forum: Forum) -> tuple[list[Engagement], int]:
-    condition = Engagement.forum_id == forum.id
-    total = db.session.execute(select(func.count()).select_from(Engagement).where(condition)).scalar_one()
-    items = list(
-        db.session.execute(
-            select(Engagement)
-            .where(condition)
-            .order_by(Engagement.starts_at.desc(), Engagement.id.desc())
-            .limit(RELATED_LIMIT)
-        ).scalars()
-    )
-    return items, total
-
-
-def representative_choices() -> list[tuple[int, str]]:
-    users = db.session.execute(select(User).where(User.active.is_(True)).order_by(User.name)).scalars()
-    return [(u.id, f"{u.name} ({u.email})") for u in users]
-
-
-def search_people(q: str, limit: int = 30) -> list[tuple[int, str]]:
-    """(id, label) of people whose name matches, for the member picker."""
-    q = (q or "").strip()
-    if not q:
-        return []
-    rows = db.session.execute(
-        select(Person.id, Person.name, Person.country)
-        .where(Person.name.ilike(like_pattern(q), escape="\\"))
-        .where(Person.archived.is_(False), Person.erased_at.is_(None))
-        .order_by(Person.name, Person.id)
-        .limit(limit)
-    )
-    return [(pid, f"{name} ({country})" if country else name) for pid, name, country in rows]
-
-
-def search_organisations(q: str, limit: int = 30) -> list[tuple[int, str]]:
-    q = (q or "").strip()
-    if not q:
-        return []
-    rows = db.session.execute(
-        select(Organisation.id, Organisation.name, Organisation.country)
-        .where(Organisation.name.ilike(like_pattern(q), escape="\\"))
-        .where(Organisation.archived.is_(False))
-        .order_by(Organisation.name, Organisation.id)
-        .limit(limit)
-    )
-    return [(oid, f"{name} ({country})" if country else name) for oid, name, country in rows]
+    """The latest engagements held in the forum, and how many there are."""
+    return _latest(Engagement, Engagement.forum_id == forum.id, Engagement.starts_at.desc(), Engagement.id.desc())
 
 
 # --- Forums -----------------------------------------------------------------------------------
@@ -224,11 +212,7 @@ def create_forum(actor: Actor, data: ForumData) -> Forum:
 
 def update_forum(actor: Actor, forum: Forum, version: int | None, data: ForumData) -> Forum:
     """Change a forum and its representatives; a stale `version` is a ConflictError."""
-    if version != forum.version:
-        raise ConflictError(
-            "Someone else changed this forum while you were editing it. "
-            "Their change is kept; reload the page to see it, then make yours again."
-        )
+    check_version(forum, version, "forum")
     values, reps = _clean_forum(data)
     before = sorted(u.id for u in forum.representatives)
     for key, value in values.items():
@@ -247,6 +231,7 @@ def update_forum(actor: Actor, forum: Forum, version: int | None, data: ForumDat
 
 
 def set_archived(actor: Actor, forum: Forum, archived: bool) -> Forum:
+    """Archive (hidden from the list and pickers, history kept) or restore a forum."""
     if forum.archived != archived:
         forum.archived = archived
         audit.record_change(actor, "archive" if archived else "restore", forum, f"Forum {forum.name}")
@@ -309,10 +294,8 @@ def add_member(actor: Actor, forum: Forum, data: MemberData) -> ForumMember:
 
 
 def update_member(actor: Actor, member: ForumMember, version: int | None, data: MemberData) -> ForumMember:
-    if version != member.version:
-        raise ConflictError(
-            "Someone else changed this membership while you were editing it. Reload the page and try again."
-        )
+    """Change who holds a seat, their role or their term; a stale `version` is a ConflictError."""
+    check_version(member, version, "membership")
     for key, value in _clean_member(data).items():
         setattr(member, key, value)
     db.session.flush()

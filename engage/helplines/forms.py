@@ -3,18 +3,9 @@ from wtforms import IntegerField, SelectField, SelectMultipleField, StringField,
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
-from engage.formtools import choices
+from engage.formtools import choices, optional_id
 from engage.helplines.models import CHANNELS
 from engage.validation import countries
-
-
-def optional_id(value):
-    """A select's id value: None when blank, -1 when not a number (the service refuses it)."""
-    if value in (None, "", "None"):
-        return None
-    if isinstance(value, int):
-        return value
-    return int(value) if str(value).isdigit() else -1
 
 
 def country_choices(blank: str = "International (no country)"):

@@ -1,5 +1,6 @@
 """The crisis and escalation directory: helplines with their verification dates."""
 
+import re
 from datetime import date, timedelta
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, String, Text
@@ -10,10 +11,11 @@ from engage.extensions import db
 from engage.mixins import Timestamped, Versioned
 from engage.organizations.models import Organisation
 from engage.topics.models import Topic, topic_link_table
+from engage.validation import display_phone
 
 CHANNELS = {"phone": "Phone", "text": "Text", "chat": "Chat", "web": "Web"}
 STALE_AFTER = timedelta(days=180)
-INTERNATIONAL = None  # a helpline with no country serves everyone: the fallback
+PHONE_CHANNELS = ("phone", "text")
 
 helpline_topics = topic_link_table("helpline_topics", "helplines", "helpline_id")
 
@@ -43,3 +45,23 @@ class Helpline(Versioned, Timestamped, db.Model):
 
     def is_stale(self, today: date) -> bool:
         return self.last_verified_on is None or today - self.last_verified_on >= STALE_AFTER
+
+    @property
+    def contact_text(self) -> str:
+        """The contact as people read it: +44 116 123 → spaced, short codes and URLs as stored."""
+        if self.channel in PHONE_CHANNELS and self.contact.startswith("+"):
+            return display_phone(self.contact)
+        if self.channel in ("web", "chat"):
+            return re.sub(r"^https?://", "", self.contact).rstrip("/")
+        return self.contact
+
+    @property
+    def contact_href(self) -> str | None:
+        """A link that dials, texts or opens the contact; None when it cannot be a link."""
+        if self.channel == "phone":
+            return f"tel:{self.contact}"
+        if self.channel == "text":
+            return f"sms:{self.contact}"
+        if self.contact.startswith(("http://", "https://")):
+            return self.contact
+        return None

@@ -10,16 +10,16 @@ from sqlalchemy.orm import selectinload
 
 from engage.audit import services as audit
 from engage.audit.services import Actor
-from engage.errors import ConflictError, ValidationError
+from engage.errors import NotFoundError, ValidationError
 from engage.extensions import db
-from engage.helplines.models import CHANNELS, STALE_AFTER, Helpline
+from engage.helplines.models import CHANNELS, PHONE_CHANNELS, STALE_AFTER, Helpline
 from engage.organizations.models import Organisation
+from engage.queries import check_version, like_pattern
 from engage.topics.models import Topic
 from engage.topics.services import topics_by_ids
-from engage.validation import Invalid, display_phone, normalise_country, normalise_phone, normalise_url
+from engage.validation import Invalid, countries, country_name, normalise_country, normalise_phone, normalise_url
 
 SHORT_CODE = re.compile(r"^\d{3,6}$")  # 116123, 988, 85258: dialled as they are
-PHONE_CHANNELS = ("phone", "text")
 INTERNATIONAL = "INT"  # the filter value for helplines with no country
 # Crisis staff read phone lines first, then text, chat and web.
 CHANNEL_ORDER = {"phone": 0, "text": 1, "chat": 2, "web": 3}
@@ -58,11 +58,30 @@ class HelplineFilters:
     sort: str = "country"
     today: date = field(default_factory=date.today)
 
+    @classmethod
+    def from_args(cls, args) -> "HelplineFilters":
+        """The filters of a list request's query arguments; unknown values are ignored."""
+        country = args.get("country", "").strip().upper()
+        if country not in countries() and country != INTERNATIONAL:
+            country = ""
+        topic = args.get("topic", "")
+        return cls(
+            q=args.get("q", "").strip(),
+            country=country,
+            channel=args.get("channel", ""),
+            topic=int(topic) if topic.isdigit() else None,
+            stale=args.get("stale") == "1",
+            archived=args.get("archived") == "1",
+            sort=args.get("sort") if args.get("sort") in SORTS else "country",
+        )
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.q or self.country or self.channel or self.topic or self.stale)
+
 
 def list_query(filters: HelplineFilters) -> Select:
     """The helplines matching `filters`, sorted, with what the list shows loaded alongside."""
-    from engage.queries import like_pattern
-
     stmt = select(Helpline).options(selectinload(Helpline.verified_by))
     if not filters.archived:
         stmt = stmt.where(Helpline.archived.is_(False))
@@ -100,8 +119,17 @@ def countries_in_use() -> list[str]:
     )
 
 
-def load_helpline(helpline_id: int) -> Helpline | None:
-    return db.session.execute(
+def country_options(selected: str = "") -> list[tuple[str, str]]:
+    """The list filter's countries: International, those with live helplines, and the one chosen."""
+    codes = countries_in_use()
+    if selected and selected != INTERNATIONAL and selected not in codes:
+        codes.append(selected)
+    return [(INTERNATIONAL, "International"), *((code, country_name(code)) for code in codes)]
+
+
+def get_helpline(helpline_id: int) -> Helpline:
+    """A helpline with what its page shows loaded; NotFoundError when there is none."""
+    helpline = db.session.execute(
         select(Helpline)
         .where(Helpline.id == helpline_id)
         .options(
@@ -110,6 +138,9 @@ def load_helpline(helpline_id: int) -> Helpline | None:
             selectinload(Helpline.topics),
         )
     ).scalar_one_or_none()
+    if helpline is None:
+        raise NotFoundError()
+    return helpline
 
 
 @dataclass
@@ -145,29 +176,6 @@ def crisis_sheet(country: str | None) -> CrisisSheet:
     for h in rows:
         (international if h.country is None else local).append(h)
     return CrisisSheet(country, sorted(local, key=_crisis_order), sorted(international, key=_crisis_order))
-
-
-# --- Display helpers (also used as template filters) -------------------------------------------
-
-
-def contact_text(helpline: Helpline) -> str:
-    """The contact as people read it: +44 116 123 → spaced, short codes and URLs as stored."""
-    if helpline.channel in PHONE_CHANNELS and helpline.contact.startswith("+"):
-        return display_phone(helpline.contact)
-    if helpline.channel in ("web", "chat"):
-        return re.sub(r"^https?://", "", helpline.contact).rstrip("/")
-    return helpline.contact
-
-
-def contact_href(helpline: Helpline) -> str | None:
-    """A link that dials, texts or opens the contact; None when it cannot be a link."""
-    if helpline.channel == "phone":
-        return f"tel:{helpline.contact}"
-    if helpline.channel == "text":
-        return f"sms:{helpline.contact}"
-    if helpline.contact.startswith(("http://", "https://")):
-        return helpline.contact
-    return None
 
 
 # --- Validation and writing -------------------------------------------------------------------
@@ -281,11 +289,7 @@ def create_helpline(actor: Actor, data: HelplineData) -> Helpline:
 
 def update_helpline(actor: Actor, helpline: Helpline, version: int | None, data: HelplineData) -> Helpline:
     """Change a helpline; a `version` other than the stored one is a ConflictError (first save stands)."""
-    if version != helpline.version:
-        raise ConflictError(
-            "Someone else changed this helpline while you were editing it. "
-            "Their change is kept; reload the page to see it, then make yours again."
-        )
+    check_version(helpline, version, "helpline")
     values = _clean(data)
     for key, value in values.items():
         setattr(helpline, key, value)
@@ -307,7 +311,3 @@ def set_archived(actor: Actor, helpline: Helpline, archived: bool) -> Helpline:
         helpline.archived = archived
         audit.record_change(actor, "archive" if archived else "restore", helpline, _summary(helpline))
     return helpline
-
-
-def days_since_verified(helpline: Helpline, today: date) -> int | None:
-    return None if helpline.last_verified_on is None else (today - helpline.last_verified_on).days

@@ -60,7 +60,7 @@ def create_policy(actor: Actor, data: dict) -> Policy:
 
 def update_policy(actor: Actor, policy: Policy, version: int | None, data: dict) -> Policy:
     """Change a policy's fields; a stale `version` means someone else saved first."""
-    check_version(policy, version, "Someone else changed this policy while you were editing it. Reload to see it.")
+    check_version(policy, version, "policy")
     for key, value in _check_policy(data, policy).items():
         setattr(policy, key, value)
     audit.record_change(actor, "update", policy, f"Policy {policy.code}")

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, or_, select
 
 from engage.auth.models import User
-from engage.auth.permissions import visible_consultations
+from engage.auth.permissions import visible_consultations, visible_engagements
 from engage.consultations.models import Consultation
 from engage.engagements.models import Engagement
 from engage.extensions import db
@@ -100,7 +100,7 @@ def search(user: User, q: str, per_kind: int = 8) -> list[Section]:
             "Engagements",
             "engagements.index",
             select(Engagement)
-            .where(_contains(Engagement.title, pattern))
+            .where(visible_engagements(user), _contains(Engagement.title, pattern))
             .order_by(_unindexed(Engagement.starts_at).desc()),
         ),
     ]

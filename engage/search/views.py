@@ -1,4 +1,6 @@
-from flask import Blueprint, current_app, render_template, request
+"""One search over everything the user may see."""
+
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from engage.search import services
@@ -10,5 +12,4 @@ bp = Blueprint("search", __name__)
 def index():
     q = request.args.get("q", "").strip()[:200]
     sections = services.search(current_user, q)
-    known = {s.endpoint: s.endpoint in current_app.view_functions for s in sections}
-    return render_template("search/index.html", q=q, sections=sections, known=known, min_length=services.MIN_LENGTH)
+    return render_template("search/index.html", q=q, sections=sections, min_length=services.MIN_LENGTH)

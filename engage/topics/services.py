@@ -1,4 +1,4 @@
-"""The topic taxonomy: seeding, the active topics other forms offer, and admin changes."""
+"""The topic taxonomy: seeding, looking topics up, and the admin's changes."""
 
 import re
 import unicodedata
@@ -7,8 +7,9 @@ from sqlalchemy import func, select
 
 from engage.audit import services as audit
 from engage.audit.services import Actor
-from engage.errors import ConflictError, ValidationError
+from engage.errors import NotFoundError, ValidationError
 from engage.extensions import db
+from engage.queries import check_version
 from engage.topics.models import SEED_TOPICS, Topic
 
 
@@ -29,20 +30,17 @@ def ensure_seed_topics() -> int:
     return made
 
 
-def active_topics() -> list[Topic]:
-    """The topics a form may offer, by name."""
-    return list(db.session.execute(select(Topic).where(Topic.active.is_(True)).order_by(Topic.name)).scalars())
+def get_topic(topic_id: int) -> Topic:
+    """The topic with this id; NotFoundError when there is none."""
+    topic = db.session.get(Topic, topic_id)
+    if topic is None:
+        raise NotFoundError()
+    return topic
 
 
-def topic_choices(selected_ids=()) -> list[tuple[str, str]]:
-    """(id, name) pairs of the active topics plus any inactive ones already `selected_ids`."""
-    selected = {int(i) for i in selected_ids or ()}
-    stmt = select(Topic).order_by(Topic.name)
-    if selected:
-        stmt = stmt.where(Topic.active.is_(True) | Topic.id.in_(selected))
-    else:
-        stmt = stmt.where(Topic.active.is_(True))
-    return [(str(t.id), t.name if t.active else f"{t.name} (inactive)") for t in db.session.execute(stmt).scalars()]
+def all_topics() -> list[Topic]:
+    """Every topic for the admin's list: active ones first, each group by name."""
+    return list(db.session.execute(select(Topic).order_by(Topic.active.desc(), Topic.name)).scalars())
 
 
 def topics_by_ids(ids) -> list[Topic]:
@@ -103,8 +101,7 @@ def create_topic(actor: Actor, name: str, description: str = "") -> Topic:
 
 def update_topic(actor: Actor, topic: Topic, version: int | None, name: str, description: str) -> Topic:
     """Rename a topic or change its description (optimistic locking on `version`)."""
-    if version != topic.version:
-        raise ConflictError()
+    check_version(topic, version, "topic")
     topic.name = _check_name(name, topic)
     topic.description = (description or "").strip()
     audit.record_change(actor, "update", topic, f"Topic {topic.name}")

@@ -114,33 +114,19 @@ def test_logout_needs_post(client, users):
     assert client.get("/").status_code == 302
 
 
+def _change_password(client, token, current, new, confirm=None):
+    data = {"csrf_token": token, "current_password": current, "new_password": new, "confirm": confirm or new}
+    return client.post("/account", data=data)
+
+
 def test_change_password(app, client, users):
     token = login(client, users["viewer"])
-    r = client.post(
-        "/account",
-        data={
-            "csrf_token": token,
-            "current_password": "wrong-one",
-            "new_password": "a-new-password-1",
-            "confirm": "a-new-password-1",
-        },
-    )
+    r = _change_password(client, token, "wrong-one", "a-new-password-1")
     assert r.status_code == 400
     assert "This is not your current password." in r.get_data(as_text=True)
-    r = client.post(
-        "/account",
-        data={"csrf_token": token, "current_password": PASSWORD, "new_password": "short", "confirm": "short"},
-    )
+    r = _change_password(client, token, PASSWORD, "short")
     assert r.status_code == 400
-    r = client.post(
-        "/account",
-        data={
-            "csrf_token": token,
-            "current_password": PASSWORD,
-            "new_password": "a-new-password-1",
-            "confirm": "a-new-password-1",
-        },
-    )
+    r = _change_password(client, token, PASSWORD, "a-new-password-1")
     assert r.status_code == 302
     assert client.get("/account").status_code == 200  # this session survives
     other = app.test_client()
@@ -154,44 +140,22 @@ def test_change_password(app, client, users):
         )
 
 
+def _new_user(client, token, email, name="X"):
+    data = {"csrf_token": token, "email": email, "name": name, "role": "editor", "password": "long-enough-1"}
+    return client.post("/admin/users/new", data=data)
+
+
 def test_admin_adds_user_with_validation(app, client, users):
     token = login(client, users["admin"])
-    r = client.post(
-        "/admin/users/new",
-        data={
-            "csrf_token": token,
-            "email": "not-an-email",
-            "name": "X",
-            "role": "editor",
-            "password": "long-enough-1",
-        },
-    )
+    r = _new_user(client, token, "not-an-email")
     assert r.status_code == 400
     assert "email" in r.get_data(as_text=True).lower()
-    r = client.post(
-        "/admin/users/new",
-        data={
-            "csrf_token": token,
-            "email": users["editor"],
-            "name": "X",
-            "role": "editor",
-            "password": "long-enough-1",
-        },
-    )
+    r = _new_user(client, token, users["editor"])
     assert r.status_code == 400
     assert "already exists" in r.get_data(as_text=True)
     with app.app_context():
         before = db.session.execute(select(func.count()).select_from(User)).scalar_one()
-    r = client.post(
-        "/admin/users/new",
-        data={
-            "csrf_token": token,
-            "email": "Zoë@Example.org",
-            "name": "Zoë Ng",
-            "role": "editor",
-            "password": "long-enough-1",
-        },
-    )
+    r = _new_user(client, token, "Zoë@Example.org", "Zoë Ng")
     assert r.status_code == 302
     with app.app_context():
         assert db.session.execute(select(func.count()).select_from(User)).scalar_one() == before + 1
@@ -285,3 +249,15 @@ def test_create_user_command(app):
     assert "already exists" in result.output
     with app.app_context():
         assert db.session.execute(select(func.count()).select_from(User)).scalar_one() == 1
+
+
+def test_a_failed_sign_in_is_audited_although_the_response_is_401(app, client, users):
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    for email in (users["editor"], "nobody@example.org"):
+        r = client.post("/login", data={"email": email, "password": "wrong", "csrf_token": token})
+        assert r.status_code == 401
+    with app.app_context():
+        events = db.session.execute(select(AuditEvent).where(AuditEvent.action == "login-failed")).scalars().all()
+        editor = db.session.execute(select(User).where(User.email == users["editor"])).scalar_one()
+        assert [e.record_id for e in events] == [editor.id, None]
+        assert "nobody@example.org" in events[1].summary

@@ -10,7 +10,7 @@ from engage.audit.models import AuditEvent
 from engage.extensions import db
 from engage.helplines.models import Helpline
 from tests.factories import make_helpline, make_organisation, make_user, topic_by_slug
-from tests.sqlcount import statements_for
+from tests.helplines.helpers import audit_count, count, field_error, statement_counts
 
 TODAY = date.today()
 
@@ -32,11 +32,6 @@ def _form(**overrides):
     return data
 
 
-def _count(app, model=Helpline) -> int:
-    with app.app_context():
-        return db.session.execute(select(func.count()).select_from(model)).scalar_one()
-
-
 def test_create_a_helpline_with_a_short_code_and_a_national_number(app, client, as_role):
     token = as_role("editor")
     r = client.post("/helplines/new", data=_form(csrf_token=token))
@@ -50,12 +45,7 @@ def test_create_a_helpline_with_a_short_code_and_a_national_number(app, client, 
         assert rows["Mind infoline"].contact == "+443001233393"
         # New entries start unverified, so stale until someone checks them.
         assert rows["Samaritans"].last_verified_on is None
-        assert (
-            db.session.execute(
-                select(func.count()).select_from(AuditEvent).where(AuditEvent.record_type == "helplines")
-            ).scalar_one()
-            == 2
-        )
+    assert audit_count(app, "helplines") == 2
     body = client.get("/helplines").get_data(as_text=True)
     assert 'href="tel:+443001233393"' in body and "+44 300 123 3393" in body
     assert 'href="tel:116123"' in body
@@ -91,17 +81,9 @@ def test_bad_input_gets_a_message_next_to_the_field_and_writes_nothing(app, clie
     token = as_role("editor")
     r = client.post("/helplines/new", data=_form(csrf_token=token, **overrides))
     assert r.status_code == 400
-    body = r.get_data(as_text=True)
-    error = re.search(rf'id="{field}-error"[^>]*>(.*?)</div>', body, re.S)
-    assert error and message in error.group(1), body[:200]
-    assert _count(app) == 0
-    with app.app_context():
-        assert (
-            db.session.execute(
-                select(func.count()).select_from(AuditEvent).where(AuditEvent.record_type == "helplines")
-            ).scalar_one()
-            == 0
-        )
+    assert message in (field_error(r, field) or ""), r.get_data(as_text=True)[:200]
+    assert count(app, Helpline) == 0
+    assert audit_count(app, "helplines") == 0
 
 
 def test_a_bad_phone_for_the_country_is_refused(app, client, as_role):
@@ -110,7 +92,7 @@ def test_a_bad_phone_for_the_country_is_refused(app, client, as_role):
     r = client.post("/helplines/new", data=_form(csrf_token=token, contact="030 1234"))
     assert r.status_code == 400
     assert "not a valid phone number" in r.get_data(as_text=True)
-    assert _count(app) == 0
+    assert count(app, Helpline) == 0
 
 
 def test_stale_edit_gets_409_and_the_first_save_stands(app, client, as_role):
@@ -124,8 +106,10 @@ def test_stale_edit_gets_409_and_the_first_save_stands(app, client, as_role):
     second = client.post(f"/helplines/{hid}/edit", data=_form(csrf_token=token, version=version, name="Second"))
     assert second.status_code == 409
     assert "Someone else changed this helpline" in second.get_data(as_text=True)
+    assert 'value="Second"' in second.get_data(as_text=True)  # what they typed is still there to copy
     with app.app_context():
         assert db.session.get(Helpline, hid).name == "First"
+    assert audit_count(app, "helplines") == 1  # the first save's; the refused one wrote nothing
 
 
 def test_helpline_181_days_old_is_stale_in_list_and_crisis_until_verified(app, client, users, as_role):
@@ -288,18 +272,29 @@ def _helplines(n: int) -> None:
     db.session.commit()
 
 
-@pytest.mark.parametrize("path", ["/helplines", "/helplines/crisis?country=GB", "/helplines/1"])
-def test_statement_count_does_not_grow_with_rows(app, client, users, path):
-    from tests.conftest import login
+def _first_helpline(n: int) -> int:
+    _helplines(n)
+    return db.session.execute(select(func.min(Helpline.id))).scalar_one()
 
-    login(client, users["viewer"])
-    counts = []
-    for n in (10, 200):
-        with app.app_context():
-            db.session.execute(Helpline.__table__.delete())
-            db.session.execute(db.metadata.tables["organisations"].delete())
-            db.session.commit()
-            _helplines(n)
-            first = db.session.execute(select(func.min(Helpline.id))).scalar_one()
-        counts.append(statements_for(app, client, path.replace("/1", f"/{first}") if path.endswith("/1") else path))
+
+@pytest.mark.parametrize("path", ["/helplines", "/helplines/crisis?country=GB", "/helplines/{id}"])
+def test_statement_count_does_not_grow_with_rows(app, client, users, path):
+    counts = statement_counts(app, client, users["viewer"], ("helplines", "organisations"), _first_helpline, path)
     assert counts[0] == counts[1], counts
+
+
+def test_writes_to_an_unknown_helpline_are_404(app, client, as_role):
+    token = as_role("editor")
+    assert client.post("/helplines/999/edit", data=_form(csrf_token=token, version=1)).status_code == 404
+    assert client.post("/helplines/999/archive", data={"csrf_token": token}).status_code == 404
+    assert count(app, Helpline) == 0 and audit_count(app, "helplines") == 0
+
+
+def test_organisation_lookup_offers_live_organisations_only(app, client, as_role):
+    with app.app_context():
+        make_organisation(name="Samaritans Org")
+        make_organisation(name="Samaritans Old", archived=True)
+        db.session.commit()
+    as_role("editor")
+    body = client.get("/helplines/lookup/organisations?organisation_q=samar").get_data(as_text=True)
+    assert "Samaritans Org" in body and "Samaritans Old" not in body

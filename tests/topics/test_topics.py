@@ -3,10 +3,11 @@
 import pytest
 from sqlalchemy import func, select
 
+from engage import choices
 from engage.audit.models import AuditEvent
 from engage.extensions import db
 from engage.topics.models import SEED_TOPICS, Topic
-from engage.topics.services import active_topics, ensure_seed_topics, usage_counts
+from engage.topics.services import ensure_seed_topics, usage_counts
 from tests.factories import make_helpline, make_topic
 
 
@@ -26,8 +27,8 @@ def test_ensure_seed_topics_is_idempotent_and_keeps_admin_changes(app):
         db.session.commit()
         slugs = {t.slug for t in db.session.execute(select(Topic)).scalars()}
         assert slugs == {slug for slug, _ in SEED_TOPICS}
-        assert "Regulation and law" not in [t.name for t in active_topics()]
-        assert len(active_topics()) == len(SEED_TOPICS) - 1
+        assert "Regulation and law" not in [name for _, name in choices.topics()]
+        assert len(choices.topics()) == len(SEED_TOPICS) - 1
 
 
 @pytest.mark.parametrize("role", ["viewer", "editor"])
@@ -86,6 +87,23 @@ def test_a_topic_in_use_is_deactivated_never_deleted(app, client, as_role):
         assert db.session.get(Topic, unused_id) is None
         actions = set(db.session.execute(select(AuditEvent.action).where(AuditEvent.record_type == "topics")).scalars())
         assert {"deactivate", "delete"} <= actions
-        assert used_id not in [t.id for t in active_topics()]
+        assert used_id not in [topic_id for topic_id, _ in choices.topics()]
     assert client.post(f"/admin/topics/{used_id}/activate", data={"csrf_token": token}).status_code == 302
     assert client.get("/admin/topics/999/edit").status_code == 404
+
+
+def test_renaming_to_a_taken_name_is_400_and_writes_nothing(app, client, as_role):
+    with app.app_context():
+        make_topic(slug="body-image", name="Body image")
+        topic = make_topic(slug="gaming", name="Gaming")
+        db.session.commit()
+        tid, version = topic.id, topic.version
+    token = as_role("admin")
+    data = {"csrf_token": token, "version": version, "name": "BODY image", "description": "Changed"}
+    r = client.post(f"/admin/topics/{tid}/edit", data=data)
+    assert r.status_code == 400 and "already exists" in r.get_data(as_text=True)
+    with app.app_context():
+        topic = db.session.get(Topic, tid)
+        assert (topic.name, topic.description, topic.version) == ("Gaming", "", version)
+        events = select(func.count()).select_from(AuditEvent).where(AuditEvent.record_type == "topics")
+        assert db.session.execute(events).scalar_one() == 0
