@@ -177,3 +177,12 @@ def linked_consultation_visible(column, user: User | None):
     from engage.consultations.models import Consultation
 
     return or_(column.is_(None), exists().where(Consultation.id == column, visible_consultations(user)))
+
+
+# --- The directory (people, organisations) ---
+
+
+def can_record_lived_experience(user: User | None, owner_id: int | None) -> bool:
+    """Setting lived experience on a new person: admins, and the user who will be its relationship
+    owner (the same people `can_see_lived_experience` lets read it afterwards)."""
+    return can_read(user) and (is_admin(user) or (owner_id is not None and owner_id == user.id))
