@@ -15,3 +15,9 @@ def choices(pairs: Iterable[tuple[str, str] | str]) -> list[SelectChoice]:
 def country_choices(blank: str = "— Choose a country —") -> list[SelectChoice]:
     """A country select: a blank choice, then every country as "Name (CODE)"."""
     return choices([("", blank), *((code, f"{name} ({code})") for code, name in countries().items())])
+
+
+def posted(field):
+    """The field's value as the request sent it; None when the request left it out. For a form's
+    `version`, which must never fall back to the record's current one (an edit without it is refused)."""
+    return field.data if field.raw_data else None

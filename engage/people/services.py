@@ -201,6 +201,18 @@ def _validate(data: PersonData) -> dict:
     return clean
 
 
+def _replace_list(person: Person, key: str, model, column: str, values: list[str], extra: dict) -> None:
+    """Set the person's emails or phones to `values` in this order, keeping the rows that stay."""
+    old = [getattr(row, column) for row in getattr(person, key)]
+    if old == values:
+        return
+    kept = {getattr(row, column): row for row in getattr(person, key)}
+    setattr(person, key, [kept.get(v) or model(**{column: v, "label": "work"}) for v in values])
+    for position, row in enumerate(getattr(person, key)):
+        row.position = position
+    extra[key] = [old, values]
+
+
 def _apply(person: Person, clean: dict) -> dict:
     """Copy clean values onto `person`; return the changes to lists that column history misses."""
     extra = {}
@@ -223,20 +235,8 @@ def _apply(person: Person, clean: dict) -> dict:
     ):
         if key in clean and getattr(person, key) != clean[key]:
             setattr(person, key, clean[key])
-    old_emails = [e.email for e in person.emails]
-    if old_emails != clean["emails"]:
-        by_address = {e.email: e for e in person.emails}
-        person.emails = [by_address.get(a) or PersonEmail(email=a, label="work") for a in clean["emails"]]
-        for position, e in enumerate(person.emails):
-            e.position = position
-        extra["emails"] = [old_emails, clean["emails"]]
-    old_phones = [p.number for p in person.phones]
-    if old_phones != clean["phones"]:
-        by_number = {p.number: p for p in person.phones}
-        person.phones = [by_number.get(n) or PersonPhone(number=n, label="work") for n in clean["phones"]]
-        for position, p in enumerate(person.phones):
-            p.position = position
-        extra["phones"] = [old_phones, clean["phones"]]
+    for key, model, column in (("emails", PersonEmail, "email"), ("phones", PersonPhone, "number")):
+        _replace_list(person, key, model, column, clean[key], extra)
     old_topics = sorted(t.slug for t in person.topics)
     if old_topics != sorted(t.slug for t in clean["topics"]):
         person.topics = clean["topics"]

@@ -9,6 +9,7 @@ from engage.affiliations import services as affiliations
 from engage.affiliations.forms import AffiliationForm, EndAffiliationForm
 from engage.auth.permissions import can_see_lived_experience, can_write
 from engage.briefings import panels
+from engage.formtools import posted
 from engage.people import queries, records, services
 from engage.people.forms import AssessmentForm, ConflictForm, HonorariumForm, PersonForm
 from engage.people.models import CONSENT_SCOPES, STANCES, Person
@@ -130,7 +131,7 @@ def edit(person_id: int):
     if not may_see:
         del form.lived_experience  # neither shown nor read from the request
     outcome = submit(
-        form, lambda: services.update_person(current_actor(), person, form.version.data, _person_data(form, may_see))
+        form, lambda: services.update_person(current_actor(), person, posted(form.version), _person_data(form, may_see))
     )
     if outcome.ok:
         return _saved(person, f"{person.name} is saved.")
@@ -153,12 +154,17 @@ def unarchive(person_id: int):
     return _archive(person_id, False)
 
 
+def _fields(form) -> dict:
+    """The form's values by field name (the small forms name their fields as the services' arguments)."""
+    return {name: f.data for name, f in form._fields.items() if name != "csrf_token"}
+
+
 def _small_form(person_id: int, key: str, call, message: str, anchor: str | None = None):
-    """One of the small forms on the person page: save and go back to it, or show the page with the
-    messages next to the fields (400, or 409 when someone saved first)."""
+    """One of the small forms on the person page: `call(actor, person, **fields)`, then back to it; or
+    the page with the messages next to the fields (400, or 409 when someone saved first)."""
     person = queries.get_person(person_id) or abort(404)
     form = PAGE_FORMS[key]()
-    outcome = submit(form, lambda: call(person, form))
+    outcome = submit(form, lambda: call(current_actor(), person, **_fields(form)))
     if outcome.ok:
         return _saved(person, message, anchor or key.removesuffix("_form"))
     return render_detail(person_id, outcome.status, **{key: form})
@@ -166,54 +172,27 @@ def _small_form(person_id: int, key: str, call, message: str, anchor: str | None
 
 @bp.route("/<int:person_id>/assessments", methods=["POST"])
 def add_assessment(person_id: int):
-    return _small_form(
-        person_id,
-        "assessment_form",
-        lambda person, f: records.add_assessment(
-            current_actor(), person, f.influence.data, f.stance.data, f.assessed_on.data, f.note.data
-        ),
-        "The assessment is added.",
-    )
+    return _small_form(person_id, "assessment_form", records.add_assessment, "The assessment is added.")
 
 
 @bp.route("/<int:person_id>/conflicts", methods=["POST"])
 def add_conflict(person_id: int):
-    return _small_form(
-        person_id,
-        "conflict_form",
-        lambda person, f: records.add_conflict(current_actor(), person, f.declared_on.data, f.description.data),
-        "The declaration is recorded.",
-    )
+    return _small_form(person_id, "conflict_form", records.add_conflict, "The declaration is recorded.")
 
 
 @bp.route("/<int:person_id>/honoraria", methods=["POST"])
 def add_honorarium(person_id: int):
-    return _small_form(
-        person_id,
-        "honorarium_form",
-        lambda person, f: records.add_honorarium(
-            current_actor(), person, f.paid_on.data, f.amount.data, f.currency.data, f.purpose.data
-        ),
-        "The honorarium is recorded.",
-    )
+    return _small_form(person_id, "honorarium_form", records.add_honorarium, "The honorarium is recorded.")
+
+
+def _affiliate(actor, someone, organisation, role, start_on, end_on, **_):
+    """The person page names the organisation (found, or created when new)."""
+    return affiliations.add_affiliation(actor, someone, None, role, start_on, end_on, organisation_name=organisation)
 
 
 @bp.route("/<int:person_id>/affiliations", methods=["POST"])
 def add_affiliation(person_id: int):
-    return _small_form(
-        person_id,
-        "affiliation_form",
-        lambda person, f: affiliations.add_affiliation(
-            current_actor(),
-            person,
-            None,
-            f.role.data,
-            f.start_on.data,
-            f.end_on.data,
-            organisation_name=f.organisation.data,
-        ),
-        "The affiliation is added.",
-    )
+    return _small_form(person_id, "affiliation_form", _affiliate, "The affiliation is added.")
 
 
 @bp.route("/<int:person_id>/affiliations/<int:affiliation_id>/end", methods=["POST"])
@@ -224,7 +203,7 @@ def end_affiliation(person_id: int, affiliation_id: int):
     return _small_form(
         person_id,
         "end_form",
-        lambda person, f: affiliations.end_affiliation(current_actor(), affiliation, f.version.data, f.end_on.data),
+        lambda actor, _person, version, end_on: affiliations.end_affiliation(actor, affiliation, version, end_on),
         "The affiliation is ended.",
         anchor="affiliations",
     )
