@@ -1,4 +1,4 @@
-"""Query helpers that services and views share: pagination and LIKE patterns."""
+"""Query helpers that services and views share: pagination, LIKE patterns, the first row per group."""
 
 from dataclasses import dataclass
 from math import ceil
@@ -51,3 +51,14 @@ def like_pattern(text: str) -> str:
     """A LIKE pattern matching `text` anywhere, with % and _ taken literally (escape '\\')."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def first_per_group(model, group_by, order_by, *where) -> Select:
+    """SELECT the first row of `model` for each value of `group_by`, in `order_by` order (a ROW_NUMBER
+    window), among the rows matching `where`: e.g. each person's newest assessment, in one statement."""
+    ranked = (
+        select(model.id, func.row_number().over(partition_by=group_by, order_by=order_by).label("rank"))
+        .where(*where)
+        .subquery()
+    )
+    return select(model).join(ranked, ranked.c.id == model.id).where(ranked.c.rank == 1)

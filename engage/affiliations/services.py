@@ -15,6 +15,7 @@ from engage.errors import ConflictError, NotFoundError, ValidationError
 from engage.extensions import db
 from engage.organizations.models import Affiliation, Organisation
 from engage.people.models import Person
+from engage.queries import first_per_group
 
 
 def today() -> date:
@@ -99,25 +100,15 @@ def current_affiliations(person_ids: list[int]) -> dict[int, Affiliation]:
     """One current affiliation per person (the most recently started), with its organisation."""
     if not person_ids:
         return {}
-    ranked = (
-        select(
-            Affiliation.id,
-            func.row_number()
-            .over(
-                partition_by=Affiliation.person_id,
-                order_by=(Affiliation.start_on.is_(None).asc(), Affiliation.start_on.desc(), Affiliation.id.desc()),
-            )
-            .label("rank"),
-        )
-        .where(Affiliation.person_id.in_(person_ids), current_affiliation_clause(today()))
-        .subquery()
+    latest_start = (Affiliation.start_on.is_(None).asc(), Affiliation.start_on.desc(), Affiliation.id.desc())
+    stmt = first_per_group(
+        Affiliation,
+        Affiliation.person_id,
+        latest_start,
+        Affiliation.person_id.in_(person_ids),
+        current_affiliation_clause(today()),
     )
-    rows = db.session.execute(
-        select(Affiliation)
-        .join(ranked, ranked.c.id == Affiliation.id)
-        .where(ranked.c.rank == 1)
-        .options(joinedload(Affiliation.organisation))
-    ).scalars()
+    rows = db.session.execute(stmt.options(joinedload(Affiliation.organisation))).scalars()
     return {a.person_id: a for a in rows}
 
 

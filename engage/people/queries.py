@@ -19,7 +19,7 @@ from engage.extensions import db
 from engage.forums.models import ForumMember
 from engage.organizations.models import Affiliation, Organisation
 from engage.people.models import CONSENT_SCOPES, STANCES, Person, PersonEmail, StakeholderAssessment, person_topics
-from engage.queries import like_pattern
+from engage.queries import first_per_group, like_pattern
 
 TIMELINE_LIMIT = history.DETAIL_LIMIT
 FILTER_KEYS = ("q", "country", "topic", "organisation", "owner", "stance", "forum", "not_contacted_since", "dnc")
@@ -111,22 +111,11 @@ def current_assessments(person_ids: list[int]) -> dict[int, StakeholderAssessmen
     """The newest assessment of each person, in one statement."""
     if not person_ids:
         return {}
-    ranked = (
-        select(
-            StakeholderAssessment.id,
-            func.row_number()
-            .over(
-                partition_by=StakeholderAssessment.person_id,
-                order_by=(StakeholderAssessment.assessed_on.desc(), StakeholderAssessment.id.desc()),
-            )
-            .label("rank"),
-        )
-        .where(StakeholderAssessment.person_id.in_(person_ids))
-        .subquery()
+    newest = (StakeholderAssessment.assessed_on.desc(), StakeholderAssessment.id.desc())
+    stmt = first_per_group(
+        StakeholderAssessment, StakeholderAssessment.person_id, newest, StakeholderAssessment.person_id.in_(person_ids)
     )
-    rows = db.session.execute(
-        select(StakeholderAssessment).join(ranked, ranked.c.id == StakeholderAssessment.id).where(ranked.c.rank == 1)
-    ).scalars()
+    rows = db.session.execute(stmt).scalars()
     return {a.person_id: a for a in rows}
 
 

@@ -82,6 +82,16 @@ def _lines(text: str | None) -> list[tuple[int, str]]:
     return [(n, line.strip()) for n, line in enumerate((text or "").splitlines(), start=1) if line.strip()]
 
 
+def _valid_lines(text: str | None, key: str, normalise, errors: dict):
+    """(line number, normalised value) for each line that `normalise` accepts; the first refused
+    line's message goes on `key`."""
+    for n, line in _lines(text):
+        try:
+            yield n, normalise(line)
+        except Invalid as e:
+            errors.setdefault(key, f"Line {n}: {e}")
+
+
 def _languages(text: str) -> list[str]:
     codes = []
     for raw in (text or "").replace(";", ",").split(","):
@@ -122,39 +132,22 @@ def _validate(data: PersonData) -> dict:
             emails.append(normalise_email(data.email))
         except Invalid as e:
             errors["email"] = str(e)
-    for n, line in _lines(data.other_emails):
-        try:
-            address = normalise_email(line)
-        except Invalid as e:
-            errors.setdefault("other_emails", f"Line {n}: {e}")
-            continue
+    for _, address in _valid_lines(data.other_emails, "other_emails", normalise_email, errors):
         if address.lower() not in {a.lower() for a in emails}:
             emails.append(address)
     if emails and not (data.email or "").strip():
         errors.setdefault("email", "Enter the primary email, or move it up from the other emails.")
     clean["emails"] = emails
-    phones = []
-    for n, line in _lines(data.phones):
-        try:
-            number = normalise_phone(line, clean["country"])
-        except Invalid as e:
-            errors.setdefault("phones", f"Line {n}: {e}")
-            continue
-        if number not in phones:
-            phones.append(number)
-    clean["phones"] = phones
-    links = []
-    for n, line in _lines(data.links):
-        try:
-            url = normalise_url(line)
-        except Invalid as e:
-            errors.setdefault("links", f"Line {n}: {e}")
-            continue
+    clean["phones"] = []
+    for _, number in _valid_lines(data.phones, "phones", lambda line: normalise_phone(line, clean["country"]), errors):
+        if number not in clean["phones"]:
+            clean["phones"].append(number)
+    clean["links"] = []
+    for n, url in _valid_lines(data.links, "links", normalise_url, errors):
         if len(url) > 500:
             errors.setdefault("links", f"Line {n}: the address is too long.")
-        elif url not in links:
-            links.append(url)
-    clean["links"] = links
+        elif url not in clean["links"]:
+            clean["links"].append(url)
     try:
         clean["languages"] = _languages(data.languages)
     except Invalid as e:
