@@ -5,7 +5,7 @@ and a list agree on which records are offered. The helpers read models only, so 
 may use them (docs/ARCHITECTURE.md).
 """
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, or_, select
 
 from engage.auth.models import User
 from engage.extensions import db
@@ -98,3 +98,18 @@ def topics_with(selected_ids=()) -> list[tuple[str, str]]:
     where = active(Topic) | Topic.id.in_(selected) if selected else active(Topic)
     stmt = select(Topic.id, Topic.name, Topic.active).where(where).order_by(Topic.name, Topic.id)
     return [(str(r.id), r.name if r.active else f"{r.name} (inactive)") for r in db.session.execute(stmt)]
+
+
+def _pairs_keeping(model, keep_ids) -> Pairs:
+    keep = [int(i) for i in keep_ids or () if str(i).isdigit()]
+    return _pairs(model, True, or_(active(model), model.id.in_(keep)))
+
+
+def topics_keeping(selected_ids=()) -> Pairs:
+    """Active topics, plus any inactive ones already on the record being edited."""
+    return _pairs_keeping(Topic, selected_ids)
+
+
+def users_keeping(current_id=None) -> Pairs:
+    """Active users, plus the one already on the record (e.g. a deactivated relationship owner)."""
+    return _pairs_keeping(User, [current_id] if current_id else [])

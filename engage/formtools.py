@@ -5,6 +5,8 @@ from collections.abc import Iterable
 from wtforms import DateField
 from wtforms.fields.choices import SelectChoice
 
+from engage.validation import countries
+
 
 def choices(pairs: Iterable[tuple[str, str] | str]) -> list[SelectChoice]:
     """SelectField choices from (value, label) pairs or plain values."""
@@ -44,3 +46,14 @@ def optional_id(value):
     if isinstance(value, int):
         return value
     return int(value) if str(value).isdigit() else -1
+
+
+def country_choices(blank: str = "— Choose a country —") -> list[SelectChoice]:
+    """A country select: a blank choice, then every country as "Name (CODE)"."""
+    return choices([("", blank), *((code, f"{name} ({code})") for code, name in countries().items())])
+
+
+def posted(field):
+    """The field's value as the request sent it; None when the request left it out. For a form's
+    `version`, which must never fall back to the record's current one (an edit without it is refused)."""
+    return field.data if field.raw_data else None

@@ -79,3 +79,14 @@ def text_match(q: str, *columns) -> ColumnElement[bool]:
     """`q` anywhere in any of `columns`, case-insensitively, with % and _ taken literally."""
     pattern = like_pattern(q)
     return or_(*(column.ilike(pattern, escape="\\") for column in columns))
+
+
+def first_per_group(model, group_by, order_by, *where) -> Select:
+    """SELECT the first row of `model` for each value of `group_by`, in `order_by` order (a ROW_NUMBER
+    window), among the rows matching `where`: e.g. each person's newest assessment, in one statement."""
+    ranked = (
+        select(model.id, func.row_number().over(partition_by=group_by, order_by=order_by).label("rank"))
+        .where(*where)
+        .subquery()
+    )
+    return select(model).join(ranked, ranked.c.id == model.id).where(ranked.c.rank == 1)

@@ -183,3 +183,12 @@ def locks_self_out(actor: User | None, user: User, role: str, active: bool) -> b
     """An admin giving up their own admin role or deactivating themselves: refused, so that
     there is always an admin left who can undo a change."""
     return actor is not None and actor.id == user.id and (role != "admin" or not active)
+
+
+# --- The directory (people, organisations) ---
+
+
+def can_record_lived_experience(user: User | None, owner_id: int | None) -> bool:
+    """Setting lived experience on a new person: admins, and the user who will be its relationship
+    owner (the same people `can_see_lived_experience` lets read it afterwards)."""
+    return can_read(user) and (is_admin(user) or (owner_id is not None and owner_id == user.id))

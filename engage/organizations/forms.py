@@ -1,14 +1,13 @@
-"""The organisation form (name, kind, country, website, parent, topics, description) and the
-affiliation forms used on the person and organisation pages."""
+"""The organisation form: name, kind, country, website, parent, topics, description."""
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Optional
 from wtforms.widgets import HiddenInput
 
-from engage.formtools import choices
+from engage import choices as lists
+from engage.formtools import choices, country_choices
 from engage.organizations.models import ORGANISATION_KINDS
-from engage.people.forms import country_choices, topic_choices
 
 
 class OrganisationForm(FlaskForm):
@@ -23,20 +22,4 @@ class OrganisationForm(FlaskForm):
 
     def fill_choices(self):
         self.country.choices = country_choices("— International / none —")
-        self.topics.choices = topic_choices(self.topics.data)
-
-
-class AffiliationForm(FlaskForm):
-    """Add an affiliation: from a person's page name the organisation, from an organisation's page
-    name the person."""
-
-    organisation = StringField("Organisation")
-    person = StringField("Person")
-    role = StringField("Role")
-    start_on = DateField("Start", validators=[Optional()])
-    end_on = DateField("End", validators=[Optional()])
-
-
-class EndAffiliationForm(FlaskForm):
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
-    end_on = DateField("End date", validators=[Optional()])
+        self.topics.choices = choices(lists.as_strings(lists.topics_keeping(self.topics.data)))

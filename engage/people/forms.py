@@ -4,7 +4,6 @@ forms on the person page. Forms parse; the services decide what is valid."""
 from datetime import date
 
 from flask_wtf import FlaskForm
-from sqlalchemy import or_, select
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,36 +16,13 @@ from wtforms import (
 from wtforms.validators import Optional
 from wtforms.widgets import HiddenInput
 
-from engage.auth.models import User
-from engage.extensions import db
-from engage.formtools import choices
+from engage import choices as lists
+from engage.formtools import choices, country_choices
 from engage.people.models import CONSENT_SCOPES, STANCES
-from engage.topics.models import Topic
-from engage.validation import countries
 
 NDA_LABELS = {"none": "None", "requested": "Requested", "signed": "Signed", "expired": "Expired"}
 INFLUENCE = {1: "low", 2: "some", 3: "moderate", 4: "high", 5: "very high"}
 BASIS_LABELS = {"": "Not recorded", "consent": "Consent", "legitimate_interest": "Legitimate interest"}
-
-
-def country_choices(blank: str = "— Choose a country —"):
-    return choices([("", blank), *((code, f"{name} ({code})") for code, name in countries().items())])
-
-
-def topic_choices(selected_ids=()):
-    """Active topics, plus any inactive ones already on the record."""
-    ids = [int(i) for i in selected_ids or [] if str(i).isdigit()]
-    topics = db.session.execute(
-        select(Topic).where(or_(Topic.active.is_(True), Topic.id.in_(ids))).order_by(Topic.name)
-    ).scalars()
-    return choices((str(t.id), t.name) for t in topics)
-
-
-def owner_choices(current_id=None):
-    users = db.session.execute(
-        select(User).where(or_(User.active.is_(True), User.id == (current_id or 0))).order_by(User.name)
-    ).scalars()
-    return choices([("", "— No owner —"), *((str(u.id), u.name) for u in users)])
 
 
 class PersonForm(FlaskForm):
@@ -77,8 +53,8 @@ class PersonForm(FlaskForm):
 
     def fill_choices(self, owner_id=None):
         self.country.choices = country_choices()
-        self.topics.choices = topic_choices(self.topics.data)
-        self.owner.choices = owner_choices(owner_id)
+        self.topics.choices = choices(lists.as_strings(lists.topics_keeping(self.topics.data)))
+        self.owner.choices = choices(lists.as_strings(lists.users_keeping(owner_id), blank="— No owner —"))
 
 
 class AssessmentForm(FlaskForm):

@@ -1,71 +1,59 @@
-"""People: the list, the person page, the person form, and the small forms on the person page."""
+"""People: the list, the person page, the person form, and the small forms on the person page
+(assessments, conflicts, honoraria, affiliations)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from engage import choices
+from engage.affiliations import services as affiliations
+from engage.affiliations.forms import AffiliationForm, EndAffiliationForm
 from engage.auth.permissions import can_see_lived_experience, can_write
 from engage.briefings import panels
-from engage.errors import ValidationError
-from engage.extensions import db
-from engage.organizations import services as organisation_services
-from engage.organizations.forms import AffiliationForm, EndAffiliationForm
-from engage.organizations.models import Organisation
-from engage.people import services
+from engage.formtools import posted
+from engage.people import queries, records, services
 from engage.people.forms import AssessmentForm, ConflictForm, HonorariumForm, PersonForm
 from engage.people.models import CONSENT_SCOPES, STANCES, Person
 from engage.validation import countries, time_zones
-from engage.web import apply_form_errors, current_actor, paginate, submit
+from engage.web import current_actor, paginate, submit
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 
-FILTER_KEYS = (
-    "q",
-    "country",
-    "topic",
-    "organisation",
-    "owner",
-    "stance",
-    "forum",
-    "not_contacted_since",
-    "dnc",
-)
+# The small forms of the person page, by the name the template knows them by.
+PAGE_FORMS = {
+    "assessment_form": AssessmentForm,
+    "conflict_form": ConflictForm,
+    "honorarium_form": HonorariumForm,
+    "affiliation_form": AffiliationForm,
+    "end_form": EndAffiliationForm,
+}
 
 
 @bp.route("")
 def index():
     args = request.args.to_dict()
-    page = paginate(services.list_query(args))
-    ids = [p.id for p in page.items]
-    organisation_filter = None
-    if args.get("organisation", "").isdigit():
-        organisation_filter = db.session.get(Organisation, int(args["organisation"]))
+    page = paginate(queries.list_query(args))
     return render_template(
         "people/list.html",
         page=page,
         args=args,
-        filtered=any(args.get(k) for k in FILTER_KEYS),
-        assessments=services.current_assessments(ids),
-        affiliations=services.current_affiliations(ids),
-        last_interactions=services.visible_last_interactions(current_user, ids),
+        filtered=any(args.get(k) for k in queries.FILTER_KEYS),
+        **queries.list_rows(current_user, page.items),
         topics=choices.topics(include_inactive=True),
         owners=[("none", "No owner"), *choices.users(include_inactive=True)],
         forums=choices.forums(),
-        organisation_filter=organisation_filter,
+        organisation_filter=queries.organisation_filter(args),
         countries=countries(),
         stances=[(s, s.capitalize()) for s in STANCES],
     )
 
 
 def render_detail(person_id: int, status: int = 200, **forms):
-    detail = services.person_detail(current_user, person_id)
+    """The person page; `forms` are the small forms to show as posted (with their messages)."""
+    detail = queries.person_detail(current_user, person_id)
     if detail is None:
         abort(404)
-    forms.setdefault("assessment_form", AssessmentForm(formdata=None))
-    forms.setdefault("conflict_form", ConflictForm(formdata=None))
-    forms.setdefault("honorarium_form", HonorariumForm(formdata=None))
-    forms.setdefault("affiliation_form", AffiliationForm(formdata=None))
-    forms.setdefault("end_form", EndAffiliationForm(formdata=None))
+    for key, form_class in PAGE_FORMS.items():
+        forms.setdefault(key, form_class(formdata=None))
     return (
         render_template(
             "people/detail.html",
@@ -84,30 +72,30 @@ def detail(person_id: int):
     return render_detail(person_id)
 
 
+TEXT_FIELDS = (
+    "name",
+    "email",
+    "other_emails",
+    "phones",
+    "pronouns",
+    "title",
+    "country",
+    "languages",
+    "time_zone",
+    "links",
+    "bio",
+    "organisation",
+    "consent_basis",
+)
+
+
 def _person_data(form: PersonForm, with_lived_experience: bool) -> services.PersonData:
     return services.PersonData(
-        name=form.name.data or "",
-        email=form.email.data or "",
-        other_emails=form.other_emails.data or "",
-        phones=form.phones.data or "",
-        pronouns=form.pronouns.data or "",
-        title=form.title.data or "",
-        country=form.country.data or "",
-        languages=form.languages.data or "",
-        time_zone=form.time_zone.data or "",
+        **{name: form[name].data or "" for name in TEXT_FIELDS},
+        **{name: form[name].data for name in (*CONSENT_SCOPES, "consent_on", "do_not_contact")},
         topic_ids=form.topics.data or [],
-        links=form.links.data or "",
-        bio=form.bio.data or "",
         owner_id=form.owner.data or None,
-        organisation=form.organisation.data or "",
         nda_status=form.nda_status.data or "none",
-        consent_basis=form.consent_basis.data or "",
-        consent_on=form.consent_on.data,
-        consent_contact=form.consent_contact.data,
-        consent_internal=form.consent_internal.data,
-        consent_public=form.consent_public.data,
-        consent_regulator=form.consent_regulator.data,
-        do_not_contact=form.do_not_contact.data,
         lived_experience=(form.lived_experience.data or "") if with_lived_experience else None,
     )
 
@@ -115,6 +103,11 @@ def _person_data(form: PersonForm, with_lived_experience: bool) -> services.Pers
 def _render_form(form: PersonForm, person: Person | None, status: int):
     form.fill_choices(person.owner_id if person else None)
     return render_template("people/form.html", form=form, person=person, time_zones=sorted(time_zones())), status
+
+
+def _saved(person: Person, message: str, anchor: str | None = None):
+    flash(message, "success")
+    return redirect(url_for("people.detail", person_id=person.id, _anchor=anchor))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -125,39 +118,30 @@ def new():
     if not can_write(current_user):
         del form.lived_experience  # a viewer sees the form but can neither save nor be an owner
     outcome = submit(form, lambda: services.create_person(current_actor(), _person_data(form, True)))
-    status = outcome.status
     if outcome.ok:
-        person = outcome.value
-        flash(f"{person.name} is added.", "success")
-        return redirect(url_for("people.detail", person_id=person.id))
-    return _render_form(form, None, status)
+        return _saved(outcome.value, f"{outcome.value.name} is added.")
+    return _render_form(form, None, outcome.status)
 
 
 @bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
 def edit(person_id: int):
-    person = services.get_person(person_id) or abort(404)
+    person = queries.get_person(person_id) or abort(404)
     may_see = can_see_lived_experience(current_user, person)
-    form = PersonForm(data=services.form_values(person, may_see))
+    form = PersonForm(data=queries.form_values(person, may_see))
     if not may_see:
         del form.lived_experience  # neither shown nor read from the request
     outcome = submit(
-        form, lambda: services.update_person(current_actor(), person, form.version.data, _person_data(form, may_see))
+        form, lambda: services.update_person(current_actor(), person, posted(form.version), _person_data(form, may_see))
     )
-    status = outcome.status
     if outcome.ok:
-        flash(f"{person.name} is saved.", "success")
-        return redirect(url_for("people.detail", person_id=person.id))
-    if status != 200:
-        person = services.get_person(person_id) or abort(404)
-    return _render_form(form, person, status)
+        return _saved(person, f"{person.name} is saved.")
+    return _render_form(form, person, outcome.status)
 
 
 def _archive(person_id: int, archived: bool):
-    person = services.get_person(person_id) or abort(404)
+    person = queries.get_person(person_id) or abort(404)
     services.set_archived(current_actor(), person, archived)
-    db.session.commit()
-    flash(f"{person.name} is {'archived' if archived else 'back in the directory'}.", "success")
-    return redirect(url_for("people.detail", person_id=person.id))
+    return _saved(person, f"{person.name} is {'archived' if archived else 'back in the directory'}.")
 
 
 @bp.route("/<int:person_id>/archive", methods=["POST"])
@@ -170,75 +154,56 @@ def unarchive(person_id: int):
     return _archive(person_id, False)
 
 
-def _small_form(person_id: int, form_class, form_key: str, call, message: str):
-    """Handle one of the small forms on the person page: save and go back, or show the page with
-    the errors next to the fields (400)."""
-    person = services.get_person(person_id) or abort(404)
-    form = form_class()
-    if form.validate_on_submit():
-        try:
-            call(person, form)
-        except ValidationError as error:
-            db.session.rollback()
-            apply_form_errors(form, error)
-        else:
-            db.session.commit()
-            flash(message, "success")
-            return redirect(url_for("people.detail", person_id=person.id, _anchor=form_key))
-    return render_detail(person_id, 400, **{f"{form_key}_form": form})
+def _fields(form) -> dict:
+    """The form's values by field name (the small forms name their fields as the services' arguments)."""
+    return {name: f.data for name, f in form._fields.items() if name != "csrf_token"}
+
+
+def _small_form(person_id: int, key: str, call, message: str, anchor: str | None = None):
+    """One of the small forms on the person page: `call(actor, person, **fields)`, then back to it; or
+    the page with the messages next to the fields (400, or 409 when someone saved first)."""
+    person = queries.get_person(person_id) or abort(404)
+    form = PAGE_FORMS[key]()
+    outcome = submit(form, lambda: call(current_actor(), person, **_fields(form)))
+    if outcome.ok:
+        return _saved(person, message, anchor or key.removesuffix("_form"))
+    return render_detail(person_id, outcome.status, **{key: form})
 
 
 @bp.route("/<int:person_id>/assessments", methods=["POST"])
 def add_assessment(person_id: int):
-    return _small_form(
-        person_id,
-        AssessmentForm,
-        "assessment",
-        lambda person, f: services.add_assessment(
-            current_actor(), person, f.influence.data, f.stance.data, f.assessed_on.data, f.note.data
-        ),
-        "The assessment is added.",
-    )
+    return _small_form(person_id, "assessment_form", records.add_assessment, "The assessment is added.")
 
 
 @bp.route("/<int:person_id>/conflicts", methods=["POST"])
 def add_conflict(person_id: int):
-    return _small_form(
-        person_id,
-        ConflictForm,
-        "conflict",
-        lambda person, f: services.add_conflict(current_actor(), person, f.declared_on.data, f.description.data),
-        "The declaration is recorded.",
-    )
+    return _small_form(person_id, "conflict_form", records.add_conflict, "The declaration is recorded.")
 
 
 @bp.route("/<int:person_id>/honoraria", methods=["POST"])
 def add_honorarium(person_id: int):
-    return _small_form(
-        person_id,
-        HonorariumForm,
-        "honorarium",
-        lambda person, f: services.add_honorarium(
-            current_actor(), person, f.paid_on.data, f.amount.data, f.currency.data, f.purpose.data
-        ),
-        "The honorarium is recorded.",
-    )
+    return _small_form(person_id, "honorarium_form", records.add_honorarium, "The honorarium is recorded.")
+
+
+def _affiliate(actor, someone, organisation, role, start_on, end_on, **_):
+    """The person page names the organisation (found, or created when new)."""
+    return affiliations.add_affiliation(actor, someone, None, role, start_on, end_on, organisation_name=organisation)
 
 
 @bp.route("/<int:person_id>/affiliations", methods=["POST"])
 def add_affiliation(person_id: int):
+    return _small_form(person_id, "affiliation_form", _affiliate, "The affiliation is added.")
+
+
+@bp.route("/<int:person_id>/affiliations/<int:affiliation_id>/end", methods=["POST"])
+def end_affiliation(person_id: int, affiliation_id: int):
+    affiliation = affiliations.get_affiliation(affiliation_id)
+    if affiliation.person_id != person_id:
+        abort(404)
     return _small_form(
         person_id,
-        AffiliationForm,
-        "affiliation",
-        lambda person, f: organisation_services.add_affiliation(
-            current_actor(),
-            person,
-            None,
-            f.role.data,
-            f.start_on.data,
-            f.end_on.data,
-            organisation_name=f.organisation.data,
-        ),
-        "The affiliation is added.",
+        "end_form",
+        lambda actor, _person, version, end_on: affiliations.end_affiliation(actor, affiliation, version, end_on),
+        "The affiliation is ended.",
+        anchor="affiliations",
     )

@@ -1,30 +1,19 @@
 """Organisations through the HTTP interface: create, edit, validation, locking, filters, affiliations."""
 
-import re
 from datetime import date
-from html import unescape
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from engage.audit.models import AuditEvent
 from engage.extensions import db
 from engage.organizations.models import Affiliation, Organisation
+from tests.affiliations.helpers import count, field_error, form_version, linked_names, saved, text
 from tests.factories import make_affiliation, make_organisation, make_person, topic_by_slug
 
 
-def _count(app, model) -> int:
-    with app.app_context():
-        return db.session.execute(select(func.count()).select_from(model)).scalar_one()
-
-
-def _text(response) -> str:
-    return unescape(response.get_data(as_text=True))
-
-
 def _names(client, **query) -> list[str]:
-    html = _text(client.get("/organizations", query_string=query))
-    return re.findall(r'<a class="fw-semibold" href="/organizations/\d+">([^<]+)</a>', html)
+    return linked_names(client, "/organizations", **query)
 
 
 def test_create_with_every_field_then_list_and_detail(app, client, as_role):
@@ -62,9 +51,9 @@ def test_create_with_every_field_then_list_and_detail(app, client, as_role):
             select(AuditEvent).where(AuditEvent.record_type == "organisations", AuditEvent.action == "create")
         ).scalar_one()
     assert "Crisis Text Line UK" in _names(client)
-    page = _text(client.get(f"/organizations/{organisation_id}"))
+    page = text(client.get(f"/organizations/{organisation_id}"))
     assert "Helpline or crisis service" in page and "<strong>SHOUT</strong>" in page and "NHS England" in page
-    parent_page = _text(client.get(f"/organizations/{parent_id}"))
+    parent_page = text(client.get(f"/organizations/{parent_id}"))
     assert "Crisis Text Line UK" in parent_page  # shown among its parts
 
 
@@ -84,9 +73,9 @@ def test_bad_input_gets_a_message_and_writes_nothing(app, client, as_role, field
     data[field] = value
     response = client.post("/organizations/new", data=data)
     assert response.status_code == 400
-    error = re.search(rf'id="{field}-error"[^>]*>([^<]*)<', _text(response))
-    assert error and message in error.group(1)
-    assert _count(app, Organisation) == 0
+    error = field_error(response, field)
+    assert error and message in error
+    assert count(app, Organisation) == 0
 
 
 def test_a_duplicate_name_is_refused(app, client, as_role):
@@ -95,25 +84,22 @@ def test_a_duplicate_name_is_refused(app, client, as_role):
         db.session.commit()
     token = as_role("editor")
     response = client.post("/organizations/new", data={"csrf_token": token, "name": "MIND", "kind": "ngo"})
-    assert response.status_code == 400 and "already exists" in _text(response)
-    assert _count(app, Organisation) == 1
+    assert response.status_code == 400 and "already exists" in text(response)
+    assert count(app, Organisation) == 1
 
 
 def _version(client, organisation_id: int) -> str:
-    html = client.get(f"/organizations/{organisation_id}/edit").get_data(as_text=True)
-    return re.search(r'name="version"[^>]*value="(\d+)"', html).group(1)
+    return form_version(client, f"/organizations/{organisation_id}/edit")
 
 
 def test_a_stale_edit_gets_409_and_the_first_save_stands(app, client, as_role):
-    with app.app_context():
-        organisation_id = make_organisation(name="Original Org").id
-        db.session.commit()
+    organisation_id = saved(app, make_organisation, name="Original Org")
     token = as_role("editor")
     version = _version(client, organisation_id)
     base = {"csrf_token": token, "version": version, "kind": "ngo", "country": "GB"}
     assert client.post(f"/organizations/{organisation_id}/edit", data={**base, "name": "First"}).status_code == 302
     response = client.post(f"/organizations/{organisation_id}/edit", data={**base, "name": "Second"})
-    assert response.status_code == 409 and "changed by someone else" in _text(response)
+    assert response.status_code == 409 and "changed by someone else" in text(response)
     with app.app_context():
         assert db.session.get(Organisation, organisation_id).name == "First"
 
@@ -127,7 +113,7 @@ def test_an_organisation_cannot_sit_under_its_own_child(app, client, as_role):
     token = as_role("editor")
     data = {"csrf_token": token, "version": _version(client, parent_id), "name": "Parent Org", "kind": "ngo"}
     response = client.post(f"/organizations/{parent_id}/edit", data={**data, "parent": "Child Org"})
-    assert response.status_code == 400 and "cannot sit under itself" in _text(response)
+    assert response.status_code == 400 and "cannot sit under itself" in text(response)
     with app.app_context():
         assert db.session.get(Organisation, parent_id).parent_id is None
         assert db.session.get(Organisation, child_id).parent_id == parent_id
@@ -159,7 +145,7 @@ def test_filters_sorting_and_archive(app, client, as_role):
     assert _names(client, q="amm") == ["Gamma"]
     assert _names(client, sort="-name") == ["Gamma", "Beta", "Alpha"]
     assert _names(client, sort="country") == ["Gamma", "Alpha", "Beta"]
-    assert "No organisation matches" in _text(client.get("/organizations?q=zzz"))
+    assert "No organisation matches" in text(client.get("/organizations?q=zzz"))
     assert client.post(f"/organizations/{alpha_id}/archive", data={"csrf_token": token}).status_code == 302
     client.get("/")  # clears the flash message
     assert _names(client) == ["Beta", "Gamma"]
@@ -179,16 +165,16 @@ def test_affiliations_from_the_organisation_page(app, client, as_role):
     token = as_role("editor")
     url = f"/organizations/{org_id}/affiliations"
     r = client.post(url, data={"csrf_token": token, "person": "Nobody Known", "role": "Chair"})
-    assert r.status_code == 400 and "No person is called “Nobody Known”" in _text(r)
+    assert r.status_code == 400 and "No person is called “Nobody Known”" in text(r)
     r = client.post(url, data={"csrf_token": token, "person": "Sam Lee", "role": "Chair"})
-    assert r.status_code == 400 and "Several people are called “Sam Lee”" in _text(r)
-    assert _count(app, Affiliation) == 1
+    assert r.status_code == 400 and "Several people are called “Sam Lee”" in text(r)
+    assert count(app, Affiliation) == 1
     r = client.post(url, data={"csrf_token": token, "person": "dana fox", "role": "Chair", "start_on": "2024-02-01"})
     assert r.status_code == 302
-    page = _text(client.get(f"/organizations/{org_id}"))
+    page = text(client.get(f"/organizations/{org_id}"))
     current, past_part = page.split('<h3 class="h6 text-body-secondary mt-3">Past</h3>')
     assert "Dana Fox" in current and "Former Staff" in past_part
-    assert "Dana Fox" in _text(client.get(f"/people?organisation={org_id}"))
+    assert "Dana Fox" in text(client.get(f"/people?organisation={org_id}"))
     with app.app_context():
         affiliation_id = db.session.execute(select(Affiliation.id).where(Affiliation.role == "Chair")).scalar_one()
     r = client.post(
@@ -200,7 +186,7 @@ def test_affiliations_from_the_organisation_page(app, client, as_role):
             "next": f"/organizations/{org_id}",
         },
     )
-    assert r.status_code == 400 and "The end date cannot be before the start date." in _text(r)
+    assert r.status_code == 400 and "The end date cannot be before the start date." in text(r)
     r = client.post(
         f"/affiliations/{affiliation_id}/end",
         data={

@@ -2,15 +2,15 @@
 
 import re
 from datetime import date, timedelta
-from html import unescape
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from engage.audit.models import AuditEvent
 from engage.extensions import db
 from engage.organizations.models import Affiliation, Organisation
 from engage.people.models import Person, PersonEmail, PersonPhone, StakeholderAssessment
+from tests.affiliations.helpers import count, field_error, form_version, linked_names, saved, text
 from tests.conftest import login
 from tests.factories import (
     make_affiliation,
@@ -19,15 +19,6 @@ from tests.factories import (
     make_user,
     topic_by_slug,
 )
-
-
-def _count(app, model) -> int:
-    with app.app_context():
-        return db.session.execute(select(func.count()).select_from(model)).scalar_one()
-
-
-def _text(response) -> str:
-    return unescape(response.get_data(as_text=True))
 
 
 def _person_id(response) -> int:
@@ -57,9 +48,9 @@ def test_person_created_with_the_pinned_fields_appears_in_list_and_detail(app, c
         assert db.session.get(Organisation, affiliation.organisation_id).name == "Mentally Aware Nigeria Initiative"
         actions = db.session.execute(select(AuditEvent.record_type, AuditEvent.action)).all()
         assert ("people", "create") in actions and ("affiliations", "create") in actions
-    listing = _text(client.get("/people"))
+    listing = text(client.get("/people"))
     assert "Amara Okafor" in listing and "Mentally Aware Nigeria Initiative" in listing and "Nigeria" in listing
-    page = _text(client.get(f"/people/{person_id}"))
+    page = text(client.get(f"/people/{person_id}"))
     assert "amara@example.org" in page and "<strong>youth</strong>" in page
     assert "Mentally Aware Nigeria Initiative" in page
 
@@ -70,8 +61,8 @@ def test_an_existing_organisation_is_reused_by_name_ignoring_case(app, client, a
         db.session.commit()
     token = as_role("editor")
     _person_id(client.post("/people/new", data={"csrf_token": token, "name": "Jo", "organisation": "samaritans"}))
-    assert _count(app, Organisation) == 1
-    assert _count(app, Affiliation) == 1
+    assert count(app, Organisation) == 1
+    assert count(app, Affiliation) == 1
 
 
 @pytest.mark.parametrize(
@@ -90,21 +81,21 @@ def test_an_existing_organisation_is_reused_by_name_ignoring_case(app, client, a
 def test_bad_input_gets_a_message_next_to_the_field_and_writes_nothing(app, client, as_role, field, value, message):
     token = as_role("editor")
     before = (
-        _count(app, Person),
-        _count(app, PersonEmail),
-        _count(app, PersonPhone),
-        _count(app, AuditEvent),
+        count(app, Person),
+        count(app, PersonEmail),
+        count(app, PersonPhone),
+        count(app, AuditEvent),
     )
     data = {"csrf_token": token, "name": "Valid Name", "email": "ok@example.org", "organisation": "New Org"}
     data[field] = value
     response = client.post("/people/new", data=data)
     assert response.status_code == 400
-    html = _text(response)
-    error = re.search(rf'id="{field}-error"[^>]*>([^<]*)<', html)
-    assert error and message in error.group(1), html[:3000]
-    after = (_count(app, Person), _count(app, PersonEmail), _count(app, PersonPhone), _count(app, AuditEvent))
+    html = text(response)
+    error = field_error(response, field)
+    assert error and message in error, html[:3000]
+    after = (count(app, Person), count(app, PersonEmail), count(app, PersonPhone), count(app, AuditEvent))
     assert after == before
-    assert _count(app, Organisation) == 0
+    assert count(app, Organisation) == 0
 
 
 def test_phones_are_stored_in_e164_and_shown_formatted(app, client, as_role):
@@ -123,7 +114,7 @@ def test_phones_are_stored_in_e164_and_shown_formatted(app, client, as_role):
     with app.app_context():
         numbers = db.session.execute(select(PersonPhone.number).order_by(PersonPhone.position)).scalars().all()
     assert numbers == ["+442079460958", "+12125550199"]
-    page = _text(client.get(f"/people/{person_id}"))
+    page = text(client.get(f"/people/{person_id}"))
     assert "+44 20 7946 0958" in page and "+1 212-555-0199" in page
 
 
@@ -138,12 +129,12 @@ def test_names_in_any_script_round_trip_exactly(app, client, as_role, name):
     )
     with app.app_context():
         assert db.session.get(Person, person_id).name == name
-    assert name in _text(client.get(f"/people/{person_id}"))
-    assert name in _text(client.get("/people"))
-    assert name in _text(client.get("/people", query_string={"q": name.split()[0]}))
-    edit = _text(client.get(f"/people/{person_id}/edit"))
+    assert name in text(client.get(f"/people/{person_id}"))
+    assert name in text(client.get("/people"))
+    assert name in text(client.get("/people", query_string={"q": name.split()[0]}))
+    edit = text(client.get(f"/people/{person_id}/edit"))
     assert f'value="{name}"' in edit
-    version = re.search(r'name="version"[^>]*value="(\d+)"', edit).group(1)
+    version = form_version(client, f"/people/{person_id}/edit")
     renamed = name + " II"
     response = client.post(
         f"/people/{person_id}/edit",
@@ -158,7 +149,7 @@ def test_names_in_any_script_round_trip_exactly(app, client, as_role, name):
     assert response.status_code == 302
     with app.app_context():
         assert db.session.get(Person, person_id).name == renamed
-    assert renamed in _text(client.get(f"/people/{person_id}"))
+    assert renamed in text(client.get(f"/people/{person_id}"))
 
 
 def test_html_in_a_bio_is_never_executed(app, client, as_role):
@@ -173,17 +164,15 @@ def test_html_in_a_bio_is_never_executed(app, client, as_role):
 
 
 def _edit_form(client, person_id: int) -> dict:
-    html = _text(client.get(f"/people/{person_id}/edit"))
+    html = text(client.get(f"/people/{person_id}/edit"))
     return {
-        "version": re.search(r'name="version"[^>]*value="(\d+)"', html).group(1),
+        "version": form_version(client, f"/people/{person_id}/edit"),
         "name": re.search(r'name="name"[^>]*value="([^"]*)"', html).group(1),
     }
 
 
 def test_a_stale_edit_gets_409_and_the_first_save_stands(app, client, as_role):
-    with app.app_context():
-        person_id = make_person(name="Original").id
-        db.session.commit()
+    person_id = saved(app, make_person, name="Original")
     token = as_role("editor")
     first = _edit_form(client, person_id)
     second = dict(first)
@@ -191,15 +180,13 @@ def test_a_stale_edit_gets_409_and_the_first_save_stands(app, client, as_role):
     assert response.status_code == 302
     response = client.post(f"/people/{person_id}/edit", data={"csrf_token": token, **second, "name": "Second save"})
     assert response.status_code == 409
-    assert "changed by someone else" in _text(response)
+    assert "changed by someone else" in text(response)
     with app.app_context():
         assert db.session.get(Person, person_id).name == "First save"
 
 
 def test_edit_keeps_emails_and_audits_changed_fields(app, client, as_role):
-    with app.app_context():
-        person_id = make_person(name="Keep", email="keep@example.org").id
-        db.session.commit()
+    person_id = saved(app, make_person, name="Keep", email="keep@example.org")
     token = as_role("editor")
     form = _edit_form(client, person_id)
     response = client.post(
@@ -235,26 +222,22 @@ def test_unknown_ids_are_404(client, as_role):
 
 
 def test_archive_hides_from_the_list_and_unarchive_brings_back(app, client, as_role):
-    with app.app_context():
-        person_id = make_person(name="Archivable Person").id
-        db.session.commit()
+    person_id = saved(app, make_person, name="Archivable Person")
     token = as_role("editor")
     assert client.post(f"/people/{person_id}/archive", data={"csrf_token": token}).status_code == 302
     client.get("/")  # shows (and so clears) the flash message, which names the person
-    assert "Archivable Person" not in _text(client.get("/people"))
-    assert "Archivable Person" in _text(client.get("/people?archived=1"))
+    assert "Archivable Person" not in text(client.get("/people"))
+    assert "Archivable Person" in text(client.get("/people?archived=1"))
     assert client.get(f"/people/{person_id}").status_code == 200
     assert client.post(f"/people/{person_id}/unarchive", data={"csrf_token": token}).status_code == 302
-    assert "Archivable Person" in _text(client.get("/people"))
+    assert "Archivable Person" in text(client.get("/people"))
     with app.app_context():
         actions = db.session.execute(select(AuditEvent.action).where(AuditEvent.record_type == "people")).scalars()
         assert {"archive", "unarchive"} <= set(actions)
 
 
 def test_assessments_keep_history_and_validate(app, client, as_role):
-    with app.app_context():
-        person_id = make_person(name="Assessed").id
-        db.session.commit()
+    person_id = saved(app, make_person, name="Assessed")
     token = as_role("editor")
     url = f"/people/{person_id}/assessments"
     r = client.post(
@@ -269,17 +252,15 @@ def test_assessments_keep_history_and_validate(app, client, as_role):
         url, data={"csrf_token": token, "influence": "9", "stance": "friendly", "assessed_on": "2025-06-01"}
     )
     assert r.status_code == 400
-    html = _text(r)
+    html = text(r)
     assert "Influence is a number from 1 (low) to 5 (high)." in html and "Choose supportive" in html
-    assert _count(app, StakeholderAssessment) == 2
-    page = _text(client.get(f"/people/{person_id}"))
+    assert count(app, StakeholderAssessment) == 2
+    page = text(client.get(f"/people/{person_id}"))
     assert "Supportive" in page and "History (1 earlier)" in page
 
 
 def test_conflicts_and_honoraria(app, client, as_role):
-    with app.app_context():
-        person_id = make_person(name="Paid").id
-        db.session.commit()
+    person_id = saved(app, make_person, name="Paid")
     token = as_role("editor")
     r = client.post(
         f"/people/{person_id}/conflicts",
@@ -290,7 +271,7 @@ def test_conflicts_and_honoraria(app, client, as_role):
         f"/people/{person_id}/honoraria",
         data={"csrf_token": token, "paid_on": "2025-02-01", "amount": "abc", "currency": "EUR"},
     )
-    assert r.status_code == 400 and "Enter the amount as a positive number" in _text(r)
+    assert r.status_code == 400 and "Enter the amount as a positive number" in text(r)
     r = client.post(
         f"/people/{person_id}/honoraria",
         data={
@@ -302,14 +283,12 @@ def test_conflicts_and_honoraria(app, client, as_role):
         },
     )
     assert r.status_code == 302
-    page = _text(client.get(f"/people/{person_id}"))
+    page = text(client.get(f"/people/{person_id}"))
     assert "Advises a competitor" in page and "1,250.50 GBP" in page
 
 
 def test_affiliations_add_end_and_remove_from_the_person_page(app, client, as_role):
-    with app.app_context():
-        person_id = make_person(name="Affiliated").id
-        db.session.commit()
+    person_id = saved(app, make_person, name="Affiliated")
     token = as_role("editor")
     url = f"/people/{person_id}/affiliations"
     r = client.post(
@@ -322,8 +301,8 @@ def test_affiliations_add_end_and_remove_from_the_person_page(app, client, as_ro
             "end_on": "2025-01-01",
         },
     )
-    assert r.status_code == 400 and "The end date cannot be before the start date." in _text(r)
-    assert _count(app, Affiliation) == 0 and _count(app, Organisation) == 0
+    assert r.status_code == 400 and "The end date cannot be before the start date." in text(r)
+    assert count(app, Affiliation) == 0 and count(app, Organisation) == 0
     r = client.post(
         url, data={"csrf_token": token, "organisation": "Beat", "role": "Adviser", "start_on": "2025-05-01"}
     )
@@ -335,17 +314,17 @@ def test_affiliations_add_end_and_remove_from_the_person_page(app, client, as_ro
         f"/affiliations/{affiliation_id}/end",
         data={"csrf_token": token, "version": version, "end_on": "2025-04-01"},
     )
-    assert r.status_code == 400 and "The end date cannot be before the start date." in _text(r)
+    assert r.status_code == 400 and "The end date cannot be before the start date." in text(r)
     r = client.post(
         f"/affiliations/{affiliation_id}/end",
         data={"csrf_token": token, "version": version, "end_on": "2025-09-01"},
     )
     assert r.status_code == 302
-    page = _text(client.get(f"/people/{person_id}"))
+    page = text(client.get(f"/people/{person_id}"))
     assert page.index("Past") < page.index("Beat", page.index("Affiliations</h2>"))
     r = client.post(f"/affiliations/{affiliation_id}/remove", data={"csrf_token": token})
     assert r.status_code == 302
-    assert _count(app, Affiliation) == 0
+    assert count(app, Affiliation) == 0
 
 
 # --- Lived experience ---------------------------------------------------------------------------
@@ -383,13 +362,13 @@ def test_lived_experience_is_absent_for_viewers_and_other_editors(client, users,
 
 def test_lived_experience_is_shown_to_admins_and_the_owner(app, client, users, private_person):
     login(client, users["admin"])
-    assert SECRET in _text(client.get(f"/people/{private_person}"))
-    assert SECRET not in _text(client.get("/people"))  # never on a list
-    client.post("/logout", data={"csrf_token": re.search(r'value="([^"]+)"', _text(client.get("/"))).group(1)})
+    assert SECRET in text(client.get(f"/people/{private_person}"))
+    assert SECRET not in text(client.get("/people"))  # never on a list
+    client.post("/logout", data={"csrf_token": re.search(r'value="([^"]+)"', text(client.get("/"))).group(1)})
     client.delete_cookie("session")
     login(client, "owner@test.example")
-    assert SECRET in _text(client.get(f"/people/{private_person}"))
-    assert SECRET in _text(client.get(f"/people/{private_person}/edit"))
+    assert SECRET in text(client.get(f"/people/{private_person}"))
+    assert SECRET in text(client.get(f"/people/{private_person}/edit"))
 
 
 def test_an_editor_who_may_not_see_lived_experience_cannot_set_or_clear_it(app, client, users, private_person):
@@ -408,8 +387,7 @@ def test_an_editor_who_may_not_see_lived_experience_cannot_set_or_clear_it(app, 
 
 
 def _names(client, **query) -> set[str]:
-    html = _text(client.get("/people", query_string=query))
-    return set(re.findall(r'<a class="fw-semibold" href="/people/\d+">([^<]+)</a>', html))
+    return set(linked_names(client, "/people", **query))
 
 
 def test_filters(app, client, as_role):
@@ -450,14 +428,14 @@ def test_filters(app, client, as_role):
     assert _names(client, dnc="yes") == {"Chen"}
     assert _names(client, q="bru") == {"Bruno"}
     assert _names(client, q="100%_") == set()
-    html = _text(client.get("/people", query_string={"q": "nobody-here"}))
+    html = text(client.get("/people", query_string={"q": "nobody-here"}))
     assert "No one matches" in html
     names = re.findall(
-        r'<a class="fw-semibold" href="/people/\d+">([^<]+)</a>', _text(client.get("/people?sort=-name"))
+        r'<a class="fw-semibold" href="/people/\d+">([^<]+)</a>', text(client.get("/people?sort=-name"))
     )
     assert names == ["Chen", "Bruno", "Alice"]
     names = re.findall(
-        r'<a class="fw-semibold" href="/people/\d+">([^<]+)</a>', _text(client.get("/people?sort=-last"))
+        r'<a class="fw-semibold" href="/people/\d+">([^<]+)</a>', text(client.get("/people?sort=-last"))
     )
     assert names[0] == "Bruno"
 
@@ -468,14 +446,14 @@ def test_the_list_shows_a_total_and_pages(app, client, as_role):
             make_person(name=f"Paged {i:02d}")
         db.session.commit()
     as_role("viewer")
-    html = _text(client.get("/people"))
+    html = text(client.get("/people"))
     assert "of 30 people" in html and 'rel="next"' in html
-    assert "Paged 29" in _text(client.get("/people?page=2"))
+    assert "Paged 29" in text(client.get("/people?page=2"))
 
 
 def test_empty_list_offers_to_add(client, as_role):
     as_role("editor")
-    assert "No people yet" in _text(client.get("/people"))
+    assert "No people yet" in text(client.get("/people"))
 
 
 def test_directory_pages_have_no_inline_script_or_style(app, client, as_role):
