@@ -5,7 +5,7 @@ from datetime import date, datetime
 from flask import Flask, request, url_for
 from flask_login import current_user
 
-from engage import validation
+from engage import validation, zones
 from engage.auth import permissions
 from engage.text import render_markdown
 
@@ -84,3 +84,5 @@ def register_template_helpers(app: Flask) -> None:
         if value is None:
             return "—"
         return f"{value.day} {value:%b %Y, %H:%M} UTC"
+
+    app.add_template_filter(zones.in_zone, "in_zone")

@@ -177,3 +177,17 @@ def linked_consultation_visible(column, user: User | None):
     from engage.consultations.models import Consultation
 
     return or_(column.is_(None), exists().where(Consultation.id == column, visible_consultations(user)))
+
+
+# --- Briefings: generated documents (briefing packs, letters, evidence packs). ---
+
+
+def documents_listed_for(user: User | None):
+    """SQL condition on Document: the same rule as `can_download_document`, for lists of them."""
+    from sqlalchemy import false, true
+
+    from engage.briefings.models import Document
+
+    if is_admin(user):
+        return true()
+    return Document.created_by_id == user.id if can_read(user) else false()

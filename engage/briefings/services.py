@@ -15,14 +15,14 @@ from sqlalchemy.orm import joinedload
 from engage.audit import services as audit
 from engage.audit.services import Actor
 from engage.auth.models import User
-from engage.auth.permissions import can_download_document, is_admin
+from engage.auth.permissions import can_download_document, documents_listed_for
 from engage.briefings import builder, safe_messaging
 from engage.briefings.data import gather_briefing
 from engage.briefings.evidence import CSV_HEADER, gather_evidence
 from engage.briefings.letters import gather_letter
 from engage.briefings.models import Document
 from engage.engagements.models import Engagement
-from engage.errors import ValidationError
+from engage.errors import NotFoundError, ValidationError
 from engage.extensions import db
 from engage.people.models import Person
 from engage.topics.models import Topic
@@ -31,8 +31,8 @@ from engage.validation import Invalid, normalise_zone
 MAX_PERIOD_DAYS = 366 * 10
 
 
-class NotFound(LookupError):
-    """The record a document is made from does not exist."""
+class NotFound(NotFoundError):
+    """The record a document is made from, or the document, does not exist (404)."""
 
 
 def _store(actor: Actor, kind: str, filename: str, mimetype: str, content: bytes, params: dict, **links) -> Document:
@@ -60,9 +60,12 @@ def reader_zone(value: str | None) -> str:
         raise ValidationError({"tz": str(error)})
 
 
-def generate_briefing(actor: Actor, engagement_id: int, zone: str = "UTC", now: datetime | None = None) -> Document:
-    """Render the pack for `actor.user` as the reader, store it and audit it."""
+def generate_briefing(
+    actor: Actor, engagement_id: int, zone: str | None = "UTC", now: datetime | None = None
+) -> Document:
+    """Render the pack for `actor.user` as the reader (times also in `zone`), store it and audit it."""
     now = now or datetime.now(UTC)
+    zone = reader_zone(zone)
     data = gather_briefing(engagement_id, actor.user, zone, now)
     if data is None:
         raise NotFound(engagement_id)
@@ -109,6 +112,14 @@ def _period(date_from: date | None, date_to: date | None) -> None:
         raise ValidationError(errors)
 
 
+def letter_recipient(person_id: int) -> Person:
+    """The person a letter is for; NotFound when there is none, or they were erased."""
+    person = db.session.get(Person, person_id)
+    if person is None or person.erased_at is not None:
+        raise NotFound(person_id)
+    return person
+
+
 def generate_letter(
     actor: Actor,
     person_id: int,
@@ -120,9 +131,7 @@ def generate_letter(
     """A "You said, we did" letter for one person and period, stored and audited."""
     now = now or datetime.now(UTC)
     today = today or now.date()
-    person = db.session.get(Person, person_id)
-    if person is None or person.erased_at is not None:
-        raise NotFound(person_id)
+    person = letter_recipient(person_id)
     _period(date_from, date_to)
     if person.do_not_contact:
         raise ValidationError("This person asked not to be contacted, so no letter can be prepared for them.")
@@ -229,11 +238,13 @@ def generate_evidence(
     return pdf, csv_doc
 
 
-def document_for_download(actor: Actor, document_id: int) -> Document | None:
-    """The stored document (with its bytes) if `actor` may have it; audited as an export."""
+def document_for_download(actor: Actor, document_id: int) -> Document:
+    """The stored document (with its bytes) if `actor` may have it; audited as an export.
+
+    NotFound when it does not exist or is not theirs to have (they may not know it exists)."""
     document = db.session.get(Document, document_id)
     if document is None or not can_download_document(actor.user, document):
-        return None
+        raise NotFound(document_id)
     audit.record(actor, "download", Document, document.id, f"{document.filename} ({document.sha256[:12]})")
     return document
 
@@ -248,9 +259,7 @@ def documents_for(kind: str, **where) -> list[Document]:
 
 def evidence_documents(user: User) -> list[Document]:
     """Evidence packs this user made (admins: everyone's), newest first."""
-    stmt = select(Document).where(Document.kind.in_(("evidence_pdf", "evidence_csv")))
-    if not is_admin(user):
-        stmt = stmt.where(Document.created_by_id == user.id)
+    stmt = select(Document).where(Document.kind.in_(("evidence_pdf", "evidence_csv")), documents_listed_for(user))
     stmt = stmt.options(joinedload(Document.created_by)).order_by(Document.created_at.desc(), Document.id.desc())
     return list(db.session.execute(stmt.limit(60)).scalars())
 
