@@ -14,10 +14,10 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from engage.consultations.models import CONSULTATION_KINDS, OUTCOMES, Consultation, Decision, Input
+from engage.briefings.points import DECISION_OPTIONS
+from engage.consultations.models import CONSULTATION_KINDS, OUTCOMES, Consultation, Input
 from engage.extensions import db
 from engage.people.models import Person
-from engage.policies.models import PolicyVersion
 
 UNDER_REVIEW = "Under review"
 
@@ -106,11 +106,7 @@ def gather_letter(
             db.session.execute(
                 select(Input)
                 .where(Input.person_id == person.id, Input.consultation_id.in_(ids))
-                .options(
-                    joinedload(Input.topic),
-                    joinedload(Input.decision).joinedload(Decision.policy_version).joinedload(PolicyVersion.policy),
-                    joinedload(Input.decision).joinedload(Decision.clause),
-                )
+                .options(joinedload(Input.topic), *DECISION_OPTIONS)
                 .order_by(Input.id)
             ).scalars()
         )
