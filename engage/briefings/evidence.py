@@ -135,8 +135,7 @@ def gather_evidence(
         db.session.execute(
             select(Consultation)
             .where(
-                Consultation.held_on >= date_from,
-                Consultation.held_on <= date_to,
+                Consultation.held_on.between(date_from, date_to),
                 Consultation.id.in_(
                     select(consultation_topics.c.consultation_id).where(consultation_topics.c.topic_id == topic.id)
                 ),

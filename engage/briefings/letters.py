@@ -91,8 +91,7 @@ def gather_letter(
             select(Consultation)
             .where(
                 Consultation.confidentiality != "restricted",
-                Consultation.held_on >= date_from,
-                Consultation.held_on <= date_to,
+                Consultation.held_on.between(date_from, date_to),
                 Consultation.id.in_(select(Input.consultation_id).where(Input.person_id == person.id)),
             )
             .options(selectinload(Consultation.organisations), selectinload(Consultation.people))

@@ -52,6 +52,12 @@ def _store(actor: Actor, kind: str, filename: str, mimetype: str, content: bytes
     return document
 
 
+def _audited(actor: Actor, action: str, model, record_id: int, summary: str, document: Document) -> Document:
+    """Audit the making of `document` on the record it was made from; returns the document."""
+    audit.record(actor, action, model, record_id, summary, {"document_id": document.id, "sha256": document.sha256})
+    return document
+
+
 def reader_zone(value: str | None) -> str:
     """The zone the reader wants times in; UTC when not given."""
     try:
@@ -87,15 +93,8 @@ def generate_briefing(
         },
         engagement_id=engagement_id,
     )
-    audit.record(
-        actor,
-        "briefing",
-        Engagement,
-        engagement_id,
-        f"Briefing pack {document.sha256[:12]} ({data.classification})",
-        {"document_id": document.id, "sha256": document.sha256},
-    )
-    return document
+    summary = f"Briefing pack {document.sha256[:12]} ({data.classification})"
+    return _audited(actor, "briefing", Engagement, engagement_id, summary, document)
 
 
 def _period(date_from: date | None, date_to: date | None) -> None:
@@ -152,15 +151,8 @@ def generate_letter(
         },
         person_id=person_id,
     )
-    audit.record(
-        actor,
-        "letter",
-        Person,
-        person_id,
-        f"You said, we did letter {date_from}\N{EN DASH}{date_to} ({data.point_count} points)",
-        {"document_id": document.id, "sha256": document.sha256},
-    )
-    return document
+    summary = f"You said, we did letter {date_from}\N{EN DASH}{date_to} ({data.point_count} points)"
+    return _audited(actor, "letter", Person, person_id, summary, document)
 
 
 def record_sent(actor: Actor, document_id: int, now: datetime | None = None) -> Document:

@@ -5,9 +5,11 @@ from sqlalchemy import Select
 
 from engage import choices, zones
 from engage.engagements import feeds, ical
-from engage.engagements.models import ENGAGEMENT_KINDS, ENGAGEMENT_STATUSES
+from engage.engagements.models import ENGAGEMENT_KINDS, ENGAGEMENT_STATUSES, PARTICIPANT_ROLES, RSVPS
 
 ZONE_COOKIE = "engage_tz"
+# The labels of an engagement's coded values, for the pages that show them.
+LABELS = {"kinds": ENGAGEMENT_KINDS, "statuses": ENGAGEMENT_STATUSES, "roles": PARTICIPANT_ROLES, "rsvps": RSVPS}
 
 
 def display_zone() -> str:
@@ -28,12 +30,7 @@ def display_zone() -> str:
 
 def filter_options() -> dict:
     """The choices of the list's and the calendars' filter bar (archived forums still filter)."""
-    return {
-        "forums": choices.forums(include_inactive=True),
-        "topics": choices.topics(include_inactive=True),
-        "kinds": ENGAGEMENT_KINDS,
-        "statuses": ENGAGEMENT_STATUSES,
-    }
+    return {"forums": choices.forums(include_inactive=True), "topics": choices.topics(include_inactive=True), **LABELS}
 
 
 def ics_bytes(stmt: Select, name: str = "") -> bytes:

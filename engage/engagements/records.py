@@ -155,14 +155,11 @@ def validate(data: EngagementData) -> dict:
     if data.status not in ENGAGEMENT_STATUSES:
         errors["status"] = "Choose a status."
     times = _resolve_times(data, errors)
-    try:
-        clean["country"] = normalise_country(data.country)
-    except Invalid as error:
-        errors["country"] = str(error)
-    try:
-        clean["virtual_link"] = normalise_url(data.virtual_link)
-    except Invalid as error:
-        errors["virtual_link"] = str(error)
+    for name, normalise in (("country", normalise_country), ("virtual_link", normalise_url)):
+        try:
+            clean[name] = normalise(getattr(data, name))
+        except Invalid as error:
+            errors[name] = str(error)
     clean["forum"] = None
     if data.forum_id:
         clean["forum"] = db.session.get(Forum, data.forum_id)

@@ -1,7 +1,5 @@
 """Engagements: list, detail, create, edit, follow, and the one-engagement .ics."""
 
-from datetime import UTC, datetime
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -9,8 +7,8 @@ from engage.auth.permissions import personal
 from engage.briefings import panels
 from engage.engagements import queries, records, services
 from engage.engagements.forms import EngagementForm, initial
-from engage.engagements.models import ENGAGEMENT_KINDS, ENGAGEMENT_STATUSES, PARTICIPANT_ROLES, RSVPS, Engagement
-from engage.engagements.pages import calendar_response, display_zone, filter_options, ics_bytes
+from engage.engagements.models import Engagement
+from engage.engagements.pages import LABELS, calendar_response, display_zone, filter_options, ics_bytes
 from engage.people.models import CONSENT_SCOPES
 from engage.text import render_markdown
 from engage.validation import time_zones
@@ -38,8 +36,7 @@ def _render_form(form: EngagementForm, engagement: Engagement | None, status: in
         engagement=engagement,
         time_choices=time_choices,
         zone_names=sorted(time_zones()),
-        roles=PARTICIPANT_ROLES,
-        rsvps=RSVPS,
+        **LABELS,
     ), status
 
 
@@ -73,31 +70,29 @@ def detail(engagement_id: int):
         engagement=engagement,
         zone=display_zone(),
         following=any(f.id == current_user.id for f in engagement.followers),
-        roles=PARTICIPANT_ROLES,
-        rsvps=RSVPS,
-        kinds=ENGAGEMENT_KINDS,
-        statuses=ENGAGEMENT_STATUSES,
         consent_scopes=CONSENT_SCOPES,
         render_markdown=render_markdown,
-        now=datetime.now(UTC),
+        **LABELS,
         **panels.engagement_panel(engagement),
     )
+
+
+def _follow(engagement_id: int, following: bool):
+    services.follow(current_actor(), engagement_id, following)
+    flash("You follow this engagement." if following else "You no longer follow this engagement.", "success")
+    return redirect(url_for("engagements.detail", engagement_id=engagement_id))
 
 
 @bp.route("/engagements/<int:engagement_id>/follow", methods=["POST"])
 @personal
 def follow(engagement_id: int):
-    services.follow(current_actor(), engagement_id, True)
-    flash("You follow this engagement.", "success")
-    return redirect(url_for("engagements.detail", engagement_id=engagement_id))
+    return _follow(engagement_id, True)
 
 
 @bp.route("/engagements/<int:engagement_id>/unfollow", methods=["POST"])
 @personal
 def unfollow(engagement_id: int):
-    services.follow(current_actor(), engagement_id, False)
-    flash("You no longer follow this engagement.", "success")
-    return redirect(url_for("engagements.detail", engagement_id=engagement_id))
+    return _follow(engagement_id, False)
 
 
 @bp.route("/engagements/<int:engagement_id>.ics")
