@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from engage.audit.models import AuditEvent
 from engage.briefings.models import Document
 from engage.extensions import db
+from tests.briefings.helpers import new_person, post_letter
 from tests.conftest import login
 from tests.factories import make_engagement, make_person
 
@@ -63,18 +64,15 @@ def test_viewers_may_not_generate(app, client, users):
     before = _written(app)
     period = {"csrf_token": token, "date_from": "2026-01-01", "date_to": "2026-02-01"}
     assert client.post(f"/engagements/{engagement_id}/briefing", data={"csrf_token": token}).status_code == 403
-    assert client.post(f"/people/{person_id}/letters", data=period).status_code == 403
+    assert post_letter(client, token, person_id).status_code == 403
     assert client.post("/evidence", data={**period, "topic": "1"}).status_code == 403
     assert _written(app) == before
 
 
 def test_a_letter_recorded_as_sent_twice_keeps_its_first_date(app, client, users):
-    with app.app_context():
-        person_id = make_person("Sent Person").id
-        db.session.commit()
+    person_id = new_person(app, "Sent Person")
     token = login(client, users["editor"])
-    period = {"csrf_token": token, "date_from": "2026-01-01", "date_to": "2026-02-01"}
-    assert client.post(f"/people/{person_id}/letters", data=period).status_code == 302
+    assert post_letter(client, token, person_id).status_code == 302
     with app.app_context():
         document_id = db.session.execute(select(Document.id)).scalar_one()
     assert client.post(f"/documents/{document_id}/sent", data={"csrf_token": token}).status_code == 302
