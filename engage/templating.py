@@ -5,7 +5,7 @@ from datetime import date, datetime
 from flask import Flask, request, url_for
 from flask_login import current_user
 
-from engage import validation
+from engage import validation, zones
 from engage.auth import permissions
 from engage.helplines.models import Helpline
 from engage.text import render_markdown
@@ -86,3 +86,5 @@ def register_template_helpers(app: Flask) -> None:
     @app.template_filter("helpline_href")
     def helpline_href(helpline: Helpline) -> str | None:
         return helpline.contact_href
+
+    app.add_template_filter(zones.in_zone, "in_zone")

@@ -192,3 +192,17 @@ def can_record_lived_experience(user: User | None, owner_id: int | None) -> bool
     """Setting lived experience on a new person: admins, and the user who will be its relationship
     owner (the same people `can_see_lived_experience` lets read it afterwards)."""
     return can_read(user) and (is_admin(user) or (owner_id is not None and owner_id == user.id))
+
+
+# --- Briefings: generated documents (briefing packs, letters, evidence packs). ---
+
+
+def documents_listed_for(user: User | None):
+    """SQL condition on Document: the same rule as `can_download_document`, for lists of them."""
+    from sqlalchemy import false, true
+
+    from engage.briefings.models import Document
+
+    if is_admin(user):
+        return true()
+    return Document.created_by_id == user.id if can_read(user) else false()

@@ -15,17 +15,16 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from engage.auth.models import User
 from engage.auth.permissions import visible_consultations
+from engage.briefings.points import DECISION_OPTIONS
 from engage.consultations.models import (
     CONFIDENTIALITY,
     CONSULTATION_KINDS,
     OUTCOMES,
     Consultation,
-    Decision,
     Input,
     consultation_topics,
 )
 from engage.extensions import db
-from engage.policies.models import PolicyVersion
 from engage.topics.models import Topic
 
 CLASSIFICATION_DEFAULT = "CONFIDENTIAL — PREPARED FOR A REGULATOR"
@@ -136,8 +135,7 @@ def gather_evidence(
         db.session.execute(
             select(Consultation)
             .where(
-                Consultation.held_on >= date_from,
-                Consultation.held_on <= date_to,
+                Consultation.held_on.between(date_from, date_to),
                 Consultation.id.in_(
                     select(consultation_topics.c.consultation_id).where(consultation_topics.c.topic_id == topic.id)
                 ),
@@ -149,8 +147,7 @@ def gather_evidence(
                 selectinload(Consultation.inputs).options(
                     joinedload(Input.person),
                     joinedload(Input.organisation),
-                    joinedload(Input.decision).joinedload(Decision.policy_version).joinedload(PolicyVersion.policy),
-                    joinedload(Input.decision).joinedload(Decision.clause),
+                    *DECISION_OPTIONS,
                 ),
             )
             .order_by(Consultation.held_on, Consultation.id)

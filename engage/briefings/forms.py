@@ -2,6 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import InputRequired, Optional
 
+from engage import choices as choice_lists
 from engage.formtools import choices
 
 
@@ -19,5 +20,6 @@ class EvidenceForm(FlaskForm):
     date_from = DateField("From", validators=[InputRequired(message="Enter the first day of the period.")])
     date_to = DateField("To", validators=[InputRequired(message="Enter the last day of the period.")])
 
-    def set_topics(self, topics) -> None:
-        self.topic.choices = choices([("", "Choose a topic…")] + [(str(t.id), t.name) for t in topics])
+    def set_topics(self) -> None:
+        """Active topics, led by a prompt."""
+        self.topic.choices = choices(choice_lists.as_strings(choice_lists.topics(), blank="Choose a topic…"))

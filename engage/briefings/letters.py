@@ -14,10 +14,10 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from engage.consultations.models import CONSULTATION_KINDS, OUTCOMES, Consultation, Decision, Input
+from engage.briefings.points import DECISION_OPTIONS
+from engage.consultations.models import CONSULTATION_KINDS, OUTCOMES, Consultation, Input
 from engage.extensions import db
 from engage.people.models import Person
-from engage.policies.models import PolicyVersion
 
 UNDER_REVIEW = "Under review"
 
@@ -91,8 +91,7 @@ def gather_letter(
             select(Consultation)
             .where(
                 Consultation.confidentiality != "restricted",
-                Consultation.held_on >= date_from,
-                Consultation.held_on <= date_to,
+                Consultation.held_on.between(date_from, date_to),
                 Consultation.id.in_(select(Input.consultation_id).where(Input.person_id == person.id)),
             )
             .options(selectinload(Consultation.organisations), selectinload(Consultation.people))
@@ -106,11 +105,7 @@ def gather_letter(
             db.session.execute(
                 select(Input)
                 .where(Input.person_id == person.id, Input.consultation_id.in_(ids))
-                .options(
-                    joinedload(Input.topic),
-                    joinedload(Input.decision).joinedload(Decision.policy_version).joinedload(PolicyVersion.policy),
-                    joinedload(Input.decision).joinedload(Decision.clause),
-                )
+                .options(joinedload(Input.topic), *DECISION_OPTIONS)
                 .order_by(Input.id)
             ).scalars()
         )

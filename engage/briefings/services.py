@@ -15,14 +15,14 @@ from sqlalchemy.orm import joinedload
 from engage.audit import services as audit
 from engage.audit.services import Actor
 from engage.auth.models import User
-from engage.auth.permissions import can_download_document, is_admin
+from engage.auth.permissions import can_download_document, documents_listed_for
 from engage.briefings import builder, safe_messaging
 from engage.briefings.data import gather_briefing
 from engage.briefings.evidence import CSV_HEADER, gather_evidence
 from engage.briefings.letters import gather_letter
 from engage.briefings.models import Document
 from engage.engagements.models import Engagement
-from engage.errors import ValidationError
+from engage.errors import NotFoundError, ValidationError
 from engage.extensions import db
 from engage.people.models import Person
 from engage.topics.models import Topic
@@ -31,8 +31,8 @@ from engage.validation import Invalid, normalise_zone
 MAX_PERIOD_DAYS = 366 * 10
 
 
-class NotFound(LookupError):
-    """The record a document is made from does not exist."""
+class NotFound(NotFoundError):
+    """The record a document is made from, or the document, does not exist (404)."""
 
 
 def _store(actor: Actor, kind: str, filename: str, mimetype: str, content: bytes, params: dict, **links) -> Document:
@@ -52,6 +52,12 @@ def _store(actor: Actor, kind: str, filename: str, mimetype: str, content: bytes
     return document
 
 
+def _audited(actor: Actor, action: str, model, record_id: int, summary: str, document: Document) -> Document:
+    """Audit the making of `document` on the record it was made from; returns the document."""
+    audit.record(actor, action, model, record_id, summary, {"document_id": document.id, "sha256": document.sha256})
+    return document
+
+
 def reader_zone(value: str | None) -> str:
     """The zone the reader wants times in; UTC when not given."""
     try:
@@ -60,9 +66,12 @@ def reader_zone(value: str | None) -> str:
         raise ValidationError({"tz": str(error)})
 
 
-def generate_briefing(actor: Actor, engagement_id: int, zone: str = "UTC", now: datetime | None = None) -> Document:
-    """Render the pack for `actor.user` as the reader, store it and audit it."""
+def generate_briefing(
+    actor: Actor, engagement_id: int, zone: str | None = "UTC", now: datetime | None = None
+) -> Document:
+    """Render the pack for `actor.user` as the reader (times also in `zone`), store it and audit it."""
     now = now or datetime.now(UTC)
+    zone = reader_zone(zone)
     data = gather_briefing(engagement_id, actor.user, zone, now)
     if data is None:
         raise NotFound(engagement_id)
@@ -84,15 +93,8 @@ def generate_briefing(actor: Actor, engagement_id: int, zone: str = "UTC", now: 
         },
         engagement_id=engagement_id,
     )
-    audit.record(
-        actor,
-        "briefing",
-        Engagement,
-        engagement_id,
-        f"Briefing pack {document.sha256[:12]} ({data.classification})",
-        {"document_id": document.id, "sha256": document.sha256},
-    )
-    return document
+    summary = f"Briefing pack {document.sha256[:12]} ({data.classification})"
+    return _audited(actor, "briefing", Engagement, engagement_id, summary, document)
 
 
 def _period(date_from: date | None, date_to: date | None) -> None:
@@ -109,6 +111,14 @@ def _period(date_from: date | None, date_to: date | None) -> None:
         raise ValidationError(errors)
 
 
+def letter_recipient(person_id: int) -> Person:
+    """The person a letter is for; NotFound when there is none, or they were erased."""
+    person = db.session.get(Person, person_id)
+    if person is None or person.erased_at is not None:
+        raise NotFound(person_id)
+    return person
+
+
 def generate_letter(
     actor: Actor,
     person_id: int,
@@ -120,9 +130,7 @@ def generate_letter(
     """A "You said, we did" letter for one person and period, stored and audited."""
     now = now or datetime.now(UTC)
     today = today or now.date()
-    person = db.session.get(Person, person_id)
-    if person is None or person.erased_at is not None:
-        raise NotFound(person_id)
+    person = letter_recipient(person_id)
     _period(date_from, date_to)
     if person.do_not_contact:
         raise ValidationError("This person asked not to be contacted, so no letter can be prepared for them.")
@@ -143,15 +151,8 @@ def generate_letter(
         },
         person_id=person_id,
     )
-    audit.record(
-        actor,
-        "letter",
-        Person,
-        person_id,
-        f"You said, we did letter {date_from}\N{EN DASH}{date_to} ({data.point_count} points)",
-        {"document_id": document.id, "sha256": document.sha256},
-    )
-    return document
+    summary = f"You said, we did letter {date_from}\N{EN DASH}{date_to} ({data.point_count} points)"
+    return _audited(actor, "letter", Person, person_id, summary, document)
 
 
 def record_sent(actor: Actor, document_id: int, now: datetime | None = None) -> Document:
@@ -229,11 +230,13 @@ def generate_evidence(
     return pdf, csv_doc
 
 
-def document_for_download(actor: Actor, document_id: int) -> Document | None:
-    """The stored document (with its bytes) if `actor` may have it; audited as an export."""
+def document_for_download(actor: Actor, document_id: int) -> Document:
+    """The stored document (with its bytes) if `actor` may have it; audited as an export.
+
+    NotFound when it does not exist or is not theirs to have (they may not know it exists)."""
     document = db.session.get(Document, document_id)
     if document is None or not can_download_document(actor.user, document):
-        return None
+        raise NotFound(document_id)
     audit.record(actor, "download", Document, document.id, f"{document.filename} ({document.sha256[:12]})")
     return document
 
@@ -248,9 +251,7 @@ def documents_for(kind: str, **where) -> list[Document]:
 
 def evidence_documents(user: User) -> list[Document]:
     """Evidence packs this user made (admins: everyone's), newest first."""
-    stmt = select(Document).where(Document.kind.in_(("evidence_pdf", "evidence_csv")))
-    if not is_admin(user):
-        stmt = stmt.where(Document.created_by_id == user.id)
+    stmt = select(Document).where(Document.kind.in_(("evidence_pdf", "evidence_csv")), documents_listed_for(user))
     stmt = stmt.options(joinedload(Document.created_by)).order_by(Document.created_at.desc(), Document.id.desc())
     return list(db.session.execute(stmt.limit(60)).scalars())
 

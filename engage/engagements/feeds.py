@@ -9,6 +9,7 @@ import hashlib
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from email.utils import parsedate_to_datetime
 
 from sqlalchemy import Select, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -73,6 +74,19 @@ def state(stmt: Select, salt: str) -> FeedState:
         digest.update(f"{row.id}:{row.version}:{row.sequence};".encode())
     last = max((r.updated_at for r in rows if r.updated_at), default=None)
     return FeedState(etag=digest.hexdigest()[:40], last_modified=last, count=len(rows))
+
+
+def not_modified(state: FeedState, if_none_match: str | None, if_modified_since: str | None) -> bool:
+    """Whether a conditional request's validators (ETag first, then date) match the feed's state."""
+    if if_none_match:
+        etag = f'"{state.etag}"'
+        return etag in [t.strip().removeprefix("W/") for t in if_none_match.split(",")] or if_none_match == "*"
+    if if_modified_since and state.last_modified:
+        try:
+            return state.last_modified.replace(microsecond=0) <= parsedate_to_datetime(if_modified_since)
+        except (TypeError, ValueError):
+            return False
+    return False
 
 
 def _description(row, forum: str | None, agenda: list, url: str) -> str:

@@ -18,7 +18,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
-from engage.engagements.models import ENGAGEMENT_KINDS, ENGAGEMENT_STATUSES, PARTICIPANT_ROLES, RSVPS
+from engage import choices as choice_lists
+from engage import zones
+from engage.engagements import records
+from engage.engagements.models import ENGAGEMENT_KINDS, ENGAGEMENT_STATUSES, PARTICIPANT_ROLES, RSVPS, Engagement
 from engage.engagements.services import FEED_SCOPES
 from engage.formtools import choices
 
@@ -73,6 +76,73 @@ class EngagementForm(FlaskForm):
     participants = FieldList(FormField(ParticipantForm), min_entries=0)
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
+    def set_choices(self) -> None:
+        """Forums (archived ones too, so an edit keeps its forum), active topics and users."""
+        self.forum_id.choices = choices(choice_lists.as_strings(choice_lists.forums(True), blank="— none —"))
+        self.topic_ids.choices = choices(choice_lists.as_strings(choice_lists.topics()))
+        self.speaker_ids.choices = choices(choice_lists.as_strings(choice_lists.users()))
+
+    def fill_rows(self) -> None:
+        """Blank participant rows after the filled ones, to add people."""
+        filled = len([r for r in self.participants if r.person.data])
+        while len(self.participants) < filled + EXTRA_PARTICIPANT_ROWS:
+            self.participants.append_entry()
+
+    def to_data(self) -> records.EngagementData:
+        return records.EngagementData(
+            title=self.title.data or "",
+            kind=self.kind.data,
+            status=self.status.data,
+            starts_local=self.starts_at.data,
+            ends_local=self.ends_at.data,
+            timezone=(self.timezone.data or "").strip(),
+            fold=self.fold.data or None,
+            end_fold=self.end_fold.data or None,
+            country=self.country.data,
+            venue=self.venue.data or "",
+            virtual_link=self.virtual_link.data or "",
+            forum_id=self.forum_id.data,
+            objectives=self.objectives.data or "",
+            key_messages=self.key_messages.data or "",
+            sensitivities=self.sensitivities.data or "",
+            logistics=self.logistics.data or "",
+            topic_ids=self.topic_ids.data or [],
+            speaker_ids=self.speaker_ids.data or [],
+            participants=[
+                records.ParticipantRow(row.person.data or "", row.role.data, row.rsvp.data) for row in self.participants
+            ],
+            agenda=self.agenda.data or "",
+        )
+
+
+def initial(engagement: Engagement) -> dict:
+    """The edit form's data for `engagement`: times local to its zone, people as #id."""
+    return {
+        "title": engagement.title,
+        "kind": engagement.kind,
+        "status": engagement.status,
+        "starts_at": zones.to_local(engagement.starts_at, engagement.timezone).replace(tzinfo=None),
+        "ends_at": zones.to_local(engagement.ends_at, engagement.timezone).replace(tzinfo=None),
+        "timezone": engagement.timezone,
+        "fold": zones.fold_of(engagement.starts_at, engagement.timezone),
+        "end_fold": zones.fold_of(engagement.ends_at, engagement.timezone),
+        "country": engagement.country or "",
+        "venue": engagement.venue,
+        "virtual_link": engagement.virtual_link,
+        "forum_id": engagement.forum_id,
+        "topic_ids": [t.id for t in engagement.topics],
+        "speaker_ids": [u.id for u in engagement.speakers],
+        "objectives": engagement.objectives,
+        "key_messages": engagement.key_messages,
+        "sensitivities": engagement.sensitivities,
+        "logistics": engagement.logistics,
+        "agenda": records.agenda_text(engagement),
+        "participants": [
+            {"person": f"#{p.person_id}", "role": p.role, "rsvp": p.rsvp} for p in engagement.participants
+        ],
+        "version": engagement.version,
+    }
+
 
 class ImportForm(FlaskForm):
     file = FileField("Invitation (.ics)")
@@ -82,7 +152,3 @@ class ImportForm(FlaskForm):
 
 class FeedScopeForm(FlaskForm):
     scope = RadioField("My feed holds", choices=choices(FEED_SCOPES.items()), default="mine")
-
-
-class FollowForm(FlaskForm):
-    pass

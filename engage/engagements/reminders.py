@@ -11,9 +11,10 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from engage import zones
 from engage.auth.models import User
 from engage.consultations.models import Commitment
-from engage.engagements import feeds, ical, services, zones
+from engage.engagements import feeds, ical, services
 from engage.engagements.mail import message, send
 from engage.engagements.models import Engagement, ReminderSent
 from engage.extensions import db

@@ -6,19 +6,7 @@ from engage.consultations.models import Commitment
 from engage.engagements.models import AgendaItem
 from engage.extensions import db
 from engage.people.models import ConflictDeclaration, StakeholderAssessment
-from tests.factories import (
-    make_affiliation,
-    make_consultation,
-    make_engagement,
-    make_helpline,
-    make_input,
-    make_organisation,
-    make_person,
-    make_policy,
-    make_user,
-    make_version,
-    topic_by_slug,
-)
+from tests import factories
 
 NAMES = [
     "Zoë Ødegård",
@@ -54,17 +42,17 @@ def build(
 ):
     """An engagement with `participants` experts, each with affiliations, inputs, decisions and
     commitments; policies on the topics; GB and international helplines. Returns the engagement."""
-    staff = staff or make_user("editor", name="Alex Morgan")
-    topic_objs = [topic_by_slug(t) for t in topics]
-    policy = make_policy(code=policy_code, title="Suicide and self-harm", topic_id=topic_objs[0].id)
-    make_version(
+    staff = staff or factories.make_user("editor", name="Alex Morgan")
+    topic_objs = [factories.topic_by_slug(t) for t in topics]
+    policy = factories.make_policy(code=policy_code, title="Suicide and self-harm", topic_id=topic_objs[0].id)
+    factories.make_version(
         policy,
         "v2",
         {"MH-SSH 3.1": "We remove content that shows methods.", "MH-SSH 3.2": "Recovery stories stay up."},
         effective_on=date(2025, 3, 1),
         change_summary="Recovery content explicitly allowed.",
     )
-    v2 = make_version(
+    v2 = factories.make_version(
         policy,
         "v3",
         {
@@ -74,11 +62,11 @@ def build(
         effective_on=date(2026, 6, 1),
         change_summary="Method descriptions in text now covered; helpline prompt on search.",
     )
-    orgs = [make_organisation(name, kind=kind) for name, kind in ORGS]
+    orgs = [factories.make_organisation(name, kind=kind) for name, kind in ORGS]
     people = []
     for n in range(participants):
         name = NAMES[n % len(NAMES)] + ("" if n < len(NAMES) else f" {n // len(NAMES) + 1}")
-        person = make_person(
+        person = factories.make_person(
             name,
             title="Clinical psychologist" if n % 2 else "Director of research",
             pronouns="she/her" if n % 3 == 0 else "",
@@ -98,10 +86,10 @@ def build(
             person.conflicts.append(
                 ConflictDeclaration(declared_on=date(2025, 9, 1), description="Advises a rival platform.")
             )
-        make_affiliation(person, orgs[n % len(orgs)], role="Trustee" if n % 2 else "Head of policy")
+        factories.make_affiliation(person, orgs[n % len(orgs)], role="Trustee" if n % 2 else "Head of policy")
         people.append(person)
     for n, person in enumerate(people):
-        consultation = make_consultation(
+        consultation = factories.make_consultation(
             f"Roundtable on method content {n + 1}",
             staff=[staff],
             people=[person],
@@ -119,7 +107,7 @@ def build(
                 decision.update(policy_version_id=v2.id, clause_id=v2.clauses[0].id)
             elif outcome == "declined":
                 decision["no_change"] = True
-            make_input(
+            factories.make_input(
                 consultation,
                 f"Point {k + 1} from {person.name}: label recovery content clearly.",
                 person=person,
@@ -134,7 +122,7 @@ def build(
                 status="open",
             )
         )
-    engagement = make_engagement(
+    engagement = factories.make_engagement(
         "Safer Internet Forum: youth mental health panel",
         speakers=[staff],
         participants=people,
@@ -161,8 +149,8 @@ def build(
     if not helplines:
         db.session.flush()
         return engagement
-    make_helpline("GB", "Listening Line UK", contact="116123", hours="24/7", languages=["en", "cy"])
-    make_helpline(
+    factories.make_helpline("GB", "Listening Line UK", contact="116123", hours="24/7", languages=["en", "cy"])
+    factories.make_helpline(
         "GB",
         "Youth Text Service",
         channel="text",
@@ -170,6 +158,8 @@ def build(
         hours="24/7",
         last_verified_on=date(2024, 1, 5),
     )
-    make_helpline(None, "International Crisis Directory", channel="web", contact="https://findahelpline.example")
+    factories.make_helpline(
+        None, "International Crisis Directory", channel="web", contact="https://findahelpline.example"
+    )
     db.session.flush()
     return engagement

@@ -9,55 +9,48 @@ from sqlalchemy import func, select
 
 from engage.briefings.models import Document
 from engage.extensions import db
+from tests import factories
 from tests.briefings import pdftools
 from tests.conftest import login
-from tests.factories import (
-    make_consultation,
-    make_input,
-    make_organisation,
-    make_person,
-    make_policy,
-    make_user,
-    make_version,
-    topic_by_slug,
-)
 
 
 def _world():
-    topic = topic_by_slug("suicide-self-harm")
-    other_topic = topic_by_slug("body-image")
-    other_editor = make_user("editor")
-    named = make_person("Named Regulatorok", consent_regulator=True)
-    hidden = make_person("Secretname Person")
-    hidden2 = make_person("Secondsecret Person")
-    org = make_organisation("Secret Charity")
-    policy = make_policy(code="MH-SSH", topic_id=topic.id)
-    version = make_version(policy, "v3", {"MH-SSH 3.1": "x"})
-    meeting = make_consultation(
+    topic = factories.topic_by_slug("suicide-self-harm")
+    other_topic = factories.topic_by_slug("body-image")
+    other_editor = factories.make_user("editor")
+    named = factories.make_person("Named Regulatorok", consent_regulator=True)
+    hidden = factories.make_person("Secretname Person")
+    hidden2 = factories.make_person("Secondsecret Person")
+    org = factories.make_organisation("Secret Charity")
+    policy = factories.make_policy(code="MH-SSH", topic_id=topic.id)
+    version = factories.make_version(policy, "v3", {"MH-SSH 3.1": "x"})
+    meeting = factories.make_consultation(
         "Method content roundtable",
         people=[named, hidden, hidden2],
         organisations=[org],
         topics=[topic],
         held_on=date(2026, 3, 1),
     )
-    make_input(
+    factories.make_input(
         meeting,
         '=HYPERLINK("http://evil.example","click")',
         person=hidden,
         decision={"outcome": "adopted", "policy_version_id": version.id, "clause_id": version.clauses[0].id},
     )
-    make_input(meeting, "Keep recovery stories", person=named, decision={"outcome": "declined", "no_change": True})
-    make_input(meeting, "Second hidden point", person=hidden2)
-    secret = make_consultation(
+    factories.make_input(
+        meeting, "Keep recovery stories", person=named, decision={"outcome": "declined", "no_change": True}
+    )
+    factories.make_input(meeting, "Second hidden point", person=hidden2)
+    secret = factories.make_consultation(
         "RESTRICTEDMEETING",
         confidentiality="restricted",
         staff=[other_editor],
         topics=[topic],
         held_on=date(2026, 3, 2),
     )
-    make_input(secret, "RESTRICTEDPOINT")
-    make_consultation("Other topic meeting", topics=[other_topic], held_on=date(2026, 3, 3))
-    make_consultation("Too early", topics=[topic], held_on=date(2025, 1, 1))
+    factories.make_input(secret, "RESTRICTEDPOINT")
+    factories.make_consultation("Other topic meeting", topics=[other_topic], held_on=date(2026, 3, 3))
+    factories.make_consultation("Too early", topics=[topic], held_on=date(2025, 1, 1))
     return topic.id, other_editor.email
 
 

@@ -11,6 +11,7 @@ from engage.briefings import services
 from engage.briefings.models import Document
 from engage.extensions import db
 from tests.briefings import pdftools
+from tests.briefings.helpers import new_person, post_letter
 from tests.conftest import login
 from tests.factories import make_consultation, make_input, make_person, make_policy, make_user, make_version
 
@@ -90,10 +91,7 @@ def test_letter_route_stores_and_records_sent(app, client, users):
     token = login(client, users["editor"])
     page = client.get(f"/people/{person_id}/letters").get_data(as_text=True)
     assert "No letter has been prepared" in page
-    response = client.post(
-        f"/people/{person_id}/letters",
-        data={"csrf_token": token, "date_from": "2026-01-01", "date_to": "2026-12-31"},
-    )
+    response = post_letter(client, token, person_id, "2026-01-01", "2026-12-31")
     assert response.status_code == 302
     with app.app_context():
         document = db.session.execute(select(Document)).scalar_one()
@@ -113,14 +111,9 @@ def test_letter_route_stores_and_records_sent(app, client, users):
 
 
 def test_bad_period_is_refused_and_nothing_is_written(app, client, users):
-    with app.app_context():
-        person_id = make_person("Period Person").id
-        db.session.commit()
+    person_id = new_person(app, "Period Person")
     token = login(client, users["editor"])
-    response = client.post(
-        f"/people/{person_id}/letters",
-        data={"csrf_token": token, "date_from": "2026-05-01", "date_to": "2026-01-01"},
-    )
+    response = post_letter(client, token, person_id, "2026-05-01", "2026-01-01")
     assert response.status_code == 400
     assert "must end on or after" in response.get_data(as_text=True)
     response = client.post(f"/people/{person_id}/letters", data={"csrf_token": token, "date_from": "nonsense"})
@@ -130,13 +123,8 @@ def test_bad_period_is_refused_and_nothing_is_written(app, client, users):
 
 
 def test_do_not_contact_person_gets_no_letter(app, client, users):
-    with app.app_context():
-        person_id = make_person("Quiet Person", do_not_contact=True).id
-        db.session.commit()
+    person_id = new_person(app, "Quiet Person", do_not_contact=True)
     token = login(client, users["editor"])
-    response = client.post(
-        f"/people/{person_id}/letters",
-        data={"csrf_token": token, "date_from": "2026-01-01", "date_to": "2026-02-01"},
-    )
+    response = post_letter(client, token, person_id)
     assert response.status_code == 400
     assert "asked not to be contacted" in response.get_data(as_text=True)

@@ -59,3 +59,23 @@ def read_icaljs(ics: bytes) -> list[dict]:
         [NODE, ICALJS_SCRIPT], input=ics, capture_output=True, check=True, cwd=ROOT, timeout=60
     )
     return json.loads(result.stdout)
+
+
+def snapshot(app, engagement_id: int) -> dict:
+    """What an engagement says, and how many audit events there are: for 'nothing changed' checks."""
+    from sqlalchemy import func, select
+
+    from engage.audit.models import AuditEvent
+    from engage.engagements.models import Engagement
+    from engage.extensions import db
+
+    with app.app_context():
+        engagement = db.session.get(Engagement, engagement_id)
+        return {
+            "title": engagement.title,
+            "version": engagement.version,
+            "sequence": engagement.sequence,
+            "starts_at": engagement.starts_at,
+            "followers": sorted(u.id for u in engagement.followers),
+            "audit": db.session.execute(select(func.count(AuditEvent.id))).scalar_one(),
+        }

@@ -430,13 +430,9 @@ def test_filters(app, client, as_role):
     assert _names(client, q="100%_") == set()
     html = text(client.get("/people", query_string={"q": "nobody-here"}))
     assert "No one matches" in html
-    names = re.findall(
-        r'<a class="fw-semibold" href="/people/\d+">([^<]+)</a>', text(client.get("/people?sort=-name"))
-    )
+    names = re.findall(r'<a class="fw-semibold" href="/people/\d+">([^<]+)</a>', text(client.get("/people?sort=-name")))
     assert names == ["Chen", "Bruno", "Alice"]
-    names = re.findall(
-        r'<a class="fw-semibold" href="/people/\d+">([^<]+)</a>', text(client.get("/people?sort=-last"))
-    )
+    names = re.findall(r'<a class="fw-semibold" href="/people/\d+">([^<]+)</a>', text(client.get("/people?sort=-last")))
     assert names[0] == "Bruno"
 
 

@@ -117,6 +117,27 @@ def to_local(instant: datetime, zone_name: str) -> datetime:
     return instant.astimezone(ZoneInfo(zone_name))
 
 
+def in_zone(instant: datetime | None, zone: str, fmt: str = "%a %-d %b %Y, %H:%M", label: bool = True) -> str:
+    """`instant` as wall-clock time in `zone`, with the zone's abbreviation unless `label` is off."""
+    if instant is None:
+        return "—"
+    local = to_local(instant, zone)
+    return f"{local.strftime(fmt)} {local.tzname()}" if label else local.strftime(fmt)
+
+
+def fold_options(local: datetime | None, zone_name: str, fold: str | None) -> list[tuple[str, str]] | None:
+    """The (fold, label) choices when `local` happens twice in the zone and `fold` does not say which."""
+    if local is None:
+        return None
+    try:
+        resolve(local, zone_name, fold)
+    except AmbiguousTime as error:
+        return error.options
+    except Invalid:
+        return None
+    return None
+
+
 def viewer_zone(candidate: str | None) -> str:
     """A valid IANA zone from a query argument or cookie, else the default."""
     try:

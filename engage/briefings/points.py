@@ -1,0 +1,82 @@
+"""Points raised and what we decided: loading them with their decisions, and the pack's
+"what they told us" rows and likely questions."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from engage.consultations.models import OUTCOMES, Consultation, Decision, Input
+from engage.extensions import db
+from engage.policies.models import PolicyVersion
+
+LIKELY_QUESTIONS = 20
+
+
+# An input's decision with its policy version, policy and clause: what every document says about it.
+DECISION_OPTIONS = (
+    joinedload(Input.decision).joinedload(Decision.policy_version).joinedload(PolicyVersion.policy),
+    joinedload(Input.decision).joinedload(Decision.clause),
+)
+INPUT_OPTIONS = (joinedload(Input.consultation), joinedload(Input.topic), *DECISION_OPTIONS)
+
+
+@dataclass
+class Point:
+    held_on: date
+    consultation: str
+    text: str
+    topic: str
+    outcome: str
+    rationale: str
+    change: str  # "MH-SSH v3 · MH-SSH 3.2", "No change" or ""
+    raised_by: str = ""
+
+
+def to_point(item: Input, raised_by: str = "") -> Point:
+    decision = item.decision
+    change = ""
+    if decision is not None:
+        if decision.no_change:
+            change = "No change"
+        elif decision.policy_version is not None:
+            version = decision.policy_version
+            change = f"{version.policy.code} {version.label}"
+            if decision.clause is not None:
+                change += f" · {decision.clause.key}"
+        elif decision.clause is not None:
+            change = decision.clause.key
+    return Point(
+        held_on=item.consultation.held_on,
+        consultation=item.consultation.title,
+        text=item.text,
+        topic=item.topic.name if item.topic else "",
+        outcome=OUTCOMES.get(decision.outcome, decision.outcome) if decision else "No decision yet",
+        rationale=decision.rationale if decision else "",
+        change=change,
+        raised_by=raised_by,
+    )
+
+
+def likely_questions(names: dict[int, str], visible) -> tuple[list[Point], bool]:
+    """What we declined or parked for the people in `names` (id → name), newest first, in
+    consultations matching `visible`; and whether any of them is restricted.
+
+    Only ever for people we may name: their own words could identify them.
+    """
+    if not names:
+        return [], False
+    inputs = list(
+        db.session.execute(
+            select(Input)
+            .join(Consultation, Input.consultation_id == Consultation.id)
+            .join(Decision, Decision.input_id == Input.id)
+            .where(Input.person_id.in_(list(names)), Decision.outcome.in_(("declined", "parked")), visible)
+            .options(*INPUT_OPTIONS)
+            .order_by(Consultation.held_on.desc(), Input.id.desc())
+            .limit(LIKELY_QUESTIONS)
+        ).scalars()
+    )
+    restricted = any(i.consultation.confidentiality == "restricted" for i in inputs)
+    return [to_point(i, names[i.person_id]) for i in inputs], restricted

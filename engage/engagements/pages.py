@@ -1,0 +1,45 @@
+"""What the engagement views share: the reader's display zone, the filter choices, .ics responses."""
+
+from flask import Response, after_this_request, current_app, request
+from sqlalchemy import Select
+
+from engage import choices, zones
+from engage.engagements import feeds, ical
+from engage.engagements.models import ENGAGEMENT_KINDS, ENGAGEMENT_STATUSES, PARTICIPANT_ROLES, RSVPS
+
+ZONE_COOKIE = "engage_tz"
+# The labels of an engagement's coded values, for the pages that show them.
+LABELS = {"kinds": ENGAGEMENT_KINDS, "statuses": ENGAGEMENT_STATUSES, "roles": PARTICIPANT_ROLES, "rsvps": RSVPS}
+
+
+def display_zone() -> str:
+    """The reader's display zone: `tz` in the query (remembered in a cookie), the cookie, or London."""
+    asked = request.args.get("tz")
+    if asked:
+        zone = zones.viewer_zone(asked)
+        if zone == asked:
+
+            @after_this_request
+            def remember(response):
+                response.set_cookie(ZONE_COOKIE, zone, max_age=365 * 86400, samesite="Lax", httponly=True)
+                return response
+
+        return zone
+    return zones.viewer_zone(request.cookies.get(ZONE_COOKIE))
+
+
+def filter_options() -> dict:
+    """The choices of the list's and the calendars' filter bar (archived forums still filter)."""
+    return {"forums": choices.forums(include_inactive=True), "topics": choices.topics(include_inactive=True), **LABELS}
+
+
+def ics_bytes(stmt: Select, name: str = "") -> bytes:
+    """The calendar of the engagements `stmt` selects; newly serialised events are kept in the
+    event cache, which the request's transaction commits with a successful response."""
+    config = current_app.config
+    events = feeds.events(stmt, config["BASE_URL"], ("Engage", config["MAIL_FROM"]))
+    return ical.build_calendar(events, name=name, rendered=feeds.rendered(events))
+
+
+def calendar_response(body: bytes, headers: dict | None = None) -> Response:
+    return Response(body, mimetype="text/calendar", headers=headers or {})
