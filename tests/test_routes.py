@@ -79,9 +79,19 @@ def _world_ids() -> dict:
     member = db.session.execute(select(ForumMember).order_by(ForumMember.id).limit(1)).scalar_one()
     admin = db.session.execute(select(User).where(User.email == EMAIL["admin"])).scalar_one()
     engagement = _first(select(Engagement.id).order_by(Engagement.id))
-    person = _first(
-        select(Person.id).where(Person.do_not_contact.is_(False), Person.archived.is_(False)).order_by(Person.id)
+    # Two current affiliations at one organisation, the first of a person who may be written to:
+    # one is ended from the person's page, the other from the organisation's.
+    current = (
+        select(Affiliation)
+        .join(Person, Person.id == Affiliation.person_id)
+        .where(Affiliation.end_on.is_(None), Person.do_not_contact.is_(False), Person.archived.is_(False))
+        .order_by(Affiliation.organisation_id, Affiliation.id)
     )
+    by_org = {}
+    for aff in db.session.execute(current).scalars():
+        by_org.setdefault(aff.organisation_id, []).append(aff)
+    first, second = next(affs for affs in by_org.values() if len(affs) >= 2)[:2]
+    person = first.person_id
     document = briefings.generate_letter(Actor(admin), person, date(2020, 1, 1), date.today())
     commitment = db.session.execute(
         select(Commitment).where(Commitment.consultation_id == consultation).order_by(Commitment.id).limit(1)
@@ -92,7 +102,9 @@ def _world_ids() -> dict:
     db.session.flush()
     names = {  # of records the walk does not rename
         "person_name": _first(select(Person.name).where(Person.id != person).order_by(Person.id)),
-        "organisation_name": db.session.execute(select(Organisation.name).order_by(Organisation.id).limit(1)).scalar(),
+        "organisation_name": _first(
+            select(Organisation.name).where(Organisation.id != first.organisation_id).order_by(Organisation.id)
+        ),
     }
     in_forum = select(ForumMember.person_id).where(
         ForumMember.forum_id == member.forum_id, ForumMember.person_id.is_not(None)
@@ -100,8 +112,9 @@ def _world_ids() -> dict:
     return names | {
         "new_member_id": _first(select(Person.id).where(Person.id.not_in(in_forum)).order_by(Person.id)),
         "person_id": person,
-        "organisation_id": _first(select(Organisation.id).order_by(Organisation.id)),
-        "affiliation_id": _first(select(Affiliation.id).order_by(Affiliation.id)),
+        "organisation_id": first.organisation_id,
+        "affiliation_id": first.id,
+        "organizations.end_affiliation": {"affiliation_id": second.id},
         "forum_id": member.forum_id,
         "member_id": member.id,
         "helpline_id": _first(select(Helpline.id).order_by(Helpline.id)),
@@ -131,7 +144,9 @@ def world(app):
 
 
 def _path(rule, ids) -> str:
-    return rule.build({n: ids[n] for n in rule.arguments}, append_unknown=False)[1]
+    """The rule's path with the world's ids (some endpoints get ids of their own, keyed by endpoint)."""
+    own = ids.get(rule.endpoint, {})
+    return rule.build({n: own.get(n, ids[n]) for n in rule.arguments}, append_unknown=False)[1]
 
 
 def _fingerprint() -> str:

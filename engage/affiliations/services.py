@@ -130,6 +130,11 @@ def ensure_current_affiliation(actor: Actor, person: Person, name: str, role: st
 
 
 END_BEFORE_START = "The end date cannot be before the start date."
+# A person or organisation saved by someone else after the form was opened (queries.check_version).
+STALE = (
+    "{name} was changed by someone else after you opened the form. "
+    "Your changes were not saved; reload the page to see the current record and make them again."
+)
 
 
 def add_affiliation(

@@ -5,7 +5,7 @@ Reading is in organizations/queries.py; affiliations in engage/affiliations."""
 
 from dataclasses import dataclass, field
 
-from engage.affiliations.services import find_organisation_by_name
+from engage.affiliations.services import STALE, find_organisation_by_name
 from engage.audit import services as audit
 from engage.audit.services import Actor
 from engage.errors import ValidationError
@@ -113,7 +113,7 @@ def create_organisation(actor: Actor, data: OrganisationData) -> Organisation:
 
 def update_organisation(actor: Actor, organisation: Organisation, version, data: OrganisationData) -> Organisation:
     """Change an organisation; a stale `version` means someone else saved first (their save stands)."""
-    check_version(organisation, version, "organisation")
+    check_version(organisation, version, message=STALE.format(name=organisation.name))
     clean = _validate(data, organisation)
     _apply_and_audit(actor, "update", organisation, clean)
     return organisation

@@ -9,7 +9,7 @@ from datetime import date
 
 import pycountry
 
-from engage.affiliations.services import ensure_current_affiliation, today
+from engage.affiliations.services import STALE, ensure_current_affiliation, today
 from engage.audit import services as audit
 from engage.audit.services import Actor, changed_fields
 from engage.auth.models import User
@@ -272,7 +272,7 @@ def create_person(actor: Actor, data: PersonData) -> Person:
 def update_person(actor: Actor, person: Person, version: int | None, data: PersonData) -> Person:
     """Change a person. `version` is the one the form was opened with; a newer one means someone
     else saved first, and their save stands. Lived experience is changed only by those who may see it."""
-    check_version(person, version, "person")
+    check_version(person, version, message=STALE.format(name=person.name))
     if data.lived_experience is not None and not can_see_lived_experience(actor.user, person):
         raise ValidationError({"lived_experience": LIVED_EXPERIENCE_REFUSED})
     return _save(actor, "update", person, _validate(data))
