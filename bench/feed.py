@@ -25,27 +25,13 @@ from datetime import UTC, datetime, timedelta
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-ZONES = [
-    "Europe/London",
-    "Europe/Brussels",
-    "Europe/Berlin",
-    "America/New_York",
-    "America/Los_Angeles",
-    "America/Sao_Paulo",
-    "Asia/Kolkata",
-    "Asia/Singapore",
-    "Asia/Tokyo",
-    "Australia/Sydney",
-    "Australia/Lord_Howe",
-    "Africa/Nairobi",
-]
-
 
 def build(instance: str, count: int) -> str:
     from sqlalchemy import insert
 
     from engage import create_app
     from engage.auth.models import User
+    from engage.demo.engagements import ZONES
     from engage.engagements.models import AgendaItem, Engagement, EngagementParticipant, engagement_speakers
     from engage.extensions import db
     from engage.people.models import Person, PersonEmail

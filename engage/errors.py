@@ -80,6 +80,21 @@ def render_error(code: int, detail: str | None = None):
     return render_template(template, code=code, title=title, message=detail or message), code
 
 
+# Domain errors a service raises: their status, and the message to show.
+_DOMAIN = {
+    ValidationError: (400, lambda e: " ".join(e.errors.values())),
+    ConflictError: (409, lambda e: e.message),
+    StaleDataError: (409, lambda e: ConflictError().message),
+    NotFoundError: (404, lambda e: e.message),
+    ForbiddenError: (403, lambda e: e.message),
+}
+
+
+def _domain_of(error: Exception):
+    """The entry for a domain error or a subclass of one (e.g. briefings' NotFound)."""
+    return next(entry for kind, entry in _DOMAIN.items() if isinstance(error, kind))
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
@@ -98,30 +113,13 @@ def register_error_handlers(app: Flask) -> None:
 
     # Domain errors a service raises outside a form (see web.submit for those inside one):
     # the request's writes are abandoned and the error becomes its page, app-wide.
-    @app.errorhandler(ValidationError)
-    def invalid(error: ValidationError):
+    def domain_error(error: Exception):
         transaction.abandon()
-        return render_error(400, " ".join(error.errors.values()))
+        status, detail = _domain_of(error)
+        return render_error(status, detail(error))
 
-    @app.errorhandler(ConflictError)
-    def conflict(error: ConflictError):
-        transaction.abandon()
-        return render_error(409, error.message)
-
-    @app.errorhandler(StaleDataError)
-    def stale(error: StaleDataError):
-        transaction.abandon()
-        return render_error(409, ConflictError().message)
-
-    @app.errorhandler(NotFoundError)
-    def not_found(error: NotFoundError):
-        transaction.abandon()
-        return render_error(404, error.message)
-
-    @app.errorhandler(ForbiddenError)
-    def forbidden(error: ForbiddenError):
-        transaction.abandon()
-        return render_error(403, error.message)
+    for kind in _DOMAIN:
+        app.register_error_handler(kind, domain_error)
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):

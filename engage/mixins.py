@@ -2,9 +2,11 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Integer
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, Table
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
+
+from engage.extensions import db
 
 
 def utcnow() -> datetime:
@@ -44,3 +46,17 @@ class Versioned:
     @declared_attr.directive
     def __mapper_args__(cls):
         return {"version_id_col": cls.__table__.c.version}
+
+
+def link_table(name: str, owner: tuple[str, str], other: tuple[str, str]) -> Table:
+    """A many-to-many table `name`: (table, column) of the owning side, then of the other side.
+
+    Both keys cascade on delete; the other side's column is indexed for the reverse look-up.
+    """
+    (owner_table, owner_column), (other_table, other_column) = owner, other
+    return Table(
+        name,
+        db.metadata,
+        Column(owner_column, ForeignKey(f"{owner_table}.id", ondelete="CASCADE"), primary_key=True),
+        Column(other_column, ForeignKey(f"{other_table}.id", ondelete="CASCADE"), primary_key=True, index=True),
+    )

@@ -30,12 +30,18 @@ def country_name(code: str | None) -> str:
     return countries().get(code.upper(), code)
 
 
+def _given(value: str | None, required: bool, missing: str) -> str:
+    """`value` stripped; "" when blank and optional; Invalid(`missing`) when blank and required."""
+    value = (value or "").strip()
+    if not value and required:
+        raise Invalid(missing)
+    return value
+
+
 def normalise_country(value: str | None, required: bool = False) -> str | None:
     """An ISO 3166 alpha-2 code (upper case), or None when blank and not required."""
-    value = (value or "").strip()
+    value = _given(value, required, "Choose a country.")
     if not value:
-        if required:
-            raise Invalid("Choose a country.")
         return None
     code = value.upper()
     if code in countries():
@@ -85,10 +91,9 @@ def time_zones() -> frozenset[str]:
 
 
 def normalise_zone(value: str | None, required: bool = False) -> str | None:
-    value = (value or "").strip()
+    """An IANA time zone name, or None when blank and not required."""
+    value = _given(value, required, "Choose a time zone.")
     if not value:
-        if required:
-            raise Invalid("Choose a time zone.")
         return None
     if value not in time_zones():
         raise Invalid(f"“{value}” is not an IANA time zone (e.g. Europe/London, America/New_York).")

@@ -9,6 +9,7 @@ from sqlalchemy import inspect
 from engage.audit.models import AuditEvent
 from engage.auth.models import User
 from engage.extensions import db
+from engage.queries import check_version
 
 # Never copied into the audit log, even as a changed field.
 SECRET_FIELDS = {"password_hash", "session_token", "feed_token"}
@@ -88,3 +89,12 @@ def record_change(actor: Actor, action: str, obj, summary: str = "") -> AuditEve
     changes = changed_fields(obj)
     db.session.flush()  # so a new record has its id
     return record(actor, action, obj, obj.id, summary, changes)
+
+
+def record_update(actor: Actor, obj, version: int | None, values: dict, noun: str, summary: str):
+    """Apply `values` to `obj` edited from `version` (a stale one raises ConflictError), and audit it."""
+    check_version(obj, version, noun)
+    for key, value in values.items():
+        setattr(obj, key, value)
+    record_change(actor, "update", obj, summary)
+    return obj

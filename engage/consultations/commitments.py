@@ -56,11 +56,8 @@ def create_commitment(actor: Actor, consultation: Consultation, data: dict) -> C
 
 def update_commitment(actor: Actor, commitment: Commitment, version: int | None, data: dict) -> Commitment:
     """Change a commitment; a stale `version` raises ConflictError."""
-    check_version(commitment, version, "commitment")
-    for key, value in _check(commitment.consultation, data).items():
-        setattr(commitment, key, value)
-    audit.record_change(actor, "update", commitment, f"Commitment {commitment.id}")
-    return commitment
+    values = _check(commitment.consultation, data)
+    return audit.record_update(actor, commitment, version, values, "commitment", f"Commitment {commitment.id}")
 
 
 def complete_commitment(actor: Actor, commitment: Commitment, version: int | None) -> Commitment:

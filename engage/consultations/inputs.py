@@ -62,11 +62,8 @@ def add_input(actor: Actor, consultation: Consultation, data: dict) -> Input:
 
 def update_input(actor: Actor, item: Input, version: int | None, data: dict) -> Input:
     """Change an input; a stale `version` raises ConflictError."""
-    check_version(item, version, "point")
-    for key, value in _check_input(item.consultation, data).items():
-        setattr(item, key, value)
-    audit.record_change(actor, "update", item, f"Input in consultation {item.consultation_id}")
-    return item
+    values = _check_input(item.consultation, data)
+    return audit.record_update(actor, item, version, values, "point", f"Input in consultation {item.consultation_id}")
 
 
 def _check_decision(data: dict) -> dict:

@@ -2,13 +2,13 @@
 
 from datetime import date
 
-from sqlalchemy import Boolean, CheckConstraint, Column, Date, ForeignKey, Index, String, Table, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.auth.models import User
 from engage.extensions import db
 from engage.forums.models import Forum
-from engage.mixins import Timestamped, Versioned
+from engage.mixins import Timestamped, Versioned, link_table
 from engage.organizations.models import Organisation
 from engage.people.models import Person
 from engage.policies.models import Clause, PolicyVersion
@@ -33,24 +33,10 @@ OUTCOMES = {
 }
 COMMITMENT_STATUSES = {"open": "Open", "done": "Done", "cancelled": "Cancelled"}
 
-consultation_people = Table(
-    "consultation_people",
-    db.metadata,
-    Column("consultation_id", ForeignKey("consultations.id", ondelete="CASCADE"), primary_key=True),
-    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True, index=True),
-)
-consultation_organisations = Table(
-    "consultation_organisations",
-    db.metadata,
-    Column("consultation_id", ForeignKey("consultations.id", ondelete="CASCADE"), primary_key=True),
-    Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True, index=True),
-)
-consultation_staff = Table(
-    "consultation_staff",
-    db.metadata,
-    Column("consultation_id", ForeignKey("consultations.id", ondelete="CASCADE"), primary_key=True),
-    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True),
-)
+_OWNER = ("consultations", "consultation_id")
+consultation_people = link_table("consultation_people", _OWNER, ("people", "person_id"))
+consultation_organisations = link_table("consultation_organisations", _OWNER, ("organisations", "organisation_id"))
+consultation_staff = link_table("consultation_staff", _OWNER, ("users", "user_id"))
 consultation_topics = topic_link_table("consultation_topics", "consultations", "consultation_id")
 
 

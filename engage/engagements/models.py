@@ -3,13 +3,13 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Index, LargeBinary, String, Table, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.auth.models import User
 from engage.extensions import db
 from engage.forums.models import Forum
-from engage.mixins import Timestamped, UTCDateTime, Versioned
+from engage.mixins import Timestamped, UTCDateTime, Versioned, link_table
 from engage.people.models import Person
 from engage.topics.models import Topic, topic_link_table
 
@@ -40,18 +40,8 @@ def new_uid() -> str:
     return f"{uuid.uuid4()}@engage"
 
 
-engagement_speakers = Table(
-    "engagement_speakers",
-    db.metadata,
-    Column("engagement_id", ForeignKey("engagements.id", ondelete="CASCADE"), primary_key=True),
-    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True),
-)
-engagement_followers = Table(
-    "engagement_followers",
-    db.metadata,
-    Column("engagement_id", ForeignKey("engagements.id", ondelete="CASCADE"), primary_key=True),
-    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True),
-)
+engagement_speakers = link_table("engagement_speakers", ("engagements", "engagement_id"), ("users", "user_id"))
+engagement_followers = link_table("engagement_followers", ("engagements", "engagement_id"), ("users", "user_id"))
 engagement_topics = topic_link_table("engagement_topics", "engagements", "engagement_id")
 
 

@@ -2,12 +2,12 @@
 
 from datetime import date
 
-from sqlalchemy import Boolean, CheckConstraint, Column, Date, ForeignKey, String, Table, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.auth.models import User
 from engage.extensions import db
-from engage.mixins import Timestamped, Versioned
+from engage.mixins import Timestamped, Versioned, link_table
 from engage.organizations.models import Organisation
 from engage.people.models import Person
 
@@ -19,12 +19,7 @@ FORUM_KINDS = {
     "regulator_consultation": "Regulator consultation",
 }
 
-forum_representatives = Table(
-    "forum_representatives",
-    db.metadata,
-    Column("forum_id", ForeignKey("forums.id", ondelete="CASCADE"), primary_key=True),
-    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True),
-)
+forum_representatives = link_table("forum_representatives", ("forums", "forum_id"), ("users", "user_id"))
 
 
 class Forum(Versioned, Timestamped, db.Model):

@@ -9,7 +9,7 @@ from engage.errors import ValidationError
 from engage.extensions import db
 from engage.policies.models import POLICY_STATUSES, Clause, Policy, PolicyVersion
 from engage.policies.queries import version_order_key
-from engage.queries import check_version, known_id
+from engage.queries import known_id
 from engage.topics.models import Topic
 
 MAX_CLAUSES = 500
@@ -60,11 +60,7 @@ def create_policy(actor: Actor, data: dict) -> Policy:
 
 def update_policy(actor: Actor, policy: Policy, version: int | None, data: dict) -> Policy:
     """Change a policy's fields; a stale `version` means someone else saved first."""
-    check_version(policy, version, "policy")
-    for key, value in _check_policy(data, policy).items():
-        setattr(policy, key, value)
-    audit.record_change(actor, "update", policy, f"Policy {policy.code}")
-    return policy
+    return audit.record_update(actor, policy, version, _check_policy(data, policy), "policy", f"Policy {policy.code}")
 
 
 # --- Versions and clauses ------------------------------------------------------------------------

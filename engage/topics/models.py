@@ -1,10 +1,10 @@
 """The managed topic taxonomy, and the association tables that tag records with topics."""
 
-from sqlalchemy import Boolean, Column, ForeignKey, String, Table, Text
+from sqlalchemy import Boolean, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engage.extensions import db
-from engage.mixins import Timestamped, Versioned
+from engage.mixins import Timestamped, Versioned, link_table
 
 # Seeded: the mental-health areas of the spec, plus crisis response and regulation.
 SEED_TOPICS = [
@@ -36,9 +36,4 @@ class Topic(Versioned, Timestamped, db.Model):
 
 def topic_link_table(name: str, owner_table: str, owner_column: str) -> Table:
     """An association table `name` linking rows of `owner_table` (by `owner_column`) to topics."""
-    return Table(
-        name,
-        db.metadata,
-        Column(owner_column, ForeignKey(f"{owner_table}.id", ondelete="CASCADE"), primary_key=True),
-        Column("topic_id", ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True, index=True),
-    )
+    return link_table(name, (owner_table, owner_column), ("topics", "topic_id"))
