@@ -168,3 +168,17 @@ def make_engagement(title: str | None = None, speakers=(), participants=(), topi
         person, role, rsvp = p if isinstance(p, tuple) else (p, "co_panellist", "accepted")
         engagement.participants.append(EngagementParticipant(person_id=person.id, role=role, rsvp=rsvp))
     return _add(engagement)
+
+
+def saved_with_version(app, factory, **fields) -> tuple[int, int]:
+    """Make one record with a factory in its own app context, commit it, and return its id and version
+    (what a test needs after the context has closed)."""
+    with app.app_context():
+        record = factory(**fields)
+        db.session.commit()
+        return record.id, record.version
+
+
+def saved(app, factory, **fields) -> int:
+    """Make one record with a factory in its own app context, commit it, and return its id."""
+    return saved_with_version(app, factory, **fields)[0]

@@ -17,14 +17,6 @@ def text(response) -> str:
     return unescape(response.get_data(as_text=True))
 
 
-def saved(app, factory, **fields) -> int:
-    """Make one record with a factory, commit it, and return its id."""
-    with app.app_context():
-        record = factory(**fields)
-        db.session.commit()
-        return record.id
-
-
 def form_version(client, url: str) -> str:
     """The `version` an edit form at `url` was opened with."""
     return re.search(r'name="version"[^>]*value="(\d+)"', client.get(url).get_data(as_text=True)).group(1)
@@ -40,3 +32,11 @@ def field_error(response, field: str) -> str | None:
     """The message shown next to `field`, if any."""
     match = re.search(rf'id="{field}-error"[^>]*>([^<]*)<', text(response))
     return match.group(1) if match else None
+
+
+def assert_not_found(client, token: str, gets=(), posts=()) -> None:
+    """Each page in `gets`, and each form in `posts` (sent with `token`), answers 404."""
+    for path in gets:
+        assert client.get(path).status_code == 404, path
+    for path in posts:
+        assert client.post(path, data={"csrf_token": token}).status_code == 404, path

@@ -11,8 +11,8 @@ from engage.auth.models import User
 from engage.extensions import db
 from engage.organizations.models import Affiliation, Organisation
 from engage.people.models import ConflictDeclaration, Honorarium, Person, StakeholderAssessment
-from tests.affiliations.helpers import count, field_error, form_version, saved, text
-from tests.factories import make_affiliation, make_organisation, make_person
+from tests.affiliations.helpers import count, field_error, form_version, text
+from tests.factories import make_affiliation, make_organisation, make_person, saved
 
 WRITTEN = (Person, Organisation, Affiliation, StakeholderAssessment, ConflictDeclaration, Honorarium, AuditEvent)
 

@@ -214,37 +214,29 @@ def test_unknown_user_is_404(client, users):
     assert client.get("/admin/users/99999/edit").status_code == 404
 
 
+def _create_user(runner, name: str):
+    """`flask engage create-user` for new@example.org, an editor called `name`."""
+    return runner.invoke(
+        args=[
+            "engage",
+            "create-user",
+            "--email",
+            "new@example.org",
+            "--name",
+            name,
+            "--role",
+            "editor",
+            "--password",
+            "long-enough-1",
+        ]
+    )
+
+
 def test_create_user_command(app):
     runner = app.test_cli_runner()
-    result = runner.invoke(
-        args=[
-            "engage",
-            "create-user",
-            "--email",
-            "new@example.org",
-            "--name",
-            "New Person",
-            "--role",
-            "editor",
-            "--password",
-            "long-enough-1",
-        ]
-    )
+    result = _create_user(runner, "New Person")
     assert result.exit_code == 0, result.output
-    result = runner.invoke(
-        args=[
-            "engage",
-            "create-user",
-            "--email",
-            "new@example.org",
-            "--name",
-            "Again",
-            "--role",
-            "editor",
-            "--password",
-            "long-enough-1",
-        ]
-    )
+    result = _create_user(runner, "Again")
     assert result.exit_code == 1
     assert "already exists" in result.output
     with app.app_context():

@@ -147,22 +147,14 @@ def _privacy_world():
     other = make_user("editor", name="Other Editor")
     shown = make_person("Visible Expert", owner_id=editor.id, lived_experience="LIVEDSECRET history")
     hidden = make_person("Hiddenname Person", consent_internal=False, bio="HIDDENBIO")
-    restricted = make_consultation(
-        "RESTRICTEDTITLE",
-        confidentiality="restricted",
-        staff=[editor],
-        people=[shown],
-        held_on=date(2026, 5, 1),
-    )
-    make_input(restricted, "RESTRICTEDPOINT", person=shown, decision={"outcome": "declined"})
-    confidential = make_consultation(
-        "CONFIDENTIALTITLE",
-        confidentiality="confidential",
-        staff=[other],
-        people=[shown],
-        held_on=date(2026, 4, 1),
-    )
-    make_input(confidential, "CONFIDENTIALPOINT", person=shown, decision={"outcome": "parked"})
+    # A closed consultation of each kind, with a decided point: the restricted one is the owner's,
+    # the confidential one is staffed by the other editor.
+    for title, kind, staff, held_on, point, outcome in (
+        ("RESTRICTEDTITLE", "restricted", editor, date(2026, 5, 1), "RESTRICTEDPOINT", "declined"),
+        ("CONFIDENTIALTITLE", "confidential", other, date(2026, 4, 1), "CONFIDENTIALPOINT", "parked"),
+    ):
+        closed = make_consultation(title, confidentiality=kind, staff=[staff], people=[shown], held_on=held_on)
+        make_input(closed, point, person=shown, decision={"outcome": outcome})
     normal = make_consultation("NORMALTITLE", people=[shown, hidden], held_on=date(2026, 3, 1))
     make_input(normal, "NORMALPOINT", person=shown)
     make_input(normal, "HIDDENPOINT", person=hidden, decision={"outcome": "declined"})

@@ -26,28 +26,18 @@ def _world():
     meeting = make_consultation(
         "Disordered eating roundtable", people=[person, colleague], staff=[staff], held_on=date(2026, 6, 10)
     )
-    make_input(
-        meeting,
-        "Label recovery content",
-        person=person,
-        decision={
-            "outcome": "adopted",
-            "rationale": "RELEASEDRATIONALE",
-            "policy_version_id": released.id,
-            "clause_id": released.clauses[0].id,
-        },
-    )
-    make_input(
-        meeting,
-        "Ban diet ads to minors",
-        person=person,
-        decision={
-            "outcome": "adapted",
-            "rationale": "EMBARGORATIONALE",
-            "policy_version_id": embargoed.id,
-            "clause_id": embargoed.clauses[0].id,
-        },
-    )
+    # One point decided in the released version and one in the embargoed one.
+    for point, outcome, rationale, version in (
+        ("Label recovery content", "adopted", "RELEASEDRATIONALE", released),
+        ("Ban diet ads to minors", "adapted", "EMBARGORATIONALE", embargoed),
+    ):
+        decision = {
+            "outcome": outcome,
+            "rationale": rationale,
+            "policy_version_id": version.id,
+            "clause_id": version.clauses[0].id,
+        }
+        make_input(meeting, point, person=person, decision=decision)
     make_input(meeting, "COLLEAGUEPOINT", person=colleague)
     secret = make_consultation("RESTRICTEDMEETING", confidentiality="restricted", people=[person], staff=[staff])
     make_input(secret, "RESTRICTEDPOINT", person=person, decision={"outcome": "declined"})

@@ -10,7 +10,7 @@ from engage.auth.models import User
 from engage.engagements.models import Engagement
 from engage.extensions import db
 from tests.engagements.helpers import form_data, read_icaljs, read_python
-from tests.factories import make_engagement, make_person
+from tests.factories import make_engagement, make_person, saved
 
 # (zone, local start, local end, expected UTC start, expected UTC end)
 CASES = [
@@ -174,10 +174,7 @@ def test_ics_has_uid_sequence_status_url_organizer_and_partstat(app, client, use
 
 
 def test_sequence_grows_with_each_edit_in_the_ics(app, client, as_role):
-    with app.app_context():
-        engagement = make_engagement(timezone="Europe/Brussels")
-        db.session.commit()
-        engagement_id = engagement.id
+    engagement_id = saved(app, make_engagement, timezone="Europe/Brussels")
     token = as_role("editor")
     for n in range(1, 3):
         with app.app_context():

@@ -9,7 +9,7 @@ from engage.audit.models import AuditEvent
 from engage.engagements.models import Engagement
 from engage.extensions import db
 from tests.engagements.helpers import form_data
-from tests.factories import make_engagement, make_forum, make_person, make_topic, make_user
+from tests.factories import make_engagement, make_forum, make_person, make_topic, make_user, saved_with_version
 from tests.sqlcount import statements_for
 
 
@@ -84,10 +84,7 @@ def test_unknown_zone_and_end_before_start_are_refused(app, client, as_role):
 
 
 def test_edit_bumps_sequence_and_a_stale_edit_gets_409(app, client, as_role):
-    with app.app_context():
-        engagement = make_engagement(timezone="Europe/Brussels")
-        db.session.commit()
-        engagement_id, version = engagement.id, engagement.version
+    engagement_id, version = saved_with_version(app, make_engagement, timezone="Europe/Brussels")
     token = as_role("editor")
     data = form_data(token, version=str(version), title="First save")
     assert client.post(f"/engagements/{engagement_id}/edit", data=data).status_code == 302

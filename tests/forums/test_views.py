@@ -17,8 +17,10 @@ from tests.factories import (
     make_organisation,
     make_person,
     make_user,
+    saved,
+    saved_with_version,
 )
-from tests.helplines.helpers import audit_count, count, field_error, statement_counts
+from tests.helplines.helpers import archive, audit_count, count, field_error, statement_counts
 
 TODAY = date.today()
 
@@ -54,10 +56,7 @@ def test_create_and_edit_a_forum_with_representatives(app, client, users, as_rol
 
 
 def test_stale_forum_edit_gets_409_and_the_first_save_stands(app, client, as_role):
-    with app.app_context():
-        forum = make_forum(name="Original")
-        db.session.commit()
-        fid, version = forum.id, forum.version
+    fid, version = saved_with_version(app, make_forum, name="Original")
     token = as_role("editor")
     data = {"csrf_token": token, "kind": "working_group", "version": version}
     assert client.post(f"/forums/{fid}/edit", data={**data, "name": "First"}).status_code == 302
@@ -236,14 +235,9 @@ def test_restricted_consultation_is_absent_for_other_users(app, client, users, r
 
 
 def test_archive_hides_from_the_list(app, client, as_role):
-    with app.app_context():
-        forum = make_forum(name="Old Council")
-        db.session.commit()
-        fid = forum.id
+    fid = saved(app, make_forum, name="Old Council")
     token = as_role("editor")
-    assert client.post(f"/forums/{fid}/archive", data={"csrf_token": token}).status_code == 302
-    client.get(f"/forums/{fid}")  # shows the flash message
-    assert "Old Council" not in client.get("/forums").get_data(as_text=True)
+    archive(client, token, f"/forums/{fid}", "Old Council", listing="/forums")
     assert "Old Council" in client.get("/forums?archived=1").get_data(as_text=True)
     assert client.post(f"/forums/{fid}/restore", data={"csrf_token": token}).status_code == 302
 

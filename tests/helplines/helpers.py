@@ -27,6 +27,13 @@ def field_error(response, field: str) -> str | None:
     return match.group(1) if match else None
 
 
+def archive(client, token: str, url: str, name: str, listing: str) -> None:
+    """Archive the record at `url` and check that `name` has left the list page `listing`."""
+    assert client.post(f"{url}/archive", data={"csrf_token": token}).status_code == 302
+    client.get(url)  # shows (and so clears) the flash message, which names the record
+    assert name not in client.get(listing).get_data(as_text=True)
+
+
 def statement_counts(app, client, viewer, tables, make, path, sizes=(10, 200)) -> list[int]:
     """Statements `path` runs with `make(n)` rows (after emptying `tables`), for each size.
 

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from engage.audit.models import AuditEvent
 from engage.extensions import db
 from engage.helplines.models import Helpline
-from tests.factories import make_helpline, make_organisation, make_user, topic_by_slug
-from tests.helplines.helpers import audit_count, count, field_error, statement_counts
+from tests.factories import make_helpline, make_organisation, make_user, saved, topic_by_slug
+from tests.helplines.helpers import archive, audit_count, count, field_error, statement_counts
 
 TODAY = date.today()
 
@@ -215,14 +215,9 @@ def test_list_filters(app, client, as_role):
 
 
 def test_archive_and_restore_are_audited(app, client, as_role):
-    with app.app_context():
-        h = make_helpline(name="To archive")
-        db.session.commit()
-        hid = h.id
+    hid = saved(app, make_helpline, name="To archive")
     token = as_role("editor")
-    assert client.post(f"/helplines/{hid}/archive", data={"csrf_token": token}).status_code == 302
-    client.get(f"/helplines/{hid}")  # shows the flash message
-    assert "To archive" not in client.get("/helplines/crisis?country=GB").get_data(as_text=True)
+    archive(client, token, f"/helplines/{hid}", "To archive", listing="/helplines/crisis?country=GB")
     assert client.post(f"/helplines/{hid}/restore", data={"csrf_token": token}).status_code == 302
     with app.app_context():
         actions = set(db.session.execute(select(AuditEvent.action).where(AuditEvent.record_id == hid)).scalars())

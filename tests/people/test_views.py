@@ -10,13 +10,14 @@ from engage.audit.models import AuditEvent
 from engage.extensions import db
 from engage.organizations.models import Affiliation, Organisation
 from engage.people.models import Person, PersonEmail, PersonPhone, StakeholderAssessment
-from tests.affiliations.helpers import count, field_error, form_version, linked_names, saved, text
+from tests.affiliations.helpers import assert_not_found, count, field_error, form_version, linked_names, text
 from tests.conftest import login
 from tests.factories import (
     make_affiliation,
     make_organisation,
     make_person,
     make_user,
+    saved,
     topic_by_slug,
 )
 
@@ -65,36 +66,42 @@ def test_an_existing_organisation_is_reused_by_name_ignoring_case(app, client, a
     assert count(app, Affiliation) == 1
 
 
+# The directory's two create forms share one test: a valid form with one bad field each time.
+VALID_FORMS = {
+    "/people/new": {"name": "Valid Name", "email": "ok@example.org", "organisation": "New Org"},
+    "/organizations/new": {"name": "Valid", "kind": "ngo", "country": "GB"},
+}
+
+
 @pytest.mark.parametrize(
-    ("field", "value", "message"),
+    ("url", "field", "value", "message"),
     [
-        ("email", "not-an-email", "is not a valid email address"),
-        ("phones", "+44 12", "Line 1: “+44 12” is not a valid phone number"),
-        ("phones", "+442079460958\nhello", "Line 2: “hello” is not a phone number"),
-        ("country", "XX", "“XX” is not an ISO 3166 country code"),
-        ("other_emails", "ok@example.org\nbad@", "Line 2: “bad@” is not a valid email address"),
-        ("time_zone", "Mars/Olympus", "is not an IANA time zone"),
-        ("links", "ftp://files.example.org", "Line 1: “ftp://files.example.org” is not a web address"),
-        ("name", "   ", "Enter the person's name."),
+        ("/people/new", "email", "not-an-email", "is not a valid email address"),
+        ("/people/new", "phones", "+44 12", "Line 1: “+44 12” is not a valid phone number"),
+        ("/people/new", "phones", "+442079460958\nhello", "Line 2: “hello” is not a phone number"),
+        ("/people/new", "country", "XX", "“XX” is not an ISO 3166 country code"),
+        ("/people/new", "other_emails", "ok@example.org\nbad@", "Line 2: “bad@” is not a valid email address"),
+        ("/people/new", "time_zone", "Mars/Olympus", "is not an IANA time zone"),
+        ("/people/new", "links", "ftp://files.example.org", "Line 1: “ftp://files.example.org” is not a web address"),
+        ("/people/new", "name", "   ", "Enter the person's name."),
+        ("/organizations/new", "name", "", "Enter the organisation's name."),
+        ("/organizations/new", "country", "ZZ", "“ZZ” is not an ISO 3166 country code"),
+        ("/organizations/new", "website", "ftp://example.org", "is not a web address"),
+        ("/organizations/new", "parent", "No Such Parent", "No organisation is called “No Such Parent”."),
+        ("/organizations/new", "kind", "cult", "Choose a type from the list."),
     ],
 )
-def test_bad_input_gets_a_message_next_to_the_field_and_writes_nothing(app, client, as_role, field, value, message):
+def test_bad_input_gets_a_message_next_to_the_field_and_writes_nothing(
+    app, client, as_role, url, field, value, message
+):
     token = as_role("editor")
-    before = (
-        count(app, Person),
-        count(app, PersonEmail),
-        count(app, PersonPhone),
-        count(app, AuditEvent),
-    )
-    data = {"csrf_token": token, "name": "Valid Name", "email": "ok@example.org", "organisation": "New Org"}
-    data[field] = value
-    response = client.post("/people/new", data=data)
+    written = (Person, PersonEmail, PersonPhone, Organisation, AuditEvent)
+    before = [count(app, model) for model in written]
+    response = client.post(url, data={"csrf_token": token, **VALID_FORMS[url], field: value})
     assert response.status_code == 400
-    html = text(response)
     error = field_error(response, field)
-    assert error and message in error, html[:3000]
-    after = (count(app, Person), count(app, PersonEmail), count(app, PersonPhone), count(app, AuditEvent))
-    assert after == before
+    assert error and message in error, text(response)[:3000]
+    assert [count(app, model) for model in written] == before
     assert count(app, Organisation) == 0
 
 
@@ -215,10 +222,8 @@ def test_edit_keeps_emails_and_audits_changed_fields(app, client, as_role):
 
 def test_unknown_ids_are_404(client, as_role):
     token = as_role("editor")
-    assert client.get("/people/999999").status_code == 404
-    assert client.get("/people/999999/edit").status_code == 404
-    assert client.post("/people/999999/archive", data={"csrf_token": token}).status_code == 404
-    assert client.post("/people/999999/assessments", data={"csrf_token": token}).status_code == 404
+    gets = ["/people/999999", "/people/999999/edit"]
+    assert_not_found(client, token, gets, posts=["/people/999999/archive", "/people/999999/assessments"])
 
 
 def test_archive_hides_from_the_list_and_unarchive_brings_back(app, client, as_role):
@@ -267,21 +272,10 @@ def test_conflicts_and_honoraria(app, client, as_role):
         data={"csrf_token": token, "declared_on": "2025-02-01", "description": "Advises a competitor"},
     )
     assert r.status_code == 302
-    r = client.post(
-        f"/people/{person_id}/honoraria",
-        data={"csrf_token": token, "paid_on": "2025-02-01", "amount": "abc", "currency": "EUR"},
-    )
+    honoraria, paid = f"/people/{person_id}/honoraria", {"csrf_token": token, "paid_on": "2025-02-01"}
+    r = client.post(honoraria, data={**paid, "amount": "abc", "currency": "EUR"})
     assert r.status_code == 400 and "Enter the amount as a positive number" in text(r)
-    r = client.post(
-        f"/people/{person_id}/honoraria",
-        data={
-            "csrf_token": token,
-            "paid_on": "2025-02-01",
-            "amount": "1250.5",
-            "currency": "gbp",
-            "purpose": "Panel",
-        },
-    )
+    r = client.post(honoraria, data={**paid, "amount": "1250.5", "currency": "gbp", "purpose": "Panel"})
     assert r.status_code == 302
     page = text(client.get(f"/people/{person_id}"))
     assert "Advises a competitor" in page and "1,250.50 GBP" in page
