@@ -91,6 +91,13 @@ def record_change(actor: Actor, action: str, obj, summary: str = "") -> AuditEve
     return record(actor, action, obj, obj.id, summary, changes)
 
 
+def record_create(actor: Actor, obj, summary: str = ""):
+    """Add a new record `obj` to the session and audit its creation with the fields it was given."""
+    db.session.add(obj)
+    record_change(actor, "create", obj, summary)
+    return obj
+
+
 def record_update(actor: Actor, obj, version: int | None, values: dict, noun: str, summary: str):
     """Apply `values` to `obj` edited from `version` (a stale one raises ConflictError), and audit it."""
     check_version(obj, version, noun)

@@ -69,8 +69,7 @@ def create_user(actor: Actor, email: str, name: str, role: str, password: str) -
         raise ValidationError(errors)
     _check_password(password)
     user = User(email=email, name=name, role=role, active=True, password_hash=_hash(password))
-    db.session.add(user)
-    audit.record_change(actor, "create", user, f"User {email} ({role})")
+    audit.record_create(actor, user, f"User {email} ({role})")
     return user
 
 

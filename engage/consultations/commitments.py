@@ -49,9 +49,7 @@ def create_commitment(actor: Actor, consultation: Consultation, data: dict) -> C
     commitment = Commitment(
         consultation_id=consultation.id, created_by_id=actor.user.id if actor.user else None, **values
     )
-    db.session.add(commitment)
-    audit.record_change(actor, "create", commitment, f"Commitment in consultation {consultation.id}")
-    return commitment
+    return audit.record_create(actor, commitment, f"Commitment in consultation {consultation.id}")
 
 
 def update_commitment(actor: Actor, commitment: Commitment, version: int | None, data: dict) -> Commitment:

@@ -55,9 +55,7 @@ def _check_input(consultation: Consultation, data: dict) -> dict:
 def add_input(actor: Actor, consultation: Consultation, data: dict) -> Input:
     """Record one point raised in `consultation` by one of its participants."""
     item = Input(consultation_id=consultation.id, **_check_input(consultation, data))
-    db.session.add(item)
-    audit.record_change(actor, "create", item, f"Input in consultation {consultation.id}")
-    return item
+    return audit.record_create(actor, item, f"Input in consultation {consultation.id}")
 
 
 def update_input(actor: Actor, item: Input, version: int | None, data: dict) -> Input:

@@ -88,8 +88,7 @@ def create_consultation(actor: Actor, data: dict) -> Consultation:
     """Log a consultation; the actor joins its staff; participants' last-interaction dates follow."""
     values = _check(actor, data, add_actor=True)
     consultation = Consultation(created_by_id=actor.user.id if actor.user else None, **values)
-    db.session.add(consultation)
-    audit.record_change(actor, "create", consultation, f"Consultation {consultation.title[:200]}")
+    audit.record_create(actor, consultation, f"Consultation {consultation.title[:200]}")
     refresh_last_interaction([p.id for p in values["people"]], [o.id for o in values["organisations"]])
     return consultation
 

@@ -26,8 +26,7 @@ def create(actor: Actor, data: records.EngagementData, uid: str | None = None) -
     if uid:
         engagement.uid = uid
     records.apply(engagement, clean)
-    db.session.add(engagement)
-    audit.record_change(actor, "create", engagement, f"Engagement {engagement.title}")
+    audit.record_create(actor, engagement, f"Engagement {engagement.title}")
     return engagement
 
 

@@ -14,6 +14,8 @@ from engage.topics.models import Topic, topic_link_table
 STANCES = ("supportive", "neutral", "critical", "unknown")
 NDA_STATUSES = ("none", "requested", "signed", "expired")
 CONSENT_BASES = ("consent", "legitimate_interest")
+# The profile columns a person form edits as plain text, in form order.
+PROFILE_FIELDS = ("pronouns", "title", "country", "languages", "time_zone", "links", "bio")
 # Each consent scope is a column on Person; labels for forms and pages.
 CONSENT_SCOPES = {
     "consent_contact": "May be contacted",

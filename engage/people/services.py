@@ -20,6 +20,7 @@ from engage.people.models import (
     CONSENT_BASES,
     CONSENT_SCOPES,
     NDA_STATUSES,
+    PROFILE_FIELDS,
     Person,
     PersonEmail,
     PersonPhone,
@@ -212,13 +213,7 @@ def _apply(person: Person, clean: dict) -> dict:
     extra = {}
     for key in (
         "name",
-        "pronouns",
-        "title",
-        "country",
-        "languages",
-        "time_zone",
-        "links",
-        "bio",
+        *PROFILE_FIELDS,
         "owner_id",
         "nda_status",
         "consent_basis",

@@ -12,7 +12,7 @@ from engage.briefings import panels
 from engage.formtools import posted
 from engage.people import queries, records, services
 from engage.people.forms import AssessmentForm, ConflictForm, HonorariumForm, PersonForm
-from engage.people.models import CONSENT_SCOPES, STANCES, Person
+from engage.people.models import CONSENT_SCOPES, PROFILE_FIELDS, STANCES, Person
 from engage.validation import countries, time_zones
 from engage.web import current_actor, paginate, submit
 
@@ -77,13 +77,7 @@ TEXT_FIELDS = (
     "email",
     "other_emails",
     "phones",
-    "pronouns",
-    "title",
-    "country",
-    "languages",
-    "time_zone",
-    "links",
-    "bio",
+    *PROFILE_FIELDS,
     "organisation",
     "consent_basis",
 )

@@ -53,8 +53,7 @@ def _check_policy(data: dict, policy: Policy | None) -> dict:
 def create_policy(actor: Actor, data: dict) -> Policy:
     """A new policy (no versions yet)."""
     policy = Policy(**_check_policy(data, None))
-    db.session.add(policy)
-    audit.record_change(actor, "create", policy, f"Policy {policy.code}")
+    audit.record_create(actor, policy, f"Policy {policy.code}")
     return policy
 
 
@@ -153,6 +152,5 @@ def create_version(actor: Actor, policy: Policy, data: dict) -> PolicyVersion:
         change_summary=(data.get("change_summary") or "").strip(),
     )
     version.clauses = [Clause(**c) for c in clauses]
-    db.session.add(version)
-    audit.record_change(actor, "create", version, f"{policy.code} {label} ({len(clauses)} clauses)")
+    audit.record_create(actor, version, f"{policy.code} {label} ({len(clauses)} clauses)")
     return version

@@ -94,8 +94,7 @@ def create_topic(actor: Actor, name: str, description: str = "") -> Topic:
     while db.session.execute(select(Topic.id).where(Topic.slug == slug)).first():
         slug, n = f"{base[:55]}-{n}", n + 1
     topic = Topic(slug=slug, name=name, description=(description or "").strip(), active=True)
-    db.session.add(topic)
-    audit.record_change(actor, "create", topic, f"Topic {name}")
+    audit.record_create(actor, topic, f"Topic {name}")
     return topic
 
 
