@@ -65,6 +65,10 @@ class PersonData:
     lived_experience: str | None = None  # None: leave as it is (the user may not see it)
 
 
+# The profile fields that go from the person form to the Person column of the same name (by way
+# of PersonData and its checks): one list, so the form and the update cannot drift apart.
+PROFILE_FIELDS = ("pronouns", "title", "country", "languages", "time_zone", "links", "bio")
+
 LIVED_EXPERIENCE_REFUSED = (
     "Only admins and the relationship owner may record lived experience: make yourself the owner or leave this blank."
 )
@@ -212,13 +216,7 @@ def _apply(person: Person, clean: dict) -> dict:
     extra = {}
     for key in (
         "name",
-        "pronouns",
-        "title",
-        "country",
-        "languages",
-        "time_zone",
-        "links",
-        "bio",
+        *PROFILE_FIELDS,
         "owner_id",
         "nda_status",
         "consent_basis",

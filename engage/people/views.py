@@ -72,21 +72,7 @@ def detail(person_id: int):
     return render_detail(person_id)
 
 
-TEXT_FIELDS = (
-    "name",
-    "email",
-    "other_emails",
-    "phones",
-    "pronouns",
-    "title",
-    "country",
-    "languages",
-    "time_zone",
-    "links",
-    "bio",
-    "organisation",
-    "consent_basis",
-)
+TEXT_FIELDS = ("name", "email", "other_emails", "phones", *services.PROFILE_FIELDS, "organisation", "consent_basis")
 
 
 def _person_data(form: PersonForm, with_lived_experience: bool) -> services.PersonData:
