@@ -105,20 +105,28 @@ def users():
     return render_template("auth/users.html", page=paginate(services.users_query()))
 
 
+def _save_user(form, user: User | None, action, message: str):
+    """The user form, new (`user` None) or one user's: saved through `action` (one service call),
+    then back to the list with `message` about the saved user; or the form again with its messages."""
+    outcome = submit(form, action)
+    if outcome.ok:
+        flash(message.format(user=outcome.value), "success")
+        return redirect(url_for("auth.users"))
+    return render_template("auth/user_form.html", form=form, user=user), outcome.status
+
+
 @bp.route("/admin/users/new", methods=["GET", "POST"])
 @admin_only
 def new_user():
     form = NewUserForm()
-    outcome = submit(
+    return _save_user(
         form,
+        None,
         lambda: services.create_user(
             current_actor(), form.email.data, form.name.data, form.role.data, form.password.data
         ),
+        "{user.name} can now sign in as {user.role}.",
     )
-    if outcome.ok:
-        flash(f"{outcome.value.name} can now sign in as {outcome.value.role}.", "success")
-        return redirect(url_for("auth.users"))
-    return render_template("auth/user_form.html", form=form, user=None), outcome.status
 
 
 @bp.route("/admin/users/<int:user_id>/edit", methods=["GET", "POST"])
@@ -126,13 +134,11 @@ def new_user():
 def edit_user(user_id: int):
     user = services.get_user(user_id)
     form = EditUserForm(obj=user)
-    outcome = submit(
+    return _save_user(
         form,
+        user,
         lambda: services.update_user(
             current_actor(), user, form.version.data, form.name.data, form.role.data, form.active.data
         ),
+        "{user.name} is saved.",
     )
-    if outcome.ok:
-        flash(f"{user.name} is saved.", "success")
-        return redirect(url_for("auth.users"))
-    return render_template("auth/user_form.html", form=form, user=user), outcome.status

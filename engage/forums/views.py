@@ -52,23 +52,23 @@ def detail(forum_id: int):
 # --- Create, edit, archive --------------------------------------------------------------------
 
 
-def _forum_form(forum: Forum | None) -> ForumForm:
-    if request.method == "POST" or forum is None:
-        return ForumForm()
-    return ForumForm(
-        data={
-            "version": forum.version,
-            "name": forum.name,
-            "kind": forum.kind,
-            "description": forum.description,
-            "website": forum.website,
-            "representatives": [u.id for u in forum.representatives],
-        }
-    )
+def _record_form(form_class, record, values):
+    """The posted form on POST; on GET a blank one for a new record, or `values(record)` and its version.
+
+    On POST only the request counts, so a field it leaves out (no representative ticked) is empty
+    rather than the record's value."""
+    if request.method == "POST" or record is None:
+        return form_class()
+    return form_class(data={"version": record.version, **values(record)})
+
+
+def _forum_values(forum: Forum) -> dict:
+    same_name = {name: getattr(forum, name) for name in ("name", "kind", "description", "website")}
+    return {**same_name, "representatives": [u.id for u in forum.representatives]}
 
 
 def _save_forum(forum: Forum | None):
-    form = _forum_form(forum)
+    form = _record_form(ForumForm, forum, _forum_values)
     form.representatives.choices = choices.users()
     data = services.ForumData(
         name=form.name.data,
@@ -127,22 +127,14 @@ def restore(forum_id: int):
 
 def _member_form(member: ForumMember | None) -> MemberForm:
     """The posted form; on GET what was typed before "Find" (no JavaScript), or the membership."""
-    if request.method == "POST":
-        return MemberForm()
-    if any(key in request.args for key in LOOKUPS):
+    if request.method != "POST" and any(key in request.args for key in LOOKUPS):
         return MemberForm(formdata=request.args)
-    if member is None:
-        return MemberForm()
-    return MemberForm(
-        data={
-            "version": member.version,
-            "person": member.person_id,
-            "organisation": member.organisation_id,
-            "role": member.role,
-            "term_start": member.term_start,
-            "term_end": member.term_end,
-        }
-    )
+    return _record_form(MemberForm, member, _member_values)
+
+
+def _member_values(member: ForumMember) -> dict:
+    same_name = {name: getattr(member, name) for name in ("role", "term_start", "term_end")}
+    return {**same_name, "person": member.person_id, "organisation": member.organisation_id}
 
 
 def _save_member(forum: Forum, member: ForumMember | None):
