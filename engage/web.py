@@ -94,3 +94,18 @@ def submit(form, action) -> Outcome:
         form.form_errors.append(message)
         return Outcome(False, 409, conflict=message)
     return Outcome(True, 200, value)
+
+
+def switch_routes(bp, prefix: str, states: dict[str, bool], handler, *decorators) -> None:
+    """One POST route per state of an on/off switch, e.g. {"archive": True, "restore": False}:
+    POST `prefix`/archive calls handler(<the path's ids>…, True). `decorators` (an access level)
+    apply to each route; the endpoint is the state's name."""
+    for name, state in states.items():
+
+        def view(_state=state, **ids):
+            return handler(*ids.values(), _state)
+
+        view.__name__ = view.__qualname__ = name
+        for decorate in reversed(decorators):
+            view = decorate(view)
+        bp.add_url_rule(f"{prefix}/{name}", endpoint=name, view_func=view, methods=["POST"])

@@ -12,7 +12,7 @@ from engage.engagements.pages import LABELS, calendar_response, display_zone, fi
 from engage.people.models import CONSENT_SCOPES
 from engage.text import render_markdown
 from engage.validation import time_zones
-from engage.web import current_actor, paginate, submit
+from engage.web import current_actor, paginate, submit, switch_routes
 
 bp = Blueprint("engagements", __name__)
 
@@ -83,16 +83,7 @@ def _follow(engagement_id: int, following: bool):
     return redirect(url_for("engagements.detail", engagement_id=engagement_id))
 
 
-@bp.route("/engagements/<int:engagement_id>/follow", methods=["POST"])
-@personal
-def follow(engagement_id: int):
-    return _follow(engagement_id, True)
-
-
-@bp.route("/engagements/<int:engagement_id>/unfollow", methods=["POST"])
-@personal
-def unfollow(engagement_id: int):
-    return _follow(engagement_id, False)
+switch_routes(bp, "/engagements/<int:engagement_id>", {"follow": True, "unfollow": False}, _follow, personal)
 
 
 @bp.route("/engagements/<int:engagement_id>.ics")

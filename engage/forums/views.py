@@ -12,7 +12,7 @@ from engage.forums.models import FORUM_KINDS, Forum, ForumMember
 from engage.organizations.models import Organisation
 from engage.people.models import Person
 from engage.text import render_markdown
-from engage.web import current_actor, paginate, submit
+from engage.web import current_actor, paginate, submit, switch_routes
 
 bp = Blueprint("forums", __name__, url_prefix="/forums")
 LOOKUP_LIMIT = 30
@@ -112,14 +112,7 @@ def _set_archived(forum_id: int, archived: bool):
     return redirect(url_for("forums.detail", forum_id=forum.id))
 
 
-@bp.route("/<int:forum_id>/archive", methods=["POST"])
-def archive(forum_id: int):
-    return _set_archived(forum_id, True)
-
-
-@bp.route("/<int:forum_id>/restore", methods=["POST"])
-def restore(forum_id: int):
-    return _set_archived(forum_id, False)
+switch_routes(bp, "/<int:forum_id>", {"archive": True, "restore": False}, _set_archived)
 
 
 # --- Members ----------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from engage.helplines.forms import HelplineForm
 from engage.helplines.models import CHANNELS, Helpline
 from engage.organizations.models import Organisation
 from engage.validation import countries
-from engage.web import current_actor, paginate, safe_next, submit
+from engage.web import current_actor, paginate, safe_next, submit, switch_routes
 
 bp = Blueprint("helplines", __name__, url_prefix="/helplines")
 LOOKUP_LIMIT = 30
@@ -152,11 +152,4 @@ def _set_archived(helpline_id: int, archived: bool):
     return redirect(url_for("helplines.detail", helpline_id=helpline.id))
 
 
-@bp.route("/<int:helpline_id>/archive", methods=["POST"])
-def archive(helpline_id: int):
-    return _set_archived(helpline_id, True)
-
-
-@bp.route("/<int:helpline_id>/restore", methods=["POST"])
-def restore(helpline_id: int):
-    return _set_archived(helpline_id, False)
+switch_routes(bp, "/<int:helpline_id>", {"archive": True, "restore": False}, _set_archived)

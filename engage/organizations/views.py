@@ -13,7 +13,7 @@ from engage.organizations import queries, services
 from engage.organizations.forms import OrganisationForm
 from engage.organizations.models import ORGANISATION_KINDS, Organisation
 from engage.validation import countries
-from engage.web import current_actor, paginate, safe_next, submit
+from engage.web import current_actor, paginate, safe_next, submit, switch_routes
 
 bp = Blueprint("organizations", __name__)
 
@@ -102,14 +102,7 @@ def _archive(organisation_id: int, archived: bool):
     return _saved(organisation.id, f"{organisation.name} is {'archived' if archived else 'back in the directory'}.")
 
 
-@bp.route("/organizations/<int:organisation_id>/archive", methods=["POST"])
-def archive(organisation_id: int):
-    return _archive(organisation_id, True)
-
-
-@bp.route("/organizations/<int:organisation_id>/unarchive", methods=["POST"])
-def unarchive(organisation_id: int):
-    return _archive(organisation_id, False)
+switch_routes(bp, "/organizations/<int:organisation_id>", {"archive": True, "unarchive": False}, _archive)
 
 
 @bp.route("/organizations/<int:organisation_id>/affiliations", methods=["POST"])

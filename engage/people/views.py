@@ -14,7 +14,7 @@ from engage.people import queries, records, services
 from engage.people.forms import AssessmentForm, ConflictForm, HonorariumForm, PersonForm
 from engage.people.models import CONSENT_SCOPES, PROFILE_FIELDS, STANCES, Person
 from engage.validation import countries, time_zones
-from engage.web import current_actor, paginate, submit
+from engage.web import current_actor, paginate, submit, switch_routes
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 
@@ -138,14 +138,7 @@ def _archive(person_id: int, archived: bool):
     return _saved(person, f"{person.name} is {'archived' if archived else 'back in the directory'}.")
 
 
-@bp.route("/<int:person_id>/archive", methods=["POST"])
-def archive(person_id: int):
-    return _archive(person_id, True)
-
-
-@bp.route("/<int:person_id>/unarchive", methods=["POST"])
-def unarchive(person_id: int):
-    return _archive(person_id, False)
+switch_routes(bp, "/<int:person_id>", {"archive": True, "unarchive": False}, _archive)
 
 
 def _fields(form) -> dict:

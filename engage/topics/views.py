@@ -6,7 +6,7 @@ from engage.auth.permissions import admin_only
 from engage.topics import services
 from engage.topics.forms import TopicForm
 from engage.topics.models import Topic
-from engage.web import current_actor, submit
+from engage.web import current_actor, submit, switch_routes
 
 bp = Blueprint("topics", __name__, url_prefix="/admin/topics")
 
@@ -55,16 +55,7 @@ def _set_active(topic_id: int, active: bool):
     return redirect(url_for("topics.index"))
 
 
-@bp.route("/<int:topic_id>/deactivate", methods=["POST"])
-@admin_only
-def deactivate(topic_id: int):
-    return _set_active(topic_id, False)
-
-
-@bp.route("/<int:topic_id>/activate", methods=["POST"])
-@admin_only
-def activate(topic_id: int):
-    return _set_active(topic_id, True)
+switch_routes(bp, "/<int:topic_id>", {"deactivate": False, "activate": True}, _set_active, admin_only)
 
 
 @bp.route("/<int:topic_id>/delete", methods=["POST"])
