@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import Select
 from sqlalchemy.orm.exc import StaleDataError
@@ -109,3 +109,12 @@ def switch_routes(bp, prefix: str, states: dict[str, bool], handler, *decorators
         for decorate in reversed(decorators):
             view = decorate(view)
         bp.add_url_rule(f"{prefix}/{name}", endpoint=name, view_func=view, methods=["POST"])
+
+
+def saved_or_form(outcome: Outcome, endpoint: str, id_arg: str, template: str, **context):
+    """The end of a record's form view: saved, say so and go to the record's page (`endpoint`,
+    the record's id as `id_arg`); otherwise show the form again with the outcome's status."""
+    if outcome.ok:
+        flash(f"“{outcome.value.name}” is saved.", "success")
+        return redirect(url_for(endpoint, **{id_arg: outcome.value.id}))
+    return render_template(template, **context), outcome.status

@@ -10,15 +10,7 @@ from engage.extensions import db
 from engage.forums.models import Forum, ForumMember, forum_representatives
 from engage.helplines.models import Helpline, helpline_topics
 from engage.organizations.models import Affiliation, Organisation, organisation_topics
-from engage.people.models import (
-    ConflictDeclaration,
-    Honorarium,
-    Person,
-    PersonEmail,
-    PersonPhone,
-    StakeholderAssessment,
-    person_topics,
-)
+from engage.people import models as person_models
 from engage.topics.models import Topic
 from engage.topics.services import ensure_seed_topics
 
@@ -197,14 +189,14 @@ def seed_people(ctx: Context) -> None:
                     purpose="Advisory council session",
                 )
             )
-    bulk_insert(Person, people)
-    bulk_insert(PersonEmail, emails)
-    bulk_insert(PersonPhone, phones)
-    bulk_link(person_topics, topics)
-    bulk_insert(StakeholderAssessment, assessments)
+    bulk_insert(person_models.Person, people)
+    bulk_insert(person_models.PersonEmail, emails)
+    bulk_insert(person_models.PersonPhone, phones)
+    bulk_link(person_models.person_topics, topics)
+    bulk_insert(person_models.StakeholderAssessment, assessments)
     bulk_insert(Affiliation, affiliations)
-    bulk_insert(ConflictDeclaration, conflicts)
-    bulk_insert(Honorarium, honoraria)
+    bulk_insert(person_models.ConflictDeclaration, conflicts)
+    bulk_insert(person_models.Honorarium, honoraria)
     ctx.ids["people"] = [p["id"] for p in people]
     ctx.person_org = {a["person_id"]: a["organisation_id"] for a in affiliations if a["end_on"] is None}
     ctx.counts["people"] = len(people)

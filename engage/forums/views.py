@@ -12,7 +12,7 @@ from engage.forums.models import FORUM_KINDS, Forum, ForumMember
 from engage.organizations.models import Organisation
 from engage.people.models import Person
 from engage.text import render_markdown
-from engage.web import current_actor, paginate, submit, switch_routes
+from engage.web import current_actor, paginate, saved_or_form, submit, switch_routes
 
 bp = Blueprint("forums", __name__, url_prefix="/forums")
 LOOKUP_LIMIT = 30
@@ -84,10 +84,7 @@ def _save_forum(forum: Forum | None):
         return services.update_forum(current_actor(), forum, form.version.data, data)
 
     outcome = submit(form, save)
-    if outcome.ok:
-        flash(f"“{outcome.value.name}” is saved.", "success")
-        return redirect(url_for("forums.detail", forum_id=outcome.value.id))
-    return render_template("forums/form.html", form=form, forum=forum), outcome.status
+    return saved_or_form(outcome, "forums.detail", "forum_id", "forums/form.html", form=form, forum=forum)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -10,7 +10,7 @@ from engage.helplines.forms import HelplineForm
 from engage.helplines.models import CHANNELS, Helpline
 from engage.organizations.models import Organisation
 from engage.validation import countries
-from engage.web import current_actor, paginate, safe_next, submit, switch_routes
+from engage.web import current_actor, paginate, safe_next, saved_or_form, submit, switch_routes
 
 bp = Blueprint("helplines", __name__, url_prefix="/helplines")
 LOOKUP_LIMIT = 30
@@ -108,10 +108,7 @@ def _save(helpline: Helpline | None):
         return services.update_helpline(current_actor(), helpline, form.version.data, _data(form))
 
     outcome = submit(form, save)
-    if outcome.ok:
-        flash(f"“{outcome.value.name}” is saved.", "success")
-        return redirect(url_for("helplines.detail", helpline_id=outcome.value.id))
-    return render_template("helplines/form.html", form=form, h=helpline), outcome.status
+    return saved_or_form(outcome, "helplines.detail", "helpline_id", "helplines/form.html", form=form, h=helpline)
 
 
 @bp.route("/new", methods=["GET", "POST"])
