@@ -92,17 +92,15 @@ def matching(model, q: str, limit: int = 30, chosen: int | None = None) -> Pairs
     return found
 
 
-def topics_with(selected_ids=()) -> list[tuple[str, str]]:
-    """WTForms choices of the active topics plus any inactive ones already `selected_ids`."""
-    selected = {int(i) for i in selected_ids or ()}
-    where = active(Topic) | Topic.id.in_(selected) if selected else active(Topic)
-    stmt = select(Topic.id, Topic.name, Topic.active).where(where).order_by(Topic.name, Topic.id)
-    return [(str(r.id), r.name if r.active else f"{r.name} (inactive)") for r in db.session.execute(stmt)]
-
-
 def _pairs_keeping(model, keep_ids) -> Pairs:
+    """The active records of `model` plus those in `keep_ids`, the inactive ones marked as such."""
     keep = [int(i) for i in keep_ids or () if str(i).isdigit()]
-    return _pairs(model, True, or_(active(model), model.id.in_(keep)))
+    stmt = (
+        select(model.id, model.name, active(model).label("is_active"))
+        .where(or_(active(model), model.id.in_(keep)))
+        .order_by(model.name, model.id)
+    )
+    return [(r.id, r.name if r.is_active else f"{r.name} (inactive)") for r in db.session.execute(stmt)]
 
 
 def topics_keeping(selected_ids=()) -> Pairs:

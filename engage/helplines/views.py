@@ -97,7 +97,7 @@ def _form(helpline: Helpline | None = None) -> HelplineForm:
 
 def _save(helpline: Helpline | None):
     form = _form(helpline)
-    form.topics.choices = choices.topics_with(form.topics.data)
+    form.topics.choices = choices.as_strings(choices.topics_keeping(form.topics.data))
     query = request.args.get("organisation_q", "") if request.method == "GET" else ""
     found = choices.matching(Organisation, query, LOOKUP_LIMIT, form.organisation.data)
     form.organisation.choices = [("", "— none —"), *found]
