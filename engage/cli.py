@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 from engage.audit.services import Actor
 from engage.auth import services as auth_services
 from engage.demo import seed as demo
-from engage.errors import ValidationError
+from engage.errors import NotFoundError, ValidationError
 from engage.extensions import db
 
 engage_cli = AppGroup("engage", help="Engage administration commands.")
@@ -87,24 +87,15 @@ def send_reminders(days: int | None) -> None:
 @click.option("--tz", "zone", default="UTC", show_default=True, help="The reader's IANA time zone.")
 def briefing(engagement_id: int, output: str, reader_email: str | None, zone: str) -> None:
     """Write the briefing pack for an engagement, as READER would get it, and keep a copy."""
-    from sqlalchemy import select
-
-    from engage.auth.models import User
     from engage.briefings import services as briefing_services
 
-    if reader_email:
-        reader = auth_services.find_by_email(reader_email)
-    else:
-        reader = db.session.execute(
-            select(User).where(User.role == "admin", User.active.is_(True)).order_by(User.id).limit(1)
-        ).scalar_one_or_none()
+    reader = auth_services.find_by_email(reader_email) if reader_email else auth_services.first_admin()
     if reader is None or not reader.active:
         click.echo(f"No active user {reader_email or '(admin)'} to read the pack as.", err=True)
         sys.exit(1)
     try:
-        zone = briefing_services.reader_zone(zone)
         document = briefing_services.generate_briefing(Actor(reader, "cli"), engagement_id, zone)
-    except briefing_services.NotFound:
+    except NotFoundError:
         click.echo(f"No engagement {engagement_id}.", err=True)
         sys.exit(1)
     except ValidationError as error:

@@ -41,6 +41,12 @@ def find_by_email(email: str) -> User | None:
     ).scalar_one_or_none()
 
 
+def first_admin() -> User | None:
+    """The longest-standing active admin: whom the command line acts as when told no one else."""
+    stmt = select(User).where(User.role == "admin", User.active.is_(True)).order_by(User.id).limit(1)
+    return db.session.execute(stmt).scalar_one_or_none()
+
+
 def users_query() -> Select:
     """Every user for the admin's list: active ones first, each group by name."""
     return select(User).order_by(User.active.desc(), User.name, User.id)
