@@ -33,6 +33,7 @@ run: install
 test: install node_modules/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	node_modules/.bin/stylelint "static/css/**/*.css"
 	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
 
 node_modules/.installed: package.json package-lock.json

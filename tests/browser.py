@@ -5,8 +5,11 @@ them rather than skipping them, so a broken install cannot pass unnoticed.
 """
 
 import os
+import threading
+from contextlib import contextmanager
 
 import pytest
+from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -35,3 +38,25 @@ def chromium() -> str:
     if required():
         pytest.fail(message)
     pytest.skip(message)
+
+
+@contextmanager
+def live_server(app):
+    """Serve `app` on a free local port for the length of the block; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(5)
+        server.server_close()
+
+
+def sign_in(page, base: str, email: str, password: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")

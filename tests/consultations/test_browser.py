@@ -1,16 +1,14 @@
 """In a real browser: log a consultation, add 20 points and decide them, linked to clauses,
 without a full page reload (a marker set on `window` before the first point survives)."""
 
-import threading
 from datetime import date
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from engage.consultations.models import Consultation, Decision, Input
 from engage.extensions import db
-from tests.browser import ARGS
+from tests.browser import ARGS, live_server, sign_in
 from tests.conftest import PASSWORD
 from tests.factories import make_organisation, make_person, make_policy, make_user, make_version
 
@@ -32,15 +30,8 @@ def server(app):
         make_organisation(name="Samaritans Test")
         db.session.commit()
         email = editor.email
-    srv = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{srv.server_port}", email
-    finally:
-        srv.shutdown()
-        thread.join(5)
-        srv.server_close()
+    with live_server(app) as base:
+        yield base, email
 
 
 def test_log_and_decide_twenty_points_without_reload(app, server, chromium):
@@ -53,11 +44,7 @@ def test_log_and_decide_twenty_points_without_reload(app, server, chromium):
             page = browser.new_page()
             errors = []
             page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(f"{base}/login")
-            page.fill("#email", email)
-            page.fill("#password", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{base}/")
+            sign_in(page, base, email, PASSWORD)
 
             page.goto(f"{base}/consultations/new")
             page.fill("#title", "Browser roundtable")
