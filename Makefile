@@ -5,6 +5,7 @@ VENV := .venv
 UV := $(VENV)/bin/uv
 FLASK := $(VENV)/bin/flask --app wsgi
 PORT ?= 5000
+export PORT  # the app's links and reminder mails use the port it is served on
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .PHONY: run test install lint format vendor bench clean

@@ -68,7 +68,9 @@ def send_reminders(days: int | None) -> None:
     now = datetime.now(UTC)
     sent = 0
     for reminder in reminders.due(now, days):
-        where = reminders.send_one(reminder, config["BASE_URL"], ("Engage", config["MAIL_FROM"]), now)
+        where = reminders.send_one(
+            reminder, config["BASE_URL"] or config["CLI_BASE_URL"], ("Engage", config["MAIL_FROM"]), now
+        )
         db.session.commit()  # one commit per reminder: a later failure never resends this one
         sent += 1
         click.echo(f"{reminder.kind} {reminder.record_id} → {reminder.user.email} ({where})")

@@ -57,7 +57,10 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "engage@example.org"),
         "REMINDER_DAYS": int(os.environ.get("REMINDER_DAYS", "2")),
-        "BASE_URL": os.environ.get("ENGAGE_BASE_URL", "http://127.0.0.1:5000"),
+        # Where links in calendars and mails point. Unset: a request's links use the address it
+        # came to; the command line (reminders) uses the port `make run` serves on.
+        "BASE_URL": os.environ.get("ENGAGE_BASE_URL", "").strip().rstrip("/"),
+        "CLI_BASE_URL": f"http://127.0.0.1:{os.environ.get('PORT', '5000')}",
     }
     config.update(overrides)
     if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from flask import Flask, request, url_for
 from flask_login import current_user
 
-from engage import validation, zones
+from engage import validation, web, zones
 from engage.auth import permissions
 from engage.helplines.models import Helpline
 from engage.text import render_markdown
@@ -49,6 +49,7 @@ def register_template_helpers(app: Flask) -> None:
             "can_write": permissions.can_write(current_user),
             "is_admin": permissions.is_admin(current_user),
             "can_download_document": lambda document: permissions.can_download_document(current_user, document),
+            "base_url": web.base_url,
         }
 
     @app.template_filter("country_name")

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import Select
 from sqlalchemy.orm.exc import StaleDataError
@@ -29,6 +29,11 @@ def safe_next(target: str | None, default: str) -> str:
     if "\\" in target or any(ord(c) < 32 for c in target):
         return default
     return target
+
+
+def base_url() -> str:
+    """The address links should use: ENGAGE_BASE_URL when set, else the one this request came to."""
+    return current_app.config["BASE_URL"] or request.url_root.rstrip("/")
 
 
 def page_number() -> int:

@@ -3,14 +3,14 @@
 from datetime import UTC
 from email.utils import format_datetime
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from engage.auth.permissions import personal, public
 from engage.engagements import calendars, feeds, queries
 from engage.engagements.forms import FeedScopeForm
 from engage.engagements.pages import calendar_response, display_zone, filter_options, ics_bytes
-from engage.web import current_actor, submit
+from engage.web import base_url, current_actor, submit
 
 bp = Blueprint("engagement_calendar", __name__)
 
@@ -45,7 +45,7 @@ def feed(token: str):
     if feeds.not_modified(state, request.headers.get("If-None-Match"), request.headers.get("If-Modified-Since")):
         return Response(status=304, headers=headers)
     name = f"Engage · {user.name}"
-    body = feeds.cached_body((state.etag, current_app.config["BASE_URL"] + name), lambda: ics_bytes(stmt, name=name))
+    body = feeds.cached_body((state.etag, base_url() + name), lambda: ics_bytes(stmt, name=name))
     return calendar_response(body, headers)
 
 

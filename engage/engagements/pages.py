@@ -6,6 +6,7 @@ from sqlalchemy import Select
 from engage import choices, zones
 from engage.engagements import feeds, ical
 from engage.engagements.models import ENGAGEMENT_KINDS, ENGAGEMENT_STATUSES, PARTICIPANT_ROLES, RSVPS
+from engage.web import base_url
 
 ZONE_COOKIE = "engage_tz"
 # The labels of an engagement's coded values, for the pages that show them.
@@ -36,8 +37,7 @@ def filter_options() -> dict:
 def ics_bytes(stmt: Select, name: str = "") -> bytes:
     """The calendar of the engagements `stmt` selects; newly serialised events are kept in the
     event cache, which the request's transaction commits with a successful response."""
-    config = current_app.config
-    events = feeds.events(stmt, config["BASE_URL"], ("Engage", config["MAIL_FROM"]))
+    events = feeds.events(stmt, base_url(), ("Engage", current_app.config["MAIL_FROM"]))
     return ical.build_calendar(events, name=name, rendered=feeds.rendered(events))
 
 
