@@ -2,19 +2,23 @@
 
 import os
 import smtplib
+from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import format_datetime, make_msgid, parseaddr
 
 from flask import current_app
 
 
-def message(to: str, subject: str, body: str, attachments=()) -> EmailMessage:
-    """An EmailMessage from MAIL_FROM; attachments are (filename, maintype, subtype, bytes)."""
+def message(to: str, subject: str, body: str, attachments=(), now: datetime | None = None) -> EmailMessage:
+    """An EmailMessage from MAIL_FROM, dated `now` (mail clients sort and thread by Date and
+    Message-ID); attachments are (filename, maintype, subtype, bytes)."""
+    sender = current_app.config["MAIL_FROM"]
     msg = EmailMessage()
-    msg["From"] = current_app.config["MAIL_FROM"]
+    msg["From"] = sender
     msg["To"] = to
     msg["Subject"] = subject
-    msg["Message-ID"] = make_msgid(domain="engage")
+    msg["Date"] = format_datetime(now or datetime.now(UTC))
+    msg["Message-ID"] = make_msgid(domain=parseaddr(sender)[1].rpartition("@")[2] or "engage")
     msg.set_content(body)
     for filename, maintype, subtype, data in attachments:
         msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)

@@ -2,6 +2,7 @@
 
 import email
 import os
+import re
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -72,6 +73,9 @@ def test_send_reminders_twice_sends_each_once(app):
     for name in files:
         with open(os.path.join(app.instance_path, "outbox", name), "rb") as handle:
             messages.append(email.message_from_bytes(handle.read(), policy=email.policy.default))
+    for m in messages:  # what a mail client sorts and threads by
+        assert abs(m["Date"].datetime - now) < timedelta(minutes=5)
+        assert re.fullmatch(r"<[^@>]+@example\.org>", m["Message-ID"])
     engagement_mails = [m for m in messages if "Soon" in m["Subject"]]
     assert sorted(m["To"] for m in engagement_mails) == ["second@test.example", "speaker@test.example"]
     mail = engagement_mails[0]
