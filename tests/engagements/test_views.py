@@ -255,3 +255,15 @@ def test_nothing_in_pages_uses_inline_script_or_style(app, client, as_role):
         html = client.get(path).get_data(as_text=True)
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), path
         assert "style=" not in html, path
+
+
+def test_the_engagement_page_shows_no_calendar_internals(app, client, as_role):
+    # Sequence numbers, row versions and UIDs are for calendar programs, not for the reader.
+    with app.app_context():
+        engagement = make_engagement(title="Panel on recovery stories")
+        db.session.commit()
+        engagement_id, uid = engagement.id, engagement.uid
+    as_role("viewer")
+    page = client.get(f"/engagements/{engagement_id}").get_data(as_text=True)
+    assert "Panel on recovery stories" in page
+    assert uid not in page and "Calendar sequence" not in page
