@@ -1,6 +1,7 @@
 """Validators shared by forms, imports and services: countries, phones, emails, zones, links."""
 
 import re
+import unicodedata
 from functools import lru_cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -16,12 +17,19 @@ class Invalid(ValueError):
 
 @lru_cache(maxsize=1)
 def countries() -> dict[str, str]:
-    """ISO 3166-1 alpha-2 code → common name, sorted by name."""
+    """ISO 3166-1 alpha-2 code → common name, sorted by the name as a reader looks for it
+    (Åland Islands under A, Côte d'Ivoire under C)."""
     rows = sorted(
         ((c.alpha_2, getattr(c, "common_name", None) or c.name) for c in pycountry.countries),
-        key=lambda r: r[1],
+        key=lambda r: sort_key(r[1]),
     )
     return dict(rows)
+
+
+def sort_key(text: str) -> str:
+    """`text` without accents and case, for sorting names the way a reader expects."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 def country_name(code: str | None) -> str:

@@ -47,3 +47,11 @@ def test_phones_countries_zones():
 def test_url_with_a_port_that_is_not_a_number_is_refused():
     with pytest.raises(Invalid):
         normalise_url("https://example.org:http/x")
+
+
+def test_countries_sort_by_the_name_shown_ignoring_accents():
+    from engage.validation import countries
+
+    names = list(countries().values())
+    assert names.index("Åland Islands") < names.index("Albania")
+    assert names.index("Colombia") < names.index("Côte d'Ivoire") < names.index("Croatia")
