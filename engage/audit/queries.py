@@ -77,3 +77,20 @@ def actions() -> list[tuple[str, str]]:
 def record_types() -> list[tuple[str, str]]:
     """The record types the log holds (one per model: its table's name)."""
     return _distinct(AuditEvent.record_type)
+
+
+# The page of each kind of record (by its audit record type, the table name) and the id argument;
+# kinds without a page of their own (points raised, memberships …) are shown as text.
+RECORD_PAGES = {
+    "people": ("people.detail", "person_id"),
+    "organisations": ("organizations.detail", "organisation_id"),
+    "forums": ("forums.detail", "forum_id"),
+    "helplines": ("helplines.detail", "helpline_id"),
+    "policies": ("policies.detail", "policy_id"),
+    "clauses": ("policies.clause", "clause_id"),
+    "consultations": ("consultations.detail", "consultation_id"),
+    "engagements": ("engagements.detail", "engagement_id"),
+    "documents": ("briefings.download", "document_id"),
+    "topics": ("topics.edit", "topic_id"),
+    "users": ("auth.edit_user", "user_id"),
+}

@@ -11,6 +11,8 @@ from engage.auth.models import User
 from engage.extensions import db
 from engage.queries import check_version
 
+# The key of an event's `changes` that holds facts rather than before/after pairs.
+DETAILS = "details"
 # Never copied into the audit log, even as a changed field.
 SECRET_FIELDS = {"password_hash", "session_token", "feed_token"}
 
@@ -69,8 +71,15 @@ def record(
     record_id: int | None,
     summary: str = "",
     changes: dict | None = None,
+    details: dict | None = None,
 ) -> AuditEvent:
-    """Add an audit event about a record of `model` to the current transaction (the edge commits both)."""
+    """Add an audit event about a record of `model` to the current transaction (the edge commits both).
+
+    `changes` are {field: [before, after]}; `details` are facts about the event that are not
+    changes (a document's id and SHA-256), kept under DETAILS so the log shows them whole.
+    """
+    if details:
+        changes = {**(changes or {}), DETAILS: details}
     event = AuditEvent(
         user_id=actor.user.id if actor.user else None,
         action=action,

@@ -4,6 +4,7 @@ from flask import Blueprint, render_template, request
 
 from engage import choices
 from engage.audit import queries
+from engage.audit.services import DETAILS
 from engage.auth.permissions import admin_only
 from engage.web import paginate
 
@@ -21,4 +22,6 @@ def index():
         actions=queries.actions(),
         types=queries.record_types(),
         filtered=filters.filtered,
+        record_pages=queries.RECORD_PAGES,
+        details_key=DETAILS,
     )

@@ -54,7 +54,9 @@ def _store(actor: Actor, kind: str, filename: str, mimetype: str, content: bytes
 
 def _audited(actor: Actor, action: str, model, record_id: int, summary: str, document: Document) -> Document:
     """Audit the making of `document` on the record it was made from; returns the document."""
-    audit.record(actor, action, model, record_id, summary, {"document_id": document.id, "sha256": document.sha256})
+    audit.record(
+        actor, action, model, record_id, summary, details={"document_id": document.id, "sha256": document.sha256}
+    )
     return document
 
 
@@ -174,7 +176,7 @@ def record_sent(actor: Actor, document_id: int, now: datetime | None = None) -> 
         Person,
         document.person_id,
         f"Letter {document.filename} sent",
-        {"document_id": document.id},
+        details={"document_id": document.id},
     )
     return document
 
@@ -225,7 +227,7 @@ def generate_evidence(
         Topic,
         topic.id,
         f"Evidence pack {topic.name} {date_from}\N{EN DASH}{date_to} ({data.classification})",
-        {"pdf": pdf.sha256, "csv": csv_doc.sha256, "document_ids": [pdf.id, csv_doc.id]},
+        details={"pdf": pdf.sha256, "csv": csv_doc.sha256, "document_ids": [pdf.id, csv_doc.id]},
     )
     return pdf, csv_doc
 

@@ -28,3 +28,20 @@ def test_one_record_type_name_per_model(app):
         with pytest.raises(TypeError):
             record(Actor(None), "create", "person", 1)
         db.session.rollback()
+
+
+def test_audit_rows_link_to_their_record_and_show_details_whole(app, client, users):
+    with app.app_context():
+        person = Person(name="Linked Person")
+        db.session.add(person)
+        db.session.flush()
+        record(Actor(None), "update", Person, person.id, "Edited", {"name": ["Old", "Linked Person"]})
+        digest = "ab" * 32
+        record(Actor(None), "briefing", Person, person.id, "Pack made", details={"document_id": 7, "sha256": digest})
+        db.session.commit()
+        person_id = person.id
+    login(client, users["admin"])
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert f'href="/people/{person_id}">people #{person_id}</a>' in page
+    assert "Old → Linked Person" in page
+    assert f'<code>sha256</code>: <span class="text-break">{digest}</span>' in page  # whole, not as "a → b"
