@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from anyascii import anyascii
 from sqlalchemy import select
 
 from engage.demo import names
@@ -31,7 +32,9 @@ def _organisation_name(rng, kind: str, place: str, used: set[str]) -> str:
     words, nouns = names.ORG_WORDS[kind]
     for attempt in range(8):
         prefix = f"{rng.choice(names.ORG_QUALIFIERS)} {place}" if attempt >= 3 else place
-        name = f"{prefix} {rng.choice(words)} {rng.choice(nouns)}"
+        word = rng.choice(words)
+        noun = rng.choice([n for n in nouns if n.split()[0] not in word.split()])  # no "Research Research Unit"
+        name = f"{prefix} {word} {noun}"
         if name not in used:
             break
     else:
@@ -130,7 +133,7 @@ def seed_people(ctx: Context) -> None:
                 updated_at=ctx.now,
             )
         )
-        ascii_last = "".join(c for c in last.lower() if c.isascii() and c.isalnum()) or "expert"
+        ascii_last = "".join(c for c in anyascii(last).lower() if c.isalnum()) or "expert"
         emails.append(dict(person_id=i, email=f"{ascii_last}.{i}@expert.example", label="work", position=0))
         if rng.random() < 0.2:
             emails.append(dict(person_id=i, email=f"p{i}@mail.example", label="personal", position=1))

@@ -1,4 +1,5 @@
 import hashlib
+import itertools
 
 from sqlalchemy import func, select
 
@@ -81,3 +82,29 @@ def test_seed_is_deterministic(tmp_path):
     for target in apps:
         with target.app_context():
             db.engine.dispose()
+
+
+def test_demo_names_read_true(app):
+    """E-mail addresses spell the surname in ASCII without dropping letters (Fernández →
+    fernandez, Дмитриев → dmitriev), and no organisation is called "… Research Research Unit"."""
+    from anyascii import anyascii
+
+    from engage.demo.seed import seed
+    from engage.people.models import PersonEmail
+
+    with app.app_context():
+        seed(people=300)
+        work = PersonEmail.email.like("%@expert.example")
+        rows = db.session.execute(select(Person.name, PersonEmail.email).join(PersonEmail).where(work)).all()
+        for name, address in rows:
+            local = address.split("@")[0].rsplit(".", 1)[0]
+            parts = name.split()
+            tails = [" ".join(parts[i:]) for i in range(len(parts))]  # "Ó Briain" as well as "Briain"
+            spelled = {"".join(c for c in anyascii(part).lower() if c.isalnum()) for part in parts + tails}
+            assert local in spelled, (name, address)  # the family name, wherever the script puts it
+        accented = [a for n, a in rows if any(ord(c) > 127 for c in n.split()[-1])]
+        assert accented and all(a.isascii() for a in accented)
+        for (org,) in db.session.execute(select(Organisation.name)):
+            words = org.split()
+            assert all(a != b for a, b in itertools.pairwise(words)), org
+        db.session.rollback()
