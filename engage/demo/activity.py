@@ -247,7 +247,8 @@ def seed_consultations(ctx: Context) -> None:
                     outcome=outcome,
                     rationale=names.RATIONALES[outcome],
                     decided_by_id=rng.choice(editors) if decided else None,
-                    decided_on=(following[1] if changes else held + timedelta(days=rng.randint(7, 60)))
+                    # never in the future: a version taking effect later was decided on by today
+                    decided_on=min(following[1] if changes else held + timedelta(days=rng.randint(7, 60)), today)
                     if decided
                     else None,
                     policy_version_id=following[0] if changes else None,

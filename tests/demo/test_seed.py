@@ -1,5 +1,6 @@
 import hashlib
 import itertools
+from datetime import date
 
 from sqlalchemy import func, select
 
@@ -86,7 +87,8 @@ def test_seed_is_deterministic(tmp_path):
 
 def test_demo_names_read_true(app):
     """E-mail addresses spell the surname in ASCII without dropping letters (Fernández →
-    fernandez, Дмитриев → dmitriev), and no organisation is called "… Research Research Unit"."""
+    fernandez, Дмитриев → dmitriev), no decision is dated in the future, and no organisation is
+    called "… Research Research Unit"."""
     from anyascii import anyascii
 
     from engage.demo.seed import seed
@@ -104,6 +106,7 @@ def test_demo_names_read_true(app):
             assert local in spelled, (name, address)  # the family name, wherever the script puts it
         accented = [a for n, a in rows if any(ord(c) > 127 for c in n.split()[-1])]
         assert accented and all(a.isascii() for a in accented)
+        assert not db.session.execute(select(Decision).where(Decision.decided_on > date.today())).first()
         for (org,) in db.session.execute(select(Organisation.name)):
             words = org.split()
             assert all(a != b for a, b in itertools.pairwise(words)), org
