@@ -55,6 +55,13 @@ vendor: node_modules/.installed
 	cp node_modules/bootstrap-icons/font/bootstrap-icons.min.css static/vendor/bootstrap-icons/
 	cp node_modules/bootstrap-icons/font/fonts/bootstrap-icons.woff2 node_modules/bootstrap-icons/font/fonts/bootstrap-icons.woff static/vendor/bootstrap-icons/fonts/
 	sed -i '/sourceMappingURL/d' static/vendor/bootstrap/*.js static/vendor/bootstrap/*.css
+	# PDF fonts for the scripts DejaVu (static/fonts) lacks: the regular and bold fontsource subset of
+	# each script, as WOFF 1 (WeasyPrint decodes WOFF 2 in pure Python: seconds per CJK file, each render).
+	for pair in sc:chinese-simplified jp:japanese kr:korean arabic:arabic hebrew:hebrew; do \
+	  lang=$${pair%%:*}; subset=$${pair#*:}; dir=static/vendor/fonts/noto-sans-$$lang; mkdir -p $$dir; \
+	  cp node_modules/@fontsource/noto-sans-$$lang/LICENSE $$dir/; \
+	  for weight in 400 700; do cp node_modules/@fontsource/noto-sans-$$lang/files/noto-sans-$$lang-$$subset-$$weight-normal.woff $$dir/; done; \
+	done
 
 ## Benchmarks at the SPEC §5 volumes; figures go to docs/PERFORMANCE.md.
 bench: install

@@ -39,9 +39,11 @@ def build(
     topics=("suicide-self-harm",),
     policy_code: str = "MH-SSH",
     helplines: bool = True,
+    names=NAMES,
 ):
     """An engagement with `participants` experts, each with affiliations, inputs, decisions and
-    commitments; policies on the topics; GB and international helplines. Returns the engagement."""
+    commitments; policies on the topics; GB and international helplines. `names` are used in turn
+    (numbered once they run out). Returns the engagement."""
     staff = staff or factories.make_user("editor", name="Alex Morgan")
     topic_objs = [factories.topic_by_slug(t) for t in topics]
     policy = factories.make_policy(code=policy_code, title="Suicide and self-harm", topic_id=topic_objs[0].id)
@@ -65,7 +67,7 @@ def build(
     orgs = [factories.make_organisation(name, kind=kind) for name, kind in ORGS]
     people = []
     for n in range(participants):
-        name = NAMES[n % len(NAMES)] + ("" if n < len(NAMES) else f" {n // len(NAMES) + 1}")
+        name = names[n % len(names)] + ("" if n < len(names) else f" {n // len(names) + 1}")
         person = factories.make_person(
             name,
             title="Clinical psychologist" if n % 2 else "Director of research",
