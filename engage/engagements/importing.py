@@ -33,8 +33,44 @@ class Planned:
     unknown: list[str] = field(default_factory=list)
 
 
+def _out_of_order(invite: Invite, engagement: Engagement | None) -> str | None:
+    """Why `invite` must not be applied over `engagement` (RFC 5546 §2.1.5), or None.
+
+    An invitation older than the last one applied (lower SEQUENCE, or the same SEQUENCE with
+    an earlier DTSTAMP) is refused, and so is anything but a cancellation over a cancelled
+    engagement unless the organiser has since sent a newer invitation (higher SEQUENCE).
+    The organiser's SEQUENCE is the one last imported; an engagement never imported (its UID
+    is Engage's own) carries Engage's SEQUENCE, which is what its own .ics files say.
+    """
+    if engagement is None:
+        if invite.cancels:
+            return (
+                f"“{invite.title}” is a cancellation of an engagement that is not in Engage, "
+                "so there is nothing to cancel."
+            )
+        return None
+    known = engagement.invite_sequence if engagement.invite_sequence is not None else engagement.sequence
+    stamp = engagement.invite_stamp
+    if invite.sequence < known or (
+        invite.sequence == known and invite.stamp is not None and stamp is not None and invite.stamp < stamp
+    ):
+        return (
+            f"This invitation for “{engagement.title}” is older than the one already imported: "
+            "the organiser has updated it since. Import the latest invitation from your calendar."
+        )
+    if engagement.status == "cancelled" and not invite.cancels and invite.sequence <= known:
+        return (
+            f"“{engagement.title}” has been cancelled, and this invitation is not a newer one from "
+            "the organiser, so it would bring the engagement back by mistake."
+        )
+    return None
+
+
 def plan(invites: list[Invite]) -> list[Planned]:
-    """Match each invitation to an engagement (UID) and its attendees to users and people."""
+    """Match each invitation to an engagement (UID) and its attendees to users and people.
+
+    InviteError when an invitation is out of order (see `_out_of_order`): nothing is planned.
+    """
     emails = {a.email for i in invites for a in i.attendees}
     users = {
         u.email.lower(): u
@@ -50,7 +86,11 @@ def plan(invites: list[Invite]) -> list[Planned]:
         for e in db.session.execute(select(Engagement).where(Engagement.uid.in_([i.uid for i in invites]))).scalars()
     }
     result = []
-    for invite in invites:
+    for number, invite in enumerate(invites, start=1):
+        refused = _out_of_order(invite, existing.get(invite.uid))
+        if refused:
+            event = f"Event {number}: " if len(invites) > 1 else ""
+            raise InviteError(f"{event}{refused} Nothing was imported.")
         item = Planned(invite, "update" if invite.uid in existing else "create", existing.get(invite.uid))
         for attendee in invite.attendees:
             if attendee.email in users:
@@ -63,60 +103,75 @@ def plan(invites: list[Invite]) -> list[Planned]:
     return result
 
 
+def _times(data: records.EngagementData, starts_at, ends_at) -> None:
+    """Set `data`'s local times (and which of a repeated hour) from two UTC instants."""
+    start_local, end_local = (zones.to_local(at, data.timezone) for at in (starts_at, ends_at))
+    data.starts_local = start_local.replace(tzinfo=None)
+    data.ends_local = end_local.replace(tzinfo=None)
+    data.fold = "second" if start_local.fold else "first"
+    data.end_fold = "second" if end_local.fold else "first"
+
+
+def _stored(engagement: Engagement) -> records.EngagementData:
+    """The engagement as it stands, as the data an update starts from."""
+    data = records.EngagementData(
+        title=engagement.title,
+        kind=engagement.kind,
+        starts_local=None,
+        ends_local=None,
+        timezone=engagement.timezone,
+        status=engagement.status,
+        country=engagement.country,
+        venue=engagement.venue,
+        virtual_link=engagement.virtual_link,
+        forum_id=engagement.forum_id,
+        objectives=engagement.objectives,
+        key_messages=engagement.key_messages,
+        sensitivities=engagement.sensitivities,
+        logistics=engagement.logistics,
+        topic_ids=[t.id for t in engagement.topics],
+        agenda=records.agenda_text(engagement),
+        participants=[records.ParticipantRow(f"#{p.person_id}", p.role, p.rsvp) for p in engagement.participants],
+        speaker_ids=[u.id for u in engagement.speakers],
+    )
+    _times(data, engagement.starts_at, engagement.ends_at)
+    return data
+
+
 def _data(item: Planned) -> records.EngagementData:
     invite, engagement = item.invite, item.engagement
-    zone = invite.timezone if engagement is None or invite.zone_given else engagement.timezone
-    start_local = zones.to_local(invite.starts_at, zone)
-    end_local = zones.to_local(invite.ends_at, zone)
+    if engagement is None:
+        base = records.EngagementData(
+            title=invite.title, kind="panel", starts_local=None, ends_local=None, timezone=invite.timezone
+        )
+    else:
+        base = _stored(engagement)
+        if invite.cancels:
+            # A cancellation changes the status only: clients rewrite its title ("Canceled: …")
+            # and often its description, and neither is the engagement's.
+            base.status = "cancelled"
+            return base
+        if invite.zone_given:
+            base.timezone = invite.timezone
+    _times(base, invite.starts_at, invite.ends_at)
     venue, link = invite.location, ""
     if venue.startswith("https://"):
         venue, link = "", venue.split()[0]
     elif match := URL.search(invite.description):
         link = match.group(0)
-    if engagement is None:
-        base = records.EngagementData(
-            title=invite.title, kind="panel", starts_local=None, ends_local=None, timezone=zone
-        )
-        participants = []
-        speaker_ids = []
-    else:
-        base = records.EngagementData(
-            title=engagement.title,
-            kind=engagement.kind,
-            starts_local=None,
-            ends_local=None,
-            timezone=zone,
-            country=engagement.country,
-            venue=engagement.venue,
-            virtual_link=engagement.virtual_link,
-            forum_id=engagement.forum_id,
-            objectives=engagement.objectives,
-            key_messages=engagement.key_messages,
-            sensitivities=engagement.sensitivities,
-            logistics=engagement.logistics,
-            topic_ids=[t.id for t in engagement.topics],
-            agenda=records.agenda_text(engagement),
-        )
-        participants = [records.ParticipantRow(f"#{p.person_id}", p.role, p.rsvp) for p in engagement.participants]
-        speaker_ids = [u.id for u in engagement.speakers]
-    known = {row.person: row for row in participants}
+    known = {row.person: row for row in base.participants}
     for person_id, (_email, rsvp) in item.people.items():
         if f"#{person_id}" in known:
             known[f"#{person_id}"].rsvp = rsvp
         else:
-            participants.append(records.ParticipantRow(f"#{person_id}", "co_panellist", rsvp))
+            base.participants.append(records.ParticipantRow(f"#{person_id}", "co_panellist", rsvp))
     base.title = invite.title
-    base.starts_local = start_local.replace(tzinfo=None)
-    base.ends_local = end_local.replace(tzinfo=None)
-    base.fold = "second" if start_local.fold else "first"
-    base.end_fold = "second" if end_local.fold else "first"
     base.status = invite.status
     base.venue = venue[:300] or base.venue
     base.virtual_link = link or base.virtual_link
     if invite.description:
         base.logistics = invite.description
-    base.participants = participants
-    base.speaker_ids = list(dict.fromkeys(speaker_ids + [u.id for u in item.speakers]))
+    base.speaker_ids = list(dict.fromkeys(base.speaker_ids + [u.id for u in item.speakers]))
     return base
 
 
@@ -131,6 +186,8 @@ def apply(actor: Actor, planned: list[Planned]) -> list[Engagement]:
         else:
             engagement = services.update(actor, item.engagement, item.engagement.version, data)
             engagement.sequence = max(engagement.sequence, item.invite.sequence)
+        engagement.invite_sequence = item.invite.sequence
+        engagement.invite_stamp = item.invite.stamp
         saved.append(engagement)
     db.session.flush()
     return saved

@@ -6,6 +6,7 @@ equivalent of a Windows zone name ("W. Europe Standard Time" → Europe/Berlin),
 calendar's X-WR-TIMEZONE, or the importer's own display zone for UTC ("Z") times.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -24,6 +25,15 @@ RSVP_FROM_PARTSTAT = {
     "NEEDS-ACTION": "invited",
     "DELEGATED": "invited",
 }
+
+# What calendar clients put before the title of a cancellation ("Canceled: Panel", Outlook in
+# German "Abgesagt: Panel", French "Annulé : Panel"): not part of the engagement's title.
+CANCEL_PREFIX = re.compile(
+    r"^\s*(?:canceled|cancelled|cancelado|cancelada|annulé|annulée|annullato|annullata|abgesagt"
+    r"|storniert|geannuleerd|afgelyst|inställd|peruttu|odwołane|zrušeno|отменено|отменена)"
+    r"(?:\s+(?:event|meeting|invitation))?\s*[:：\-–—]\s*",
+    re.IGNORECASE,
+)
 
 
 class InviteError(ValueError):
@@ -50,9 +60,15 @@ class Invite:
     description: str = ""
     status: str = "confirmed"
     sequence: int = 0
+    stamp: datetime | None = None  # DTSTAMP (UTC): orders updates that share a SEQUENCE
     url: str = ""
     organizer: InviteAttendee | None = None
     attendees: list[InviteAttendee] = field(default_factory=list)
+
+    @property
+    def cancels(self) -> bool:
+        """A cancellation (METHOD:CANCEL or STATUS:CANCELLED)."""
+        return self.status == "cancelled"
 
 
 def _email(address) -> str:
@@ -107,13 +123,14 @@ def parse(data: bytes, fallback_zone: str = "Europe/London") -> list[Invite]:
         raise InviteError(f"The file could not be read as iCalendar: {str(error)[:200]}")
     if not raw_events:
         raise InviteError("The file has no event (VEVENT) in it.")
+    cancel = str(calendar.get("METHOD", "") or "").strip().upper() == "CANCEL"
     calendar_zone = str(calendar.get("X-WR-TIMEZONE", "") or "").strip() or None
     if calendar_zone not in time_zones():
         calendar_zone = None
     invites = []
     for number, event in enumerate(raw_events, start=1):
         try:
-            invites.append(_invite(event, calendar_zone, fallback_zone))
+            invites.append(_invite(event, calendar_zone, fallback_zone, cancel))
         except InviteError as error:
             raise InviteError(f"Event {number}: {error}")
         except Exception as error:
@@ -121,7 +138,14 @@ def parse(data: bytes, fallback_zone: str = "Europe/London") -> list[Invite]:
     return invites
 
 
-def _invite(event, calendar_zone: str | None, fallback: str) -> Invite:
+def _stamp(event) -> datetime | None:
+    value = getattr(event.get("DTSTAMP"), "dt", None)
+    if not isinstance(value, datetime):
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def _invite(event, calendar_zone: str | None, fallback: str, cancel: bool = False) -> Invite:
     uid = str(event.get("UID", "") or "").strip()
     if not uid:
         raise InviteError("it has no UID, so it could not be matched later.")
@@ -155,9 +179,13 @@ def _invite(event, calendar_zone: str | None, fallback: str) -> Invite:
                     RSVP_FROM_PARTSTAT.get(str(attendee.params.get("PARTSTAT", "")).upper(), "invited"),
                 )
             )
+    status = "cancelled" if cancel else STATUS_FROM_ICAL.get(str(event.get("STATUS", "CONFIRMED")).upper(), "confirmed")
+    title = str(event.get("SUMMARY", "") or "").strip()
+    if status == "cancelled":
+        title = CANCEL_PREFIX.sub("", title, count=1).strip()
     return Invite(
         uid=uid,
-        title=str(event.get("SUMMARY", "") or "").strip() or "(untitled invitation)",
+        title=title or "(untitled invitation)",
         starts_at=starts_at,
         ends_at=ends_at,
         timezone=zone,
@@ -165,8 +193,9 @@ def _invite(event, calendar_zone: str | None, fallback: str) -> Invite:
         zone_given=not note.startswith("The invitation gives times in UTC"),
         location=str(event.get("LOCATION", "") or "").strip(),
         description=str(event.get("DESCRIPTION", "") or "").replace("\r\n", "\n").strip(),
-        status=STATUS_FROM_ICAL.get(str(event.get("STATUS", "CONFIRMED")).upper(), "confirmed"),
+        status=status,
         sequence=int(event.get("SEQUENCE", 0) or 0),
+        stamp=_stamp(event),
         url=str(event.get("URL", "") or "").strip(),
         organizer=InviteAttendee(_email(organizer), str(organizer.params.get("CN", "") or ""))
         if organizer is not None and _email(organizer)

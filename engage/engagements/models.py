@@ -66,6 +66,10 @@ class Engagement(Versioned, Timestamped, db.Model):
     sensitivities: Mapped[str] = mapped_column(Text, default="")
     logistics: Mapped[str] = mapped_column(Text, default="")
     sequence: Mapped[int] = mapped_column(default=0)  # iCalendar SEQUENCE, grows with each change
+    # The organiser's SEQUENCE and DTSTAMP of the last invitation imported, to refuse older ones
+    # (RFC 5546). Kept apart from `sequence`, which is ours and grows with every edit in Engage.
+    invite_sequence: Mapped[int | None] = mapped_column()
+    invite_stamp: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     forum: Mapped[Forum | None] = relationship()
