@@ -16,15 +16,18 @@ from sqlalchemy.orm import joinedload, selectinload
 from engage.auth.models import User
 from engage.auth.permissions import visible_consultations
 from engage.briefings.points import DECISION_OPTIONS
+from engage.briefings.policy_changes import current_label, policies_on
 from engage.consultations.models import (
     CONFIDENTIALITY,
     CONSULTATION_KINDS,
     OUTCOMES,
     Consultation,
+    Decision,
     Input,
     consultation_topics,
 )
 from engage.extensions import db
+from engage.policies.models import VERSION_STANDINGS, Policy, PolicyVersion, current_version, version_standing
 from engage.topics.models import Topic
 
 CLASSIFICATION_DEFAULT = "CONFIDENTIAL — PREPARED FOR A REGULATOR"
@@ -69,6 +72,7 @@ class EvidenceInput:
     clause: str
     no_change: bool
     public_release_on: date | None
+    standing: str = ""  # the version against its policy's current one: "current", "superseded" …
 
 
 @dataclass
@@ -92,6 +96,7 @@ class EvidenceData:
     pseudonymised_people: int
     pseudonymised_organisations: int
     clause_changes: list[tuple[str, str, int]]  # (version, clause key, inputs that drove it)
+    policies: list[tuple[str, str, str]]  # (code, title, current version) of the topic's policies
     classification: str
     includes_restricted: bool
     generated_by: str
@@ -148,6 +153,10 @@ def gather_evidence(
                     joinedload(Input.person),
                     joinedload(Input.organisation),
                     *DECISION_OPTIONS,
+                    joinedload(Input.decision)
+                    .joinedload(Decision.policy_version)
+                    .joinedload(PolicyVersion.policy)
+                    .selectinload(Policy.versions),
                 ),
             )
             .order_by(Consultation.held_on, Consultation.id)
@@ -175,6 +184,7 @@ def gather_evidence(
     for n, oid in enumerate(sorted(orgs)):
         names[("o", oid)] = f"Organisation {letter_code(n)} ({orgs[oid].kind_label})"
 
+    today = now.date()
     rows, changes = [], {}
     includes_restricted = False
     for c in consultations:
@@ -211,6 +221,7 @@ def gather_evidence(
                     clause=clause,
                     no_change=bool(d and d.no_change),
                     public_release_on=version.public_release_on if version else None,
+                    standing=_standing(version, today),
                 )
             )
         rows.append(row)
@@ -225,9 +236,16 @@ def gather_evidence(
         pseudonymised_people=len(hidden),
         pseudonymised_organisations=len(orgs),
         clause_changes=sorted((v, k, n) for (v, k), n in changes.items()),
+        policies=[(p.code, p.title, current_label(p, today)) for p in policies_on([topic.id])],
         classification=CLASSIFICATION_RESTRICTED if includes_restricted else CLASSIFICATION_DEFAULT,
         includes_restricted=includes_restricted,
         generated_by=user.name,
         generated_at=now,
         generated_label=f"{now:%d %b %Y %H:%M} UTC",
     )
+
+
+def _standing(version: PolicyVersion | None, today: date) -> str:
+    if version is None:
+        return ""
+    return VERSION_STANDINGS[version_standing(version, current_version(version.policy.versions, today), today)]

@@ -4,6 +4,8 @@ The letter leaves the organisation, so it is stricter than any screen:
 - only consultations that are not restricted are used, whoever generates it;
 - a decision tied to a policy version not yet publicly released reads "Under review", with no
   detail, until the release date (`PolicyVersion.is_released(today)`);
+- a change names the version it went into and how that stands today (current, not yet in
+  effect, superseded), by the one definition of a current version (`current_version`);
 - other experts are never named; organisations only where the consultation is not
   confidential; the person's own consent scope is stated (quotable in public or not).
 """
@@ -15,9 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from engage.briefings.points import DECISION_OPTIONS
-from engage.consultations.models import CONSULTATION_KINDS, OUTCOMES, Consultation, Input
+from engage.briefings.policy_changes import day_label
+from engage.consultations.models import CONSULTATION_KINDS, OUTCOMES, Consultation, Decision, Input
 from engage.extensions import db
 from engage.people.models import Person
+from engage.policies.models import Policy, PolicyVersion, current_version, version_standing
 
 UNDER_REVIEW = "Under review"
 
@@ -29,6 +33,7 @@ class LetterPoint:
     outcome: str
     rationale: str = ""
     change: str = ""
+    standing: str = ""  # how the version changed stands today: "current version since 1 Jan 2026" …
     embargoed_until_public: bool = False
 
 
@@ -71,14 +76,28 @@ def _letter_point(item: Input, today: date) -> LetterPoint:
     if version is not None and not version.is_released(today):
         # Embargo: say nothing about the outcome until the version is public.
         return LetterPoint(item.text, topic, UNDER_REVIEW, embargoed_until_public=True)
-    change = ""
+    change = standing = ""
     if decision.no_change:
         change = "No change to the policy"
     elif version is not None:
         change = f"{version.policy.code} {version.label}"
         if decision.clause is not None:
             change += f", clause {decision.clause.key}"
-    return LetterPoint(item.text, topic, OUTCOMES.get(decision.outcome, decision.outcome), decision.rationale, change)
+        standing = _standing(version, today)
+    outcome = OUTCOMES.get(decision.outcome, decision.outcome)
+    return LetterPoint(item.text, topic, outcome, decision.rationale, change, standing)
+
+
+def _standing(version: PolicyVersion, today: date) -> str:
+    current = current_version(version.policy.versions, today)
+    standing = version_standing(version, current, today)
+    if standing == "current":
+        return f"The current version, in effect since {day_label(version.effective_on)}."
+    if standing == "upcoming":
+        return f"Takes effect on {day_label(version.effective_on)}." if version.effective_on else "Not yet in effect."
+    # "embargoed" never reaches a letter (the point reads "Under review"): superseded.
+    later = f" by {current.label}" if current is not None else ""
+    return f"In effect from {day_label(version.effective_on)}, since replaced{later}."
 
 
 def gather_letter(
@@ -105,7 +124,15 @@ def gather_letter(
             db.session.execute(
                 select(Input)
                 .where(Input.person_id == person.id, Input.consultation_id.in_(ids))
-                .options(joinedload(Input.topic), *DECISION_OPTIONS)
+                .options(
+                    joinedload(Input.topic),
+                    *DECISION_OPTIONS,
+                    # Every version of each policy a decision changed: how that version stands today.
+                    joinedload(Input.decision)
+                    .joinedload(Decision.policy_version)
+                    .joinedload(PolicyVersion.policy)
+                    .selectinload(Policy.versions),
+                )
                 .order_by(Input.id)
             ).scalars()
         )

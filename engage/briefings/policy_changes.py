@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from engage.extensions import db
-from engage.policies.models import POLICY_STATUSES, Policy
+from engage.policies.models import POLICY_STATUSES, Policy, current_version
 
 
 def day_label(value: date) -> str:
@@ -59,14 +59,12 @@ def changes_since(policies: list[Policy], last_met: date) -> list[PolicyChange]:
     return sorted(changes, key=lambda c: (c.effective_on, c.code))
 
 
-def _current(policy: Policy, today: date) -> str:
-    dated = [v for v in policy.versions if v.effective_on and v.effective_on <= today]
-    current = dated[0] if dated else (policy.versions[0] if policy.versions else None)
+def current_label(policy: Policy, today: date) -> str:
+    """The policy's current version (`current_version`) as the documents print it."""
+    current = current_version(policy.versions, today)
     if current is None:
-        return "No version yet"
-    if current.effective_on:
-        return f"{current.label} (effective {day_label(current.effective_on)})"
-    return current.label
+        return "none in effect yet" if policy.versions else "no version yet"
+    return f"{current.label} (effective {day_label(current.effective_on)})"
 
 
 def summaries(policies: list[Policy], dossiers: list, topic_names: dict[int, str], today: date) -> list[PolicySummary]:
@@ -93,7 +91,7 @@ def summaries(policies: list[Policy], dossiers: list, topic_names: dict[int, str
                 title=policy.title,
                 status=POLICY_STATUSES.get(policy.status, policy.status),
                 topic=policy.topic.name if policy.topic else topic_names.get(policy.topic_id, ""),
-                current=_current(policy, today),
+                current=current_label(policy, today),
                 next_review_on=policy.next_review_on,
                 versions=versions,
             )

@@ -64,7 +64,7 @@ def update_input(actor: Actor, item: Input, version: int | None, data: dict) -> 
     return audit.record_update(actor, item, version, values, "point", f"Input in consultation {item.consultation_id}")
 
 
-def _check_decision(data: dict) -> dict:
+def _check_decision(item: Input, data: dict) -> dict:
     errors = {}
     outcome = data.get("outcome") or ""
     if outcome not in OUTCOMES:
@@ -91,6 +91,11 @@ def _check_decision(data: dict) -> dict:
             errors["policy_version_id"] = "Choose a policy version from the list."
     if clause is not None and version is not None and clause.version_id != version.id:
         errors["clause_id"] = f"Clause {clause.key} is not part of {version.policy.code} {version.label}."
+    cited = version or (clause.version if clause is not None else None)
+    if cited is not None and not errors.keys() & {"clause_id", "policy_version_id"}:
+        problem = _cited_too_early(cited, item.consultation.held_on)
+        if problem:
+            errors["policy_version_id" if version is not None else "clause_id"] = problem
     if no_change and (clause is not None or version is not None):
         errors["no_change"] = "“No change” cannot name a clause or version: clear one or the other."
     if outcome in ("adopted", "adapted") and not (clause or version or no_change):
@@ -114,9 +119,25 @@ def _check_decision(data: dict) -> dict:
     }
 
 
+def _cited_too_early(version: PolicyVersion, raised_on: date) -> str:
+    """Why a decision on a point raised on `raised_on` cannot cite `version` ("" when it can): a version
+    already in effect before the point was raised cannot be what the point changed."""
+    if version.effective_on is None or version.effective_on >= raised_on:
+        return ""
+    return (
+        f"{version.policy.code} {version.label} took effect on {_day(version.effective_on)}, before this point "
+        f"was raised ({_day(raised_on)}): choose the version the point went into, one effective on or after that day."
+    )
+
+
+def _day(value: date) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
 def decide(actor: Actor, item: Input, version: int | None, data: dict) -> Decision:
-    """Record or change the decision on `item`; `version` is the decision's (None when there is none yet)."""
-    values = _check_decision(data)
+    """Record or change the decision on `item`; `version` is the decision's (None when there is none yet).
+    The version it cites (or its clause's) must not have taken effect before the point was raised."""
+    values = _check_decision(item, data)
     if not values["decided_by_id"] and actor.user is not None:
         values["decided_by_id"] = actor.user.id
     decision = item.decision

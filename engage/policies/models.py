@@ -1,5 +1,6 @@
 """Policies, their versions and clauses: what the influence trail points at."""
 
+from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
@@ -56,6 +57,39 @@ class PolicyVersion(Versioned, Timestamped, db.Model):
 
     def is_released(self, today: date) -> bool:
         return self.public_release_on is None or self.public_release_on <= today
+
+    def is_in_force(self, today: date) -> bool:
+        """Effective on or before `today` and not under embargo: may be a policy's current version."""
+        return self.effective_on is not None and self.effective_on <= today and self.is_released(today)
+
+
+# The one definition of a policy's current version. It lives with the model (the schema layer)
+# because every feature reads it: the policy and clause pages, and the briefing pack, letter and
+# evidence pack, whose package sits in an earlier tier than `policies` and may not import it.
+def current_version(versions: Iterable[PolicyVersion], today: date) -> PolicyVersion | None:
+    """The latest of `versions` (one policy's) effective on or before `today` and not under embargo;
+    None while none is. Versions effective the same day: the one added last."""
+    in_force = [v for v in versions if v.is_in_force(today)]
+    return max(in_force, key=lambda v: (v.effective_on, v.id or 0), default=None)
+
+
+VERSION_STANDINGS = {
+    "current": "current",
+    "upcoming": "not yet in effect",
+    "embargoed": "embargoed",
+    "superseded": "superseded",
+}
+
+
+def version_standing(version: PolicyVersion, current: PolicyVersion | None, today: date) -> str:
+    """A key of VERSION_STANDINGS: `version` against its policy's `current_version` on `today`."""
+    if current is not None and version.id == current.id:
+        return "current"
+    if version.effective_on is None or version.effective_on > today:
+        return "upcoming"
+    if not version.is_released(today):
+        return "embargoed"
+    return "superseded"
 
 
 class Clause(db.Model):

@@ -11,7 +11,7 @@ from engage.formtools import choices as select_choices
 from engage.policies import queries, services, trail
 from engage.policies.diff import compare_versions
 from engage.policies.forms import PolicyForm, VersionForm
-from engage.policies.models import POLICY_STATUSES
+from engage.policies.models import POLICY_STATUSES, VERSION_STANDINGS, current_version, version_standing
 from engage.web import current_actor, paginate, submit
 
 bp = Blueprint("policies", __name__)
@@ -84,17 +84,25 @@ def edit(policy_id: int):
 @bp.route("/policies/<int:policy_id>")
 def detail(policy_id: int):
     policy = queries.get_policy(policy_id)
+    today = date.today()
     versions = list(reversed(services.ordered_versions(policy)))
-    (clauses,) = queries.clauses_of(versions[0] if versions else None)
+    current = current_version(versions, today)
+    # The clauses in force; before any version is, the latest one's (labelled as not in effect).
+    shown = current or (versions[0] if versions else None)
+    (clauses,) = queries.clauses_of(shown)
     return render_template(
         "policies/detail.html",
         policy=policy,
         versions=versions,
+        current=current,
+        shown=shown,
+        standings={v.id: version_standing(v, current, today) for v in versions},
+        standing_labels=VERSION_STANDINGS,
         clauses=clauses,
         counts=trail.outcome_counts(current_user, policy),
         outcomes=OUTCOMES,
         statuses=POLICY_STATUSES,
-        today=date.today(),
+        today=today,
     )
 
 
@@ -135,8 +143,19 @@ def version(policy_id: int, version_id: int):
 def clause(clause_id: int):
     clause = queries.get_clause(clause_id)
     history = queries.clause_history(clause)
+    today = date.today()
+    current = current_version(clause.version.policy.versions, today)
     page = paginate(trail.clause_trail_query(current_user, [c.id for c in history]))
-    return render_template("policies/clause.html", clause=clause, history=history, page=page, outcomes=OUTCOMES)
+    return render_template(
+        "policies/clause.html",
+        clause=clause,
+        history=history,
+        current=current,
+        standings={c.version_id: version_standing(c.version, current, today) for c in history},
+        standing_labels=VERSION_STANDINGS,
+        page=page,
+        outcomes=OUTCOMES,
+    )
 
 
 @bp.route("/policies/<int:policy_id>/clauses/<path:key>")

@@ -37,8 +37,9 @@ def build_world(app, users) -> dict:
                 "MH-SSH 1.1": "We remove content that promotes or glorifies self-harm.",
                 "MH-SSH 2.1": "Recovery stories stay up <b>with</b> a resource banner.",
             },
-            effective_on=date(2026, 1, 1),
-            public_release_on=date(2026, 2, 1),
+            # After the normal roundtable (1 Mar 2026), whose adopted point went into it.
+            effective_on=date(2026, 4, 1),
+            public_release_on=date(2026, 5, 1),
         )
         clause_v1 = v1.clauses[0]
         clause_v2 = v2.clauses[0]

@@ -24,7 +24,9 @@ def server(app):
             policy,
             "v1",
             {f"MH-SSH {i}.1": f"Clause number {i}." for i in range(1, 6)},
-            effective_on=date(2026, 1, 1),
+            # After the consultation (20 Nov 2026): a decision may only cite a version that took effect
+            # on or after the day the point was raised.
+            effective_on=date(2026, 12, 1),
         )
         make_person(name="Ada Lovelace")
         make_organisation(name="Samaritans Test")
