@@ -5,6 +5,15 @@ lines, so nothing typed into a title or a description can add a property.
 Each VEVENT is memoised on its complete input (a frozen dataclass), so a feed of
 thousands of unchanged events is joined from cached bytes; each VTIMEZONE is built
 once per process for a zone and a range of years.
+
+Times are written so that every reader gets the zoneinfo instant, not only readers that
+know the IANA zone by name (Python's icalendar) but also those that go by our VTIMEZONE
+(ical.js, inside Thunderbird):
+- each zone change is its own RDATE line, the first onset included: ical.js reads only
+  the first value of an RDATE list and ignores DTSTART once a component has an RDATE;
+- a wall-clock time that happens twice (the hour the clocks go back) is written in UTC,
+  since a TZID time always means its first occurrence (RFC 5545 §3.3.5) and readers
+  disagree about it anyway. Times in a gap cannot arise: they come from an instant.
 """
 
 import hashlib
@@ -15,7 +24,12 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, vCalAddress
 
+from engage import zones
+
 PRODID = "-//Engage//Engagements//EN"
+# Part of every event's cache key: bump it when `vevent` writes the same data differently,
+# so that bodies kept in the event_cache table are rebuilt.
+FORMAT = "2"
 
 STATUS_MAP = {
     "proposed": "TENTATIVE",
@@ -65,6 +79,15 @@ def vtimezone(tzid: str, first_year: int, last_year: int) -> bytes:
     component = Timezone.from_tzinfo(
         ZoneInfo(tzid), tzid, first_date=date(first_year, 1, 1), last_date=date(last_year, 1, 1)
     )
+    for observance in component.subcomponents:
+        if "RDATE" not in observance:
+            continue
+        rdates = observance.pop("RDATE")
+        onsets = [observance.DTSTART] + [
+            value.dt for group in (rdates if isinstance(rdates, list) else [rdates]) for value in group.dts
+        ]
+        for onset in sorted(set(onsets)):
+            observance.add("rdate", onset)
     return component.to_ical()
 
 
@@ -81,7 +104,14 @@ def _address(person: Attendee, organizer: bool = False) -> vCalAddress:
 
 def event_key(data: EventData) -> str:
     """A stable digest of everything the event says (the same in every process)."""
-    return hashlib.sha256(repr(data).encode()).hexdigest()
+    return hashlib.sha256(f"{FORMAT}|{data!r}".encode()).hexdigest()
+
+
+def _when(instant: datetime, tzid: str) -> datetime:
+    """`instant` in its zone's wall-clock time, or in UTC when that wall-clock time happens twice."""
+    zone = ZoneInfo(tzid)
+    local = instant.astimezone(zone)
+    return instant.astimezone(UTC) if zones.is_ambiguous(local.replace(tzinfo=None), zone) else local
 
 
 @lru_cache(maxsize=50_000)
@@ -91,9 +121,8 @@ def vevent(data: EventData) -> bytes:
     event.add("uid", data.uid)
     event.add("dtstamp", data.dtstamp.astimezone(UTC))
     event.add("sequence", data.sequence)
-    zone = ZoneInfo(data.tzid)
-    event.add("dtstart", data.start.astimezone(zone))
-    event.add("dtend", data.end.astimezone(zone))
+    event.add("dtstart", _when(data.start, data.tzid))
+    event.add("dtend", _when(data.end, data.tzid))
     event.add("summary", data.summary)
     if data.location:
         event.add("location", data.location)
