@@ -33,6 +33,42 @@ HARMFUL = [
     ("Before-and-after photos of recovery.", "before-after"),
     ("Cutting is just attention-seeking.", "attention-seeking"),
     ("Support for self-harmers.", "labelling-people"),
+    ("He survived two unsuccessful suicide attempts.", "attempt-outcome"),
+    ("She had a botched attempt in 2019.", "attempt-outcome"),
+    ("He'd committed   suicide, the paper wrote.", "committed-suicide"),
+    ("Self harmers are not the problem.", "labelling-people"),
+    ("Teenagers who self-harm are not attention seekers.", "attention-seeking"),
+]
+
+# Caught since the rules became sets of stems that must meet within a few words, in any
+# order (issue 10): each of these passed unflagged under the fixed-phrase patterns.
+NEW_CATCHES = [
+    ("Most completed suicides involve no prior contact with services.", "attempt-outcome"),
+    ("Two suicides were completed in the county last year.", "attempt-outcome"),
+    ("The rate of completed suicide rose.", "attempt-outcome"),
+    ("The suicide was successful, the report says.", "attempt-outcome"),
+    ("The attempt failed and he was found in time.", "attempt-outcome"),
+    ("Her attempts were unsuccessful.", "attempt-outcome"),
+    ("Attempts that failed are under-reported.", "attempt-outcome"),
+    ("Suicide attempts that succeed are rarer than those that fail.", "attempt-outcome"),
+    ("Suicide was committed by three students.", "committed-suicide"),
+    ("Suicides committed by young men fell.", "committed-suicide"),
+    ("People who commit a suicide leave families behind.", "committed-suicide"),
+    ("The victims of a suicide cluster were teenagers.", "suicide-victim"),
+    ("Victims of suicides deserve dignity.", "suicide-victim"),
+    ("She was called a cutter at school.", "labelling-people"),
+    ("Cutters share photos in closed groups.", "labelling-people"),
+    ("Mentally ill people are more often victims than perpetrators.", "mentally-ill"),
+    ("People who are mentally ill need services.", "mentally-ill"),
+    ("The mentally ill are often blamed.", "mentally-ill"),
+    ("He is seeking attention, they said.", "attention-seeking"),
+    ("It is not about seeking attention.", "attention-seeking"),
+    ("A MENTALLY-ILL man was arrested.", "mentally-ill"),
+    ("It was an attempt at suicide which failed.", "attempt-outcome"),
+    ("Unsuccessful suicides are rarely reported.", "attempt-outcome"),
+    ("A suicide, committed in secret, shook the town.", "committed-suicide"),
+    ("The man is mentally ill, his lawyer said.", "mentally-ill"),
+    ("She is a former cutter who now mentors others.", "labelling-people"),
 ]
 
 SAFE = [
@@ -52,6 +88,32 @@ SAFE = [
     "Our helpline prompt reached 2 million people in 2025.",
     "Sessions last 45 minutes with a 15 minute break.",
     "Find support at the Samaritans, 116 123, free and 24/7.",
+    # Close to the rules' words, but safe (issue 10): none may be flagged.
+    "She died by suicide in 2021.",
+    "We completed our suicide prevention review in March.",
+    "A successful suicide prevention campaign reached every school.",
+    "He survived a suicide attempt and speaks about recovery.",
+    "People who survived suicide attempts shaped this policy.",
+    "People living with mental illness deserve good care.",
+    "Mental illness is common and treatable.",
+    "Self-harm support is open every night.",
+    "We are committed to suicide prevention.",
+    "Our team committed to reducing suicide by 2030.",
+    "Our first attempt at a policy failed, so we tried again.",
+    "A successful attempt to remove harmful hashtags.",
+    "The project failed to reach its target; suicide rates are unchanged.",
+    "We completed the training. Suicide is preventable.",
+    "Seek medical attention if you have hurt yourself.",
+    "Pay attention to what young people are seeking online.",
+    "Use a box cutter to open the parcel.",
+    "That was a cookie-cutter policy.",
+    "Our commitment to suicide prevention is long-term.",
+    "Suicide awareness training was completed by all staff.",
+    "He is ill with flu this week.",
+    "She is mentally strong and physically ill.",
+    "Victims of crime and people bereaved by suicide can both get support.",
+    "A suicide risk assessment is completed at every visit.",
+    "Loss survivors find hope in peer support.",
 ]
 
 
@@ -63,6 +125,14 @@ def test_harmful_phrasing_is_flagged_with_a_suggestion(text, rule_id):
         assert finding.suggestion and finding.why and finding.matched
         assert finding.matched.lower() in text.lower()
         assert finding.line == 1
+
+
+@pytest.mark.parametrize(("text", "rule_id"), NEW_CATCHES, ids=[h[0][:40] for h in NEW_CATCHES])
+def test_reordered_and_inflected_wording_is_flagged(text, rule_id):
+    findings = check(text)
+    assert [f.rule_id for f in findings] == [rule_id], findings
+    (finding,) = findings
+    assert finding.matched in text and finding.why and finding.suggestion
 
 
 @pytest.mark.parametrize("text", SAFE, ids=[s[:40] for s in SAFE])
