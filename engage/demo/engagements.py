@@ -60,6 +60,7 @@ SHOWCASE_KEY_MESSAGES = (
     "- Suicide prevention is a shared job: we work with helplines in every market we serve.\n"
     "- Searches for self-harm terms show support resources before any results, in the user's language.\n"
     "- We take down posts about people who committed suicide when they glamorise the death.\n"
+    "- Most suicides that were completed followed months of distress that friends saw online.\n"
     "- Recovery stories stay up; we restrict graphic imagery for under-18s."
 )
 
