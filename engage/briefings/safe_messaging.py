@@ -19,6 +19,7 @@ A rule looks for words in either of two ways:
 import json
 import os
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import product
@@ -28,7 +29,13 @@ import snowballstemmer
 RULES_FILE = os.path.join(os.path.dirname(__file__), "safe_messaging_rules.json")
 WORD = re.compile(r"[^\W\d_]+")
 SENTENCE_END = re.compile(r"[.!?;:]")
-_stem = snowballstemmer.stemmer("english").stemWord
+_stemmer = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=50_000)
+def _stem(word: str) -> str:
+    """The Snowball English stem of a lower-case word (memoised: talking points repeat words)."""
+    return _stemmer.stemWord(word)
 
 
 @dataclass(frozen=True)
@@ -146,13 +153,18 @@ def _near_spans(rule: Rule, found: list[Word], masked: set[int]) -> list[tuple[i
     for group in rule.near:
         places = [[i for i, w in enumerate(found) if i not in masked and term.matches(w)] for term in group]
         taken: set[int] = set()
-        for combo in product(*places):
-            if len(set(combo)) < len(combo) or taken & set(combo):
-                continue
-            first, last = min(combo), max(combo)
-            if last - first < rule.within and found[first].sentence == found[last].sentence:
-                taken.update(combo)
-                spans.append((found[first].start, found[last].end))
+        for anchor in places[0]:
+            # Only words within reach of the anchor: the work grows with the text, not its square.
+            reach = (anchor - rule.within + 1, anchor + rule.within)
+            nearby = [others[bisect_left(others, reach[0]) : bisect_left(others, reach[1])] for others in places[1:]]
+            for rest in product(*nearby):
+                combo = (anchor, *rest)
+                if len(set(combo)) < len(combo) or taken & set(combo):
+                    continue
+                first, last = min(combo), max(combo)
+                if last - first < rule.within and found[first].sentence == found[last].sentence:
+                    taken.update(combo)
+                    spans.append((found[first].start, found[last].end))
     return spans
 
 

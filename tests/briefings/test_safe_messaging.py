@@ -145,6 +145,16 @@ def test_rules_are_data_with_why_and_suggestion():
     assert len(loaded) >= 15
     assert len({r.id for r in loaded}) == len(loaded)
     assert all(r.why and r.suggestion and r.category for r in loaded)
+    assert all(r.pattern or r.near for r in loaded)
+
+
+def test_a_long_text_is_checked_quickly():
+    import time
+
+    text = "A failed attempt. A completed suicide. A cutter. Mentally ill people. " * 500
+    started = time.perf_counter()
+    assert len(check(text)) == 4 * 500
+    assert time.perf_counter() - started < 5
 
 
 def test_line_numbers_and_fields():
