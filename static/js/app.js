@@ -122,3 +122,15 @@ document.addEventListener("click", (event) => {
     done();
   }
 });
+// --- "Did you mean …?": <button data-fill="#field" data-value="…" data-uncheck="#confirm"> ---
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-fill]");
+  if (!button) return;
+  const input = document.querySelector(button.getAttribute("data-fill"));
+  if (!input) return;
+  input.value = button.getAttribute("data-value");
+  const uncheck = button.getAttribute("data-uncheck");
+  const confirm = uncheck && document.querySelector(uncheck);
+  if (confirm) confirm.checked = false;
+  input.focus();
+});
