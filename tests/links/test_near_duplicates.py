@@ -48,29 +48,24 @@ def test_a_near_name_on_the_person_form_asks_did_you_mean(app, client, as_role, 
 
 def test_ticking_the_box_creates_the_new_organisation(app, client, as_role, existing):
     token = as_role("editor")
-    data = {"csrf_token": token, "name": "Jo New", "organisation": "Samaritans & Freinds", "new_organisation": "y"}
-    response = client.post("/people/new", data=data)
+    data = {"csrf_token": token, "name": "Jo New", "organisation": "Samaritans & Freinds"}
+    assert client.post("/people/new", data=data).status_code == 400
+    response = client.post("/people/new", data={**data, "new_organisation": "y"})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     with app.app_context():
         names = set(db.session.execute(select(Organisation.name)).scalars())
         assert "Samaritans & Freinds" in names and len(names) == 4
 
 
-def test_choosing_the_existing_name_links_to_it(app, client, as_role, existing):
+def test_only_near_names_ask(app, client, as_role, existing):
+    """The exact name (any case) links to the existing one; different names are created; a near one asks."""
     token = as_role("editor")
-    response = client.post(
-        "/people/new", data={"csrf_token": token, "name": "Jo Same", "organisation": "The Samaritans & Friends"}
-    )
-    assert response.status_code == 302
-    assert _count(app, Organisation) == 3
-
-
-def test_different_names_are_created_without_asking(app, client, as_role, existing):
-    token = as_role("editor")
-    for name in ("Mint", "Samaritans Scotland Youth Network"):
+    for name in ("the samaritans & friends", "Mint", "Samaritans Scotland Youth Network"):
         response = client.post("/people/new", data={"csrf_token": token, "name": f"At {name}", "organisation": name})
         assert response.status_code == 302, (name, response.get_data(as_text=True)[:1500])
     assert _count(app, Organisation) == 5
+    response = client.post("/people/new", data={"csrf_token": token, "name": "Near", "organisation": "Mint."})
+    assert response.status_code == 400 and "Did you mean “Mint”?" in response.get_data(as_text=True)
 
 
 def test_the_affiliation_form_asks_too(app, client, as_role, existing):
