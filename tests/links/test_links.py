@@ -125,6 +125,9 @@ def test_consultation_page_links_everyone_on_it(client, as_role, story):
     assert_linked(html, "Omar Other", f"/people/{story['other']}")
     assert_linked(html, "Helpful Trust", f"/organizations/{story['organisation']}")
     assert_linked(html, "Youth Panel", f"/forums/{story['forum']}")
+    listed = client.get("/consultations").get_data(as_text=True)
+    assert_linked(listed, "Priya Participant", f"/people/{story['person']}")
+    assert_linked(listed, "Helpful Trust", f"/organizations/{story['organisation']}")
     # Logged by, the decision's author and the commitment's assignee: the staff member.
     staff_links = [a for a in anchors(html) if a == (f"/people?owner={story['staff']}", "Stella Staff")]
     assert len(staff_links) >= 3
