@@ -50,14 +50,19 @@ def record_label(record) -> str:
 def link_to(record, text=None, cls: str = "", none: str = "—") -> Markup:
     """`<a href="…">name</a>` for any record with a page; its name alone if none; `none` for None."""
     if record is None:
-        return Markup(escape(none))
-    label = escape(record_label(record) if text is None else text)
+        return escape(none)
+    label = record_label(record) if text is None else text
     href = record_url(record)
     if href is None:
-        return Markup(label)
-    title = ' title="People looked after by this staff member"' if record.__tablename__ == "users" else ""
-    class_attr = f' class="{escape(cls)}"' if cls else ""
-    return Markup(f'<a href="{escape(href)}"{class_attr}{title}>{label}</a>')
+        return escape(label)
+    # Markup.format escapes every argument: the name, the address and the class.
+    title = "People looked after by this staff member" if record.__tablename__ == "users" else None
+    return Markup('<a href="{}"{}{}>{}</a>').format(
+        href,
+        Markup(' class="{}"').format(cls) if cls else "",
+        Markup(' title="{}"').format(title) if title else "",
+        label,
+    )
 
 
 # (label, endpoint) of the main navigation.

@@ -92,11 +92,14 @@ def test_no_page_scrolls_sideways_at_phone_width(app, chromium):
         admin = make_user(role="admin", email="phone-admin@test.example", name="Phone Admin")
         organisation = make_organisation(name="The International Association of Very Long Organisation Names")
         person = make_person(
-            name="Aisha Okafor-Wellington-Smythe", email="aisha.okafor-wellington-smythe@a-long-domain.example", owner_id=admin.id
+            name="Aisha Okafor-Wellington-Smythe",
+            email="aisha.okafor-wellington-smythe@a-long-domain.example",
+            owner_id=admin.id,
         )
         make_affiliation(person, organisation, role="Director of Research and Policy Engagement")
         forum = make_forum(name="Youth Advisory Council on Online Safety and Wellbeing")
-        helpline = make_helpline(name="A helpline with a long name", last_verified_on=_date.today() - timedelta(days=400))
+        stale = _date.today() - timedelta(days=400)
+        helpline = make_helpline(name="A helpline with a long name", last_verified_on=stale)
         policy = make_policy(code="MH-PHONE", title="Suicide, self-harm and eating disorders policy", owner_id=admin.id)
         version = make_version(policy, "v1", {"MH-PHONE 1.1": "Clause text " * 40}, effective_on=_date(2025, 1, 1))
         consultation = make_consultation(

@@ -87,7 +87,9 @@ def story(app):
             decision={"outcome": "adopted", "decided_by_id": staff.id, "decided_on": date(2026, 10, 2)},
         )
         db.session.add(
-            Commitment(description="Send the notes", assignee_id=staff.id, consultation_id=consultation.id, person_id=other.id)
+            Commitment(
+                description="Send the notes", assignee_id=staff.id, consultation_id=consultation.id, person_id=other.id
+            )
         )
         db.session.add(ForumMember(forum_id=forum.id, person_id=person.id, role="member", term_start=date(2025, 1, 1)))
         make_person(name="Looked After", owner_id=speaker.id)

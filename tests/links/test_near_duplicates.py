@@ -74,13 +74,11 @@ def test_the_affiliation_form_asks_too(app, client, as_role, existing):
         db.session.commit()
     token = as_role("editor")
     url = f"/people/{person_id}/affiliations"
-    response = client.post(url, data={"csrf_token": token, "organisation": "the samaritans and friends!", "role": "Adviser"})
+    data = {"csrf_token": token, "organisation": "the samaritans and friends!", "role": "Adviser"}
+    response = client.post(url, data=data)
     assert response.status_code == 400
     assert "Did you mean “The Samaritans &amp; Friends”?" in response.get_data(as_text=True)
     assert _count(app, Affiliation) == 0 and _count(app, Organisation) == 3
-    response = client.post(
-        url,
-        data={"csrf_token": token, "organisation": "the samaritans and friends!", "role": "Adviser", "new_organisation": "y"},
-    )
+    response = client.post(url, data={**data, "new_organisation": "y"})
     assert response.status_code == 302
     assert _count(app, Affiliation) == 1 and _count(app, Organisation) == 4

@@ -94,7 +94,7 @@ def test_an_unknown_participant_is_shown_with_its_message(app, client, as_role):
 def test_type_a_few_letters_and_pick_a_participant(app, chromium, namesakes):
     from playwright.sync_api import expect, sync_playwright
 
-    one, two = namesakes
+    _, two = namesakes
     with app.app_context():
         make_user(role="editor", email="picker@test.example", name="Picker Editor")
         db.session.commit()
