@@ -5,16 +5,19 @@ and a list agree on which records are offered. The helpers read models only, so 
 may use them (docs/ARCHITECTURE.md).
 """
 
+from datetime import date
+
 from sqlalchemy import ColumnElement, or_, select
 
 from engage.auth.models import User
 from engage.extensions import db
 from engage.forums.models import Forum
 from engage.helplines.models import Helpline
-from engage.organizations.models import Organisation
-from engage.people.models import Person
+from engage.organizations.models import Affiliation, Organisation
+from engage.people.models import Person, PersonEmail
 from engage.queries import like_pattern
 from engage.topics.models import Topic
+from engage.validation import country_name
 
 Pairs = list[tuple[int, str]]
 
@@ -76,7 +79,7 @@ def matching(model, q: str, limit: int = 30, chosen: int | None = None) -> Pairs
     where = [active(model)]
     if hasattr(model, "erased_at"):
         where.append(model.erased_at.is_(None))
-    found = []
+    rows = []
     if q:
         stmt = (
             select(model.id, model.name, model.country)
@@ -84,12 +87,61 @@ def matching(model, q: str, limit: int = 30, chosen: int | None = None) -> Pairs
             .order_by(model.name, model.id)
             .limit(limit)
         )
-        found = [(row.id, label(row)) for row in db.session.execute(stmt)]
-    if chosen and chosen > 0 and all(i != chosen for i, _ in found):
+        rows = list(db.session.execute(stmt))
+    if chosen and chosen > 0 and all(row.id != chosen for row in rows):
         row = db.session.execute(select(model.id, model.name, model.country).where(model.id == chosen)).first()
         if row is not None:
-            found.insert(0, (row.id, label(row)))
-    return found
+            rows.insert(0, row)
+    if model is Person:
+        hints = person_hints([row.id for row in rows])
+        return [(row.id, f"{row.name} — {hints[row.id]}" if hints.get(row.id) else row.name) for row in rows]
+    return [(row.id, label(row)) for row in rows]
+
+
+# --- Telling people of one name apart ---------------------------------------------------------
+
+
+def people_pairs(people) -> Pairs:
+    """(id, label) of `people` for a short select (e.g. a consultation's participants): the name,
+    and where two share a name, what tells them apart."""
+    people = list(people)
+    names = [p.name for p in people]
+    twins = [p.id for p in people if names.count(p.name) > 1]
+    hints = person_hints(twins)
+    return [(p.id, f"{p.name} — {hints[p.id]}" if hints.get(p.id) else p.name) for p in people]
+
+
+def person_hints(person_ids, on: date | None = None) -> dict[int, str]:
+    """What tells two people of one name apart in a picker: "Organisation · Country · email"
+    (their current organisation, country and first email, whichever they have), in two queries."""
+    ids = sorted({int(i) for i in person_ids or ()})
+    if not ids:
+        return {}
+    on = on or date.today()
+    organisation = {}
+    current = (
+        select(Affiliation.person_id, Organisation.name)
+        .join(Organisation, Organisation.id == Affiliation.organisation_id)
+        .where(Affiliation.person_id.in_(ids), or_(Affiliation.end_on.is_(None), Affiliation.end_on >= on))
+        .order_by(Affiliation.start_on.desc().nulls_last(), Affiliation.id.desc())
+    )
+    for person_id, name in db.session.execute(current):
+        organisation.setdefault(person_id, name)
+    details = {}
+    people = (
+        select(Person.id, Person.country, PersonEmail.email)
+        .outerjoin(PersonEmail, PersonEmail.person_id == Person.id)
+        .where(Person.id.in_(ids))
+        .order_by(Person.id, PersonEmail.position, PersonEmail.id)
+    )
+    for person_id, country, email in db.session.execute(people):
+        details.setdefault(person_id, (country, email))
+    hints = {}
+    for person_id in ids:
+        country, email = details.get(person_id, (None, None))
+        parts = [organisation.get(person_id), country_name(country) if country else None, email]
+        hints[person_id] = " · ".join(part for part in parts if part)
+    return hints
 
 
 def _pairs_keeping(model, keep_ids) -> Pairs:

@@ -15,10 +15,12 @@ class DomainError(Exception):
 class ValidationError(DomainError):
     """Input the service refuses; `errors` maps field names to messages."""
 
-    def __init__(self, errors: dict[str, str] | str):
+    def __init__(self, errors: dict[str, str] | str, suggestions: dict[str, str] | None = None):
         if isinstance(errors, str):
             errors = {"": errors}
         self.errors = errors
+        # field → a value the form may offer instead ("Did you mean …?"), shown with the message.
+        self.suggestions = suggestions or {}
         super().__init__("; ".join(f"{k}: {v}" if k else v for k, v in errors.items()))
 
 

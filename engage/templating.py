@@ -4,11 +4,66 @@ from datetime import date, datetime
 
 from flask import Flask, request, url_for
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from engage import validation, web, zones
 from engage.auth import permissions
 from engage.helplines.models import Helpline
 from engage.text import render_markdown
+
+# The page of each kind of record, by table name: (endpoint, id argument). A staff member (user) has
+# no page of their own for every reader; their name leads to the people they look after.
+RECORD_PAGES = {
+    "people": ("people.detail", "person_id"),
+    "organisations": ("organizations.detail", "organisation_id"),
+    "forums": ("forums.detail", "forum_id"),
+    "helplines": ("helplines.detail", "helpline_id"),
+    "policies": ("policies.detail", "policy_id"),
+    "clauses": ("policies.clause", "clause_id"),
+    "consultations": ("consultations.detail", "consultation_id"),
+    "engagements": ("engagements.detail", "engagement_id"),
+}
+
+
+def record_url(record) -> str | None:
+    """The page of `record` (a person, organisation, user, forum, policy …), or None if it has none."""
+    if record is None or getattr(record, "id", None) is None:
+        return None
+    table = getattr(record, "__tablename__", "")
+    if table == "users":
+        return url_for("people.index", owner=record.id)
+    if table == "policy_versions":
+        return url_for("policies.version", policy_id=record.policy_id, version_id=record.id)
+    page = RECORD_PAGES.get(table)
+    return url_for(page[0], **{page[1]: record.id}) if page else None
+
+
+def record_label(record) -> str:
+    """What a record is called on a page: its name, title or (a clause) its key."""
+    for attribute in ("name", "title", "key", "label"):
+        value = getattr(record, attribute, None)
+        if value:
+            return str(value)
+    return f"#{record.id}"
+
+
+def link_to(record, text=None, cls: str = "", none: str = "—") -> Markup:
+    """`<a href="…">name</a>` for any record with a page; its name alone if none; `none` for None."""
+    if record is None:
+        return escape(none)
+    label = record_label(record) if text is None else text
+    href = record_url(record)
+    if href is None:
+        return escape(label)
+    # Markup.format escapes every argument: the name, the address and the class.
+    title = "People looked after by this staff member" if record.__tablename__ == "users" else None
+    return Markup('<a href="{}"{}{}>{}</a>').format(
+        href,
+        Markup(' class="{}"').format(cls) if cls else "",
+        Markup(' title="{}"').format(title) if title else "",
+        label,
+    )
+
 
 # (label, endpoint) of the main navigation.
 NAVIGATION = [
@@ -89,3 +144,6 @@ def register_template_helpers(app: Flask) -> None:
         return helpline.contact_href
 
     app.add_template_filter(zones.in_zone, "in_zone")
+    # Globals, not context variables, so that macros imported without context can link too.
+    app.add_template_global(link_to, "link_to")
+    app.add_template_global(record_url, "record_url")

@@ -53,7 +53,9 @@ def is_htmx() -> bool:
 
 
 def apply_form_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError next to the matching form fields."""
+    """Show a service's ValidationError next to the matching form fields (and its suggestions,
+    as `form.suggestions`, for the template to offer)."""
+    form.suggestions = dict(error.suggestions)
     for field, message in error.errors.items():
         target = getattr(form, field, None) if field else None
         if target is not None and hasattr(target, "errors"):

@@ -41,3 +41,101 @@ def test_the_stylesheet_holds_at_phone_and_desktop_width(app, chromium, width):
             assert _computed(page, ".cal-head .cal-cell", "font-weight") == "600"
         finally:
             browser.close()
+
+
+# The main list and detail pages: at 390 px the page body never scrolls sideways; wide tables
+# scroll inside their own .table-responsive box (or reflow).
+PHONE_PAGES = [
+    "/",
+    "/people",
+    "/people/{person}",
+    "/organizations",
+    "/organizations/{organisation}",
+    "/forums",
+    "/forums/{forum}",
+    "/helplines",
+    "/helplines/{helpline}",
+    "/helplines/crisis",
+    "/policies",
+    "/policies/{policy}",
+    "/clauses/{clause}",
+    "/consultations",
+    "/consultations/{consultation}",
+    "/commitments",
+    "/engagements",
+    "/engagements/{engagement}",
+    "/engagements/calendar",
+    "/search?q=Okafor",
+    "/admin/audit",
+    "/admin/users",
+    "/admin/topics",
+]
+
+
+def test_no_page_scrolls_sideways_at_phone_width(app, chromium):
+    from datetime import date as _date
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.factories import (
+        make_affiliation,
+        make_consultation,
+        make_forum,
+        make_input,
+        make_organisation,
+        make_person,
+        make_policy,
+        make_version,
+    )
+
+    with app.app_context():
+        admin = make_user(role="admin", email="phone-admin@test.example", name="Phone Admin")
+        organisation = make_organisation(name="The International Association of Very Long Organisation Names")
+        person = make_person(
+            name="Aisha Okafor-Wellington-Smythe",
+            email="aisha.okafor-wellington-smythe@a-long-domain.example",
+            owner_id=admin.id,
+        )
+        make_affiliation(person, organisation, role="Director of Research and Policy Engagement")
+        forum = make_forum(name="Youth Advisory Council on Online Safety and Wellbeing")
+        stale = _date.today() - timedelta(days=400)
+        helpline = make_helpline(name="A helpline with a long name", last_verified_on=stale)
+        policy = make_policy(code="MH-PHONE", title="Suicide, self-harm and eating disorders policy", owner_id=admin.id)
+        version = make_version(policy, "v1", {"MH-PHONE 1.1": "Clause text " * 40}, effective_on=_date(2025, 1, 1))
+        consultation = make_consultation(
+            title="Roundtable on recovery narratives and safe messaging guidance", people=[person], staff=[admin]
+        )
+        make_input(
+            consultation,
+            "A long point raised " * 10,
+            person=person,
+            clause=version.clauses[0],
+            decision={"outcome": "adopted", "decided_by_id": admin.id, "decided_on": _date(2026, 10, 2)},
+        )
+        engagement = make_engagement(title="Confirmed panel with a long title", participants=[person], speakers=[admin])
+        ids = {
+            "person": person.id,
+            "organisation": organisation.id,
+            "forum": forum.id,
+            "helpline": helpline.id,
+            "policy": policy.id,
+            "clause": version.clauses[0].id,
+            "consultation": consultation.id,
+            "engagement": engagement.id,
+        }
+        db.session.commit()
+    with live_server(app) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            sign_in(page, base, "phone-admin@test.example", PASSWORD)
+            wide = {}
+            for path in PHONE_PAGES:
+                url = base + path.format(**ids)
+                assert page.goto(url).status == 200, url
+                width = page.evaluate("document.documentElement.scrollWidth")
+                if width > 390:
+                    wide[path] = width
+            assert wide == {}, f"pages wider than the 390 px screen: {wide}"
+        finally:
+            browser.close()

@@ -1,7 +1,7 @@
 """The affiliation forms used on both the person's and the organisation's page."""
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, StringField
+from wtforms import BooleanField, DateField, IntegerField, StringField
 from wtforms.validators import Optional
 from wtforms.widgets import HiddenInput
 
@@ -11,6 +11,7 @@ class AffiliationForm(FlaskForm):
     name the person."""
 
     organisation = StringField("Organisation")
+    new_organisation = BooleanField("It is a different organisation: add it as new")
     person = StringField("Person")
     role = StringField("Role")
     start_on = DateField("Start", validators=[Optional()])

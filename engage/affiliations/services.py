@@ -4,8 +4,11 @@ adding, ending and removing a link from the person's or the organisation's page.
 Both sides of the directory (engage/people, engage/organizations) call this module; it imports
 neither of them (docs/ARCHITECTURE.md, tier 3)."""
 
+import re
 from datetime import date
 
+from anyascii import anyascii
+from rapidfuzz import fuzz, process
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -45,9 +48,51 @@ def find_organisation_by_name(name: str) -> Organisation | None:
     )
 
 
-def organisation_for_name(actor: Actor, name: str, country: str | None = None) -> Organisation:
-    """Find the organisation by name, or create it (audited)."""
+# --- Near-duplicate organisation names -----------------------------------------------------------
+
+# How alike two normalised names must be (rapidfuzz's ratio, 0-100) to ask "Did you mean …?":
+# one slip in a name of a dozen letters, not two different names that share a word.
+NEAR_MATCH = 90
+NEW_ORGANISATION_FIELD = "new_organisation"
+
+
+def name_key(name: str) -> str:
+    """A name as people mean it: case, accents, punctuation, "&"/"and" and a leading "The" ignored."""
+    text = anyascii(name or "").lower().replace("&", " and ")
+    words = re.sub(r"[^a-z0-9]+", " ", text).split()
+    if words and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+def near_duplicate_organisation(name: str) -> Organisation | None:
+    """The non-archived organisation whose name nearly matches `name` (the closest), if any."""
+    key = name_key(name)
+    if not key:
+        return None
+    rows = db.session.execute(select(Organisation.id, Organisation.name).where(Organisation.archived.is_(False)))
+    keys = {row.id: name_key(row.name) for row in rows}
+    # Short names differ by a letter and mean another body ("Mind", "Mint"): they must match exactly.
+    cutoff = NEAR_MATCH if len(key) >= 6 else 100
+    best = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff)
+    return db.session.get(Organisation, best[2]) if best else None
+
+
+def organisation_for_name(actor: Actor, name: str, country: str | None = None, new_ok: bool = False) -> Organisation:
+    """Find the organisation by name, or create it (audited). A name that nearly matches an existing
+    organisation (a typo, "The", "&") is refused with "Did you mean …?" unless `new_ok` confirms it
+    is a different one."""
     organisation = find_organisation_by_name(name)
+    if organisation is None and not new_ok:
+        near = near_duplicate_organisation(name)
+        if near is not None:
+            raise ValidationError(
+                {
+                    "organisation": f"Did you mean “{near.name}”? Use that name, or tick the box to add "
+                    f"“{name}” as a new organisation."
+                },
+                suggestions={"organisation": near.name},
+            )
     if organisation is None:
         organisation = Organisation(name=name, kind="other", country=country)
         db.session.add(organisation)
@@ -110,10 +155,12 @@ def split_current(affiliations) -> tuple[list[Affiliation], list[Affiliation]]:
     return current, past
 
 
-def ensure_current_affiliation(actor: Actor, person: Person, name: str, role: str) -> Affiliation:
+def ensure_current_affiliation(
+    actor: Actor, person: Person, name: str, role: str, new_organisation: bool = False
+) -> Affiliation:
     """A current affiliation of `person` with the organisation called `name` (found or created):
-    the existing one, or a new one with `role`."""
-    organisation = organisation_for_name(actor, name, person.country)
+    the existing one, or a new one with `role`. `new_organisation` confirms a near-duplicate name."""
+    organisation = organisation_for_name(actor, name, person.country, new_organisation)
     existing = db.session.execute(
         select(Affiliation).where(
             Affiliation.person_id == person.id,
@@ -146,6 +193,7 @@ def add_affiliation(
     end_on: date | None,
     organisation_name: str = "",
     person_name: str = "",
+    new_organisation: bool = False,
 ) -> Affiliation:
     """Link a person to an organisation. From the person page the organisation comes by name (found,
     or created when new); from the organisation page the person comes by exact name."""
@@ -165,7 +213,7 @@ def add_affiliation(
     if errors:
         raise ValidationError(errors)
     if organisation is None:
-        organisation = organisation_for_name(actor, organisation_name, person.country)
+        organisation = organisation_for_name(actor, organisation_name, person.country, new_organisation)
     affiliation = Affiliation(
         person_id=person.id, organisation_id=organisation.id, role=role, start_on=start_on, end_on=end_on
     )

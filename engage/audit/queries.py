@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from engage.audit.models import AuditEvent
 from engage.extensions import db
+from engage.templating import RECORD_PAGES as RECORD_PAGES_EVERYONE
 
 
 def _date(value: str | None) -> date | None:
@@ -80,16 +81,10 @@ def record_types() -> list[tuple[str, str]]:
 
 
 # The page of each kind of record (by its audit record type, the table name) and the id argument;
-# kinds without a page of their own (points raised, memberships …) are shown as text.
+# kinds without a page of their own (points raised, memberships …) are shown as text. The log is
+# for admins, so a user links to their account rather than the people they look after.
 RECORD_PAGES = {
-    "people": ("people.detail", "person_id"),
-    "organisations": ("organizations.detail", "organisation_id"),
-    "forums": ("forums.detail", "forum_id"),
-    "helplines": ("helplines.detail", "helpline_id"),
-    "policies": ("policies.detail", "policy_id"),
-    "clauses": ("policies.clause", "clause_id"),
-    "consultations": ("consultations.detail", "consultation_id"),
-    "engagements": ("engagements.detail", "engagement_id"),
+    **RECORD_PAGES_EVERYONE,
     "documents": ("briefings.download", "document_id"),
     "topics": ("topics.edit", "topic_id"),
     "users": ("auth.edit_user", "user_id"),

@@ -40,7 +40,7 @@ def input_form(item: Input | None = None, blank: bool = False) -> InputForm:
 
 
 def input_choices(form: InputForm, consultation: Consultation, item: Input | None = None) -> InputForm:
-    people = [(f"person:{p.id}", p.name) for p in consultation.people]
+    people = [(f"person:{i}", label) for i, label in choices.people_pairs(consultation.people)]
     organisations = [(f"organisation:{o.id}", f"{o.name} (organisation)") for o in consultation.organisations]
     form.raised_by.choices = _select(people + organisations, blank="— choose —")
     form.topic_id.choices = _select(choices.including(choices.topics(), item.topic if item else None))
@@ -77,7 +77,7 @@ def commitment_form(commitment=None, blank: bool = False) -> CommitmentForm:
 def commitment_choices(form: CommitmentForm, consultation: Consultation, commitment=None) -> CommitmentForm:
     assignees = choices.including(choices.users(), commitment.assignee if commitment else None)
     form.assignee_id.choices = _select(assignees)
-    form.person_id.choices = _select([(p.id, p.name) for p in consultation.people])
+    form.person_id.choices = _select(choices.people_pairs(consultation.people))
     return form
 
 

@@ -149,7 +149,10 @@ def detail(consultation_id: int):
 
 
 def _suggestions(kind: str, items, q: str):
-    return render_template("consultations/_suggestions.html", kind=kind, field=f"{kind}_ids", items=items, q=q)
+    hints = choices.person_hints([i.id for i in items]) if kind == "person" else {}
+    return render_template(
+        "consultations/_suggestions.html", kind=kind, field=f"{kind}_ids", items=items, q=q, hints=hints
+    )
 
 
 @bp.route("/consultations/suggest/people")

@@ -83,6 +83,22 @@ def seed_organisations(ctx: Context) -> None:
     ctx.counts["organisations"] = len(rows)
 
 
+NAMESAKE = "Aisha Okafor"
+
+
+def _namesakes(people: list[dict], emails: list[dict]) -> None:
+    """Two people of one name, as every real directory has: the pickers must tell them apart
+    (by organisation, country and email), so the demo shows that they do."""
+    pair = [p for p in people if p["country"] not in ("CN", "KR", "JP")][:2]
+    if len(pair) < 2:
+        return
+    for person in pair:
+        person["name"] = NAMESAKE
+        for email in emails:
+            if email["person_id"] == person["id"] and email["position"] == 0:
+                email["email"] = f"okafor.{person['id']}@expert.example"
+
+
 def seed_people(ctx: Context) -> None:
     rng, today = ctx.rng, ctx.today
     people, emails, phones, topics, assessments, affiliations = [], [], [], [], [], []
@@ -192,6 +208,7 @@ def seed_people(ctx: Context) -> None:
                     purpose="Advisory council session",
                 )
             )
+    _namesakes(people, emails)
     bulk_insert(person_models.Person, people)
     bulk_insert(person_models.PersonEmail, emails)
     bulk_insert(person_models.PersonPhone, phones)

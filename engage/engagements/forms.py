@@ -27,7 +27,6 @@ from engage.formtools import choices
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 FOLD_CHOICES = choices([("first", "First occurrence"), ("second", "Second occurrence")])
-EXTRA_PARTICIPANT_ROWS = 3
 
 
 def optional_int(value):
@@ -82,11 +81,13 @@ class EngagementForm(FlaskForm):
         self.topic_ids.choices = choices(choice_lists.as_strings(choice_lists.topics()))
         self.speaker_ids.choices = choices(choice_lists.as_strings(choice_lists.users()))
 
-    def fill_rows(self) -> None:
-        """Blank participant rows after the filled ones, to add people."""
-        filled = len([r for r in self.participants if r.person.data])
-        while len(self.participants) < filled + EXTRA_PARTICIPANT_ROWS:
-            self.participants.append_entry()
+    def participant_refs(self) -> list[str]:
+        """What each participant row names ("#12", an email or a name), blank rows left out."""
+        return [(row.person.data or "").strip() for row in self.participants if (row.person.data or "").strip()]
+
+    def next_participant_index(self) -> int:
+        """The index a row added in the browser takes: after every index the form already used."""
+        return max((int(row.name.rsplit("-", 1)[-1]) for row in self.participants), default=-1) + 1
 
     def to_data(self) -> records.EngagementData:
         return records.EngagementData(

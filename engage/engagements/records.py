@@ -104,6 +104,16 @@ def agenda_text(engagement: Engagement) -> str:
     return "\n".join(lines)
 
 
+def people_by_ref(refs) -> dict[str, Person]:
+    """The person each participant row names, for showing the rows by name (unresolved refs left out)."""
+    found = {}
+    for ref in refs:
+        person = find_person(ref)
+        if person is not None:
+            found[ref] = person
+    return found
+
+
 def find_person(ref: str) -> Person | None:
     """A person by "#id", id, email address or exact (case-insensitive) name, if unique."""
     ref = (ref or "").strip()

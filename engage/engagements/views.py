@@ -3,6 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from engage import choices
 from engage.auth.permissions import personal
 from engage.briefings import panels
 from engage.engagements import queries, records, services
@@ -28,13 +29,15 @@ def index():
 
 
 def _render_form(form: EngagementForm, engagement: Engagement | None, status: int = 200):
-    form.fill_rows()
     time_choices = records.time_choices(form.to_data()) if status == 400 else {}
+    chosen = records.people_by_ref(form.participant_refs())
     return render_template(
         "engagements/form.html",
         form=form,
         engagement=engagement,
         time_choices=time_choices,
+        chosen=chosen,
+        hints=choices.person_hints(p.id for p in chosen.values()),
         zone_names=sorted(time_zones()),
         **LABELS,
     ), status

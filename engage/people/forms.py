@@ -31,6 +31,7 @@ class PersonForm(FlaskForm):
     pronouns = StringField("Pronouns")
     title = StringField("Title or role")
     organisation = StringField("Organisation")
+    new_organisation = BooleanField("It is a different organisation: add it as new")
     email = StringField("Primary email")
     other_emails = TextAreaField("Other emails", render_kw={"rows": 2})
     phones = TextAreaField("Phones", render_kw={"rows": 2})

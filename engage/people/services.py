@@ -55,6 +55,7 @@ class PersonData:
     bio: str = ""
     owner_id: str | int | None = None
     organisation: str = ""
+    new_organisation: bool = False  # the organisation is new, though its name is like an existing one
     nda_status: str = "none"
     consent_basis: str = ""
     consent_on: date | None = None
@@ -167,6 +168,7 @@ def _validate(data: PersonData) -> dict:
     if len(organisation) > 250:
         errors["organisation"] = "Keep the organisation name under 250 characters."
     clean["organisation"] = organisation
+    clean["new_organisation"] = bool(data.new_organisation)
     clean["topics"] = _topics(data.topic_ids, errors)
     owner = None
     if data.owner_id not in (None, "", "0"):
@@ -249,7 +251,7 @@ def _save(actor: Actor, action: str, person: Person, clean: dict) -> Person:
     extra = _apply(person, clean)
     _audit(actor, action, person, extra, f"Person {person.name}")
     if clean["organisation"]:
-        ensure_current_affiliation(actor, person, clean["organisation"], clean["title"])
+        ensure_current_affiliation(actor, person, clean["organisation"], clean["title"], clean["new_organisation"])
     return person
 
 

@@ -86,7 +86,7 @@ TEXT_FIELDS = (
 def _person_data(form: PersonForm, with_lived_experience: bool) -> services.PersonData:
     return services.PersonData(
         **{name: form[name].data or "" for name in TEXT_FIELDS},
-        **{name: form[name].data for name in (*CONSENT_SCOPES, "consent_on", "do_not_contact")},
+        **{name: form[name].data for name in (*CONSENT_SCOPES, "consent_on", "do_not_contact", "new_organisation")},
         topic_ids=form.topics.data or [],
         owner_id=form.owner.data or None,
         nda_status=form.nda_status.data or "none",
@@ -172,9 +172,11 @@ def add_honorarium(person_id: int):
     return _small_form(person_id, "honorarium_form", records.add_honorarium, "The honorarium is recorded.")
 
 
-def _affiliate(actor, someone, organisation, role, start_on, end_on, **_):
+def _affiliate(actor, someone, organisation, role, start_on, end_on, new_organisation=False, **_):
     """The person page names the organisation (found, or created when new)."""
-    return affiliations.add_affiliation(actor, someone, None, role, start_on, end_on, organisation_name=organisation)
+    return affiliations.add_affiliation(
+        actor, someone, None, role, start_on, end_on, organisation_name=organisation, new_organisation=new_organisation
+    )
 
 
 @bp.route("/<int:person_id>/affiliations", methods=["POST"])

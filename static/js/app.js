@@ -27,11 +27,34 @@ document.addEventListener("DOMContentLoaded", () => {
   document.body.addEventListener("click", (event) => {
     const pick = event.target.closest("[data-pick]");
     if (pick) {
-      const field = pick.getAttribute("data-pick");
+      const owner = pick.closest(".participant-picker");
+      // The picker decides which field a pick fills, so one suggestion list serves every form.
+      const field = (owner && owner.getAttribute("data-field")) || pick.getAttribute("data-pick");
       const list = document.getElementById(`${field}-chosen`);
       if (!list) return;
       const id = pick.getAttribute("data-id");
-      if (!list.querySelector(`input[value="${CSS.escape(id)}"]`)) {
+      const name = pick.getAttribute("data-name");
+      const rowTemplate = owner && document.getElementById(owner.getAttribute("data-row-template") || "");
+      if (rowTemplate) {
+        // A row with more than the person (e.g. an engagement participant's role and RSVP).
+        const ref = `#${id}`;
+        if (!list.querySelector(`input[data-person-ref][value="${CSS.escape(ref)}"]`)) {
+          const index = owner.getAttribute("data-next") || "0";
+          owner.setAttribute("data-next", String(Number(index) + 1));
+          const row = rowTemplate.content.firstElementChild.cloneNode(true);
+          row.querySelectorAll("[name], [id], [for]").forEach((el) => {
+            for (const attr of ["name", "id", "for"]) {
+              if (el.hasAttribute(attr)) el.setAttribute(attr, el.getAttribute(attr).replace("__i__", index));
+            }
+          });
+          row.querySelector("[data-person-ref]").value = ref;
+          row.querySelector("[data-person-name]").textContent = name;
+          const hint = pick.querySelector(".suggestion-hint");
+          row.querySelector("[data-person-hint]").textContent = hint ? hint.textContent : "";
+          row.querySelector("[data-unpick]").setAttribute("aria-label", `Remove ${name}`);
+          list.append(row);
+        }
+      } else if (!list.querySelector(`input[value="${CSS.escape(id)}"]`)) {
         const chip = document.createElement("li");
         chip.className = "list-inline-item chip badge text-bg-light border";
         const input = document.createElement("input");
@@ -42,8 +65,8 @@ document.addEventListener("DOMContentLoaded", () => {
         remove.type = "button";
         remove.className = "btn-close btn-close-sm ms-1";
         remove.setAttribute("data-unpick", "");
-        remove.setAttribute("aria-label", `Remove ${pick.getAttribute("data-name")}`);
-        chip.append(input, document.createTextNode(`${pick.getAttribute("data-name")} `), remove);
+        remove.setAttribute("aria-label", `Remove ${name}`);
+        chip.append(input, document.createTextNode(`${name} `), remove);
         list.append(chip);
       }
       const picker = pick.closest(".participant-picker");
@@ -59,7 +82,7 @@ document.addEventListener("DOMContentLoaded", () => {
     const unpick = event.target.closest("[data-unpick]");
     if (unpick) {
       const picker = unpick.closest(".participant-picker");
-      unpick.closest(".chip").remove();
+      unpick.closest(".chip, [data-participant]").remove();
       const box = picker && picker.querySelector("input[type=search]");
       if (box) box.focus();
     }
@@ -98,4 +121,16 @@ document.addEventListener("click", (event) => {
     document.execCommand("copy");
     done();
   }
+});
+// --- "Did you mean …?": <button data-fill="#field" data-value="…" data-uncheck="#confirm"> ---
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-fill]");
+  if (!button) return;
+  const input = document.querySelector(button.getAttribute("data-fill"));
+  if (!input) return;
+  input.value = button.getAttribute("data-value");
+  const uncheck = button.getAttribute("data-uncheck");
+  const confirm = uncheck && document.querySelector(uncheck);
+  if (confirm) confirm.checked = false;
+  input.focus();
 });
