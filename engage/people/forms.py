@@ -100,7 +100,10 @@ for _key in MERGE_FIELDS:
         MergeForm,
         _key,
         RadioField(
-            MERGE_FIELDS[_key], choices=[("keep", "Keep"), ("other", "Other")], default="keep", validators=[Optional()]
+            MERGE_FIELDS[_key],
+            choices=choices([("keep", "Keep"), ("other", "Other")]),
+            default="keep",
+            validators=[Optional()],
         ),
     )
 
