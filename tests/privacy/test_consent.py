@@ -47,7 +47,9 @@ def test_without_a_recorded_basis_and_date_no_document_names_the_person(app, cli
         f"/people/{person_id}/letters", data={"csrf_token": token, "date_from": "2026-01-01", "date_to": "2026-12-31"}
     )
     body = response.get_data(as_text=True)
-    assert response.status_code == 400 and "No lawful basis and date are recorded" in body, body[body.find("<main"):][:3000]
+    assert response.status_code == 400 and "No lawful basis and date are recorded" in body, body[body.find("<main") :][
+        :3000
+    ]
 
 
 def test_do_not_contact_people_cannot_be_invited(app, client, as_role):
