@@ -10,6 +10,7 @@ deletes the merged-away person. Their field values and links go into the audit l
 record can be rebuilt, and their old address redirects to the survivor.
 """
 
+import functools
 import itertools
 from dataclasses import dataclass, field
 
@@ -49,6 +50,7 @@ CONSENT_COLUMNS = ("consent_basis", "consent_on", "consent_contact", "consent_in
 CONSENT_COLUMNS += ("consent_regulator",)
 
 
+@functools.lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """The name without accents, case, punctuation or word order: "José  Pérez-Ruiz" ~ "PEREZ RUIZ, Jose"."""
     words = "".join(c if c.isalnum() else " " for c in anyascii(name or "").lower()).split()
@@ -83,18 +85,19 @@ def _blocks() -> dict[tuple[int, int], set[str]]:
     for email, ids in by_email.items():
         pair_up(ids, f"Same email: {email}")
     by_name: dict[tuple[str, int], list[int]] = {}
-    org_names = {}
-    for person_id, name, organisation_id, organisation in db.session.execute(
-        select(Person.id, Person.name, Affiliation.organisation_id, Organisation.name)
+    for person_id, name, organisation_id in db.session.execute(
+        select(Person.id, Person.name, Affiliation.organisation_id)
         .join(Affiliation, Affiliation.person_id == Person.id)
-        .join(Organisation, Organisation.id == Affiliation.organisation_id)
         .where(live, current_affiliation_clause(today()))
     ):
         by_name.setdefault((name_key(name), organisation_id), []).append(person_id)
-        org_names[organisation_id] = organisation
-    for (key, organisation_id), ids in by_name.items():
-        if key and len(set(ids)) > 1:
-            pair_up(ids, f"Same name at {org_names[organisation_id]}")
+    blocks = {block: ids for block, ids in by_name.items() if block[0] and len(set(ids)) > 1}
+    org_ids = {organisation_id for _, organisation_id in blocks}
+    org_names = dict(
+        db.session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(org_ids))).all()
+    )
+    for (_, organisation_id), ids in blocks.items():
+        pair_up(ids, f"Same name at {org_names[organisation_id]}")
     return found
 
 
