@@ -56,6 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
     from engage.health.views import bp as health_bp
     from engage.helplines.views import bp as helplines_bp
     from engage.organizations.views import bp as organizations_bp
+    from engage.people.privacy_views import bp as people_privacy_bp
     from engage.people.views import bp as people_bp
     from engage.policies.views import bp as policies_bp
     from engage.search.views import bp as search_bp
@@ -67,6 +68,7 @@ def create_app(config: dict | None = None) -> Flask:
         dashboard_bp,
         audit_bp,
         search_bp,
+        people_privacy_bp,
         people_bp,
         organizations_bp,
         forums_bp,

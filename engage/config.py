@@ -61,6 +61,9 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         # came to; the command line (reminders) uses the port `make run` serves on.
         "BASE_URL": os.environ.get("ENGAGE_BASE_URL", "").strip().rstrip("/"),
         "CLI_BASE_URL": f"http://127.0.0.1:{os.environ.get('PORT', '5000')}",
+        # The key of the hashes kept of erased people's emails (people/privacy.py). Set it apart
+        # from SECRET_KEY so rotating the session key does not forget who was erased.
+        "ERASURE_PEPPER": os.environ.get("ENGAGE_ERASURE_PEPPER") or secret,
     }
     config.update(overrides)
     if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):

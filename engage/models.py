@@ -10,6 +10,8 @@ from engage.helplines.models import Helpline
 from engage.organizations.models import Affiliation, Organisation
 from engage.people.models import (
     ConflictDeclaration,
+    ConsentChange,
+    ErasedEmail,
     Honorarium,
     Person,
     PersonEmail,
@@ -26,11 +28,13 @@ __all__ = [
     "Clause",
     "Commitment",
     "ConflictDeclaration",
+    "ConsentChange",
     "Consultation",
     "Decision",
     "Document",
     "Engagement",
     "EngagementParticipant",
+    "ErasedEmail",
     "Forum",
     "ForumMember",
     "Helpline",

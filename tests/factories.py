@@ -53,11 +53,14 @@ def topic_by_slug(slug: str):
 
 
 def make_person(name: str | None = None, email: str | None = None, **kw):
+    from datetime import date
+
     from engage.people.models import Person, PersonEmail
 
     n = next(_seq)
     kw.setdefault("country", "GB")
     kw.setdefault("consent_basis", "consent")
+    kw.setdefault("consent_on", date(2026, 1, 5))  # a basis counts only with its date
     kw.setdefault("consent_contact", True)
     kw.setdefault("consent_internal", True)
     person = Person(name=name or f"Person {n}", **kw)

@@ -108,7 +108,7 @@ def _made_up(f: Field) -> str:
     return f"Walk test {next(_unique)}"
 
 
-CHANGED = ("title", "name", "summary", "description", "rationale", "text", "purpose", "notes")
+CHANGED = ("title", "name", "summary", "description", "rationale", "text", "purpose", "notes", "reason")
 
 
 def fill(form: Form, overrides: dict | None = None) -> dict:

@@ -17,7 +17,7 @@ from sqlalchemy import exists, select
 from engage import create_app
 from engage.audit.services import Actor
 from engage.auth.models import User
-from engage.auth.permissions import ADMIN, PERSONAL, PUBLIC, required_level
+from engage.auth.permissions import ADMIN, PERSONAL, PUBLIC, WRITE, required_level
 from engage.briefings import services as briefings
 from engage.consultations.models import Commitment, Consultation, Input
 from engage.demo.seed import seed
@@ -85,6 +85,7 @@ def _world_ids() -> dict:
         select(Affiliation)
         .join(Person, Person.id == Affiliation.person_id)
         .where(Affiliation.end_on.is_(None), Person.do_not_contact.is_(False), Person.archived.is_(False))
+        .where(Person.consent_basis.is_not(None), Person.consent_on.is_not(None))  # a letter may name them
         .order_by(Affiliation.organisation_id, Affiliation.id)
     )
     by_org = {}
@@ -109,7 +110,18 @@ def _world_ids() -> dict:
     in_forum = select(ForumMember.person_id).where(
         ForumMember.forum_id == member.forum_id, ForumMember.person_id.is_not(None)
     )
+    # Two people no other write uses: one merged away into the walked person, one erased.
+    spare = list(
+        db.session.execute(
+            select(Person.id).where(Person.id.not_in([person, second.person_id])).order_by(Person.id.desc()).limit(2)
+        ).scalars()
+    )
+    privacy = {"person_id": spare[1]}
     return names | {
+        "other_id": spare[0],
+        "people_privacy.page": privacy,
+        "people_privacy.export": privacy,
+        "people_privacy.erase": privacy,
         "new_member_id": _first(select(Person.id).where(Person.id.not_in(in_forum)).order_by(Person.id)),
         "person_id": person,
         "organisation_id": first.organisation_id,
@@ -177,6 +189,8 @@ def test_anonymous_requests_end_at_login(client, endpoint, method, rule, level):
 def _may_read(role: str, endpoint: str, level: str) -> bool:
     if level == ADMIN:
         return role == "admin"
+    if level == WRITE:  # pages only writers use (likely duplicates, the merge screen)
+        return role != "viewer"
     if endpoint == "briefings.download":
         return role == "admin"  # the seeded document was made by the admin
     return True
@@ -197,7 +211,7 @@ def test_each_role_reads_every_page_it_may(app, client, world, role):
         status = response.status_code
         if endpoint in REDIRECTS and status == 302:  # a permanent address: must land on a page
             status = client.get(response.headers["Location"]).status_code
-        expected = 200 if _may_read(role, endpoint, level) else (403 if level == ADMIN else 404)
+        expected = 200 if _may_read(role, endpoint, level) else (403 if level in (ADMIN, WRITE) else 404)
         if status != expected:
             wrong.append(f"{path}: {status}, expected {expected}")
     assert not wrong, f"{role}:\n" + "\n".join(wrong)

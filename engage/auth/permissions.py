@@ -206,3 +206,32 @@ def documents_listed_for(user: User | None):
     if is_admin(user):
         return true()
     return Document.created_by_id == user.id if can_read(user) else false()
+
+
+# --- Privacy: consent, merging people, data-subject rights (issue 18) ---
+
+
+def consent_recorded(person) -> bool:
+    """A lawful basis and the date it was recorded: until both are there (and for anyone erased),
+    nothing may name the person, whatever scope is ticked (private by default, GDPR Art. 25)."""
+    return bool(person.consent_basis and person.consent_on and person.erased_at is None)
+
+
+def may_name(person, scope: str) -> bool:
+    """Whether a document may name `person` for `scope` (a CONSENT_SCOPES key, e.g. consent_regulator)."""
+    return consent_recorded(person) and bool(getattr(person, scope))
+
+
+def may_invite(person) -> bool:
+    """Invitations and reminders go to nobody who asked not to be contacted, or was erased."""
+    return not person.do_not_contact and person.erased_at is None
+
+
+def can_merge_people(user: User | None) -> bool:
+    """Merging duplicates: editors and admins (it rewrites links, and is audited)."""
+    return can_write(user)
+
+
+def can_handle_data_subject_requests(user: User | None) -> bool:
+    """A data-subject export or an erasure: admins only."""
+    return is_admin(user)

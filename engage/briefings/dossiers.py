@@ -12,7 +12,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from engage.auth.models import User
-from engage.auth.permissions import can_see_lived_experience
+from engage.auth.permissions import can_see_lived_experience, consent_recorded, may_name
 from engage.briefings.points import INPUT_OPTIONS, Point, to_point
 from engage.briefings.policy_changes import PolicyChange, changes_since, day_label
 from engage.consultations.models import CONSULTATION_KINDS, Commitment, Consultation, Input, consultation_people
@@ -24,6 +24,7 @@ from engage.text import render_markdown
 from engage.validation import country_name
 
 UNNAMED = "Participant (not named — consent)"
+UNRECORDED = "An expert (consent not recorded)"
 INTERACTIONS_PER_PERSON = 3
 INPUTS_PER_PERSON = 8
 
@@ -77,8 +78,13 @@ class OrganisationPresent:
 
 
 def may_be_named(person: Person) -> bool:
-    """Named in internal briefings: they agreed, and they were not erased."""
-    return person.consent_internal and person.erased_at is None
+    """Named in internal briefings: a basis and date are recorded, they agreed, and they were not erased."""
+    return may_name(person, "consent_internal")
+
+
+def unnamed_label(person: Person) -> str:
+    """How a pack shows someone it may not name: why, without anything that identifies them."""
+    return UNNAMED if consent_recorded(person) or person.erased_at is not None else UNRECORDED
 
 
 def _ranked(stmt_columns, partition, order, where, limit):
@@ -212,7 +218,7 @@ def dossiers(
         role = PARTICIPANT_ROLES.get(participant.role, participant.role)
         rsvp = RSVPS.get(participant.rsvp, participant.rsvp)
         if not may_be_named(person):
-            result.append(Dossier(anchor=f"p{number}", named=False, name=UNNAMED, role=role, rsvp=rsvp))
+            result.append(Dossier(anchor=f"p{number}", named=False, name=unnamed_label(person), role=role, rsvp=rsvp))
             continue
         assessment = person.current_assessment
         dossier = Dossier(

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from engage.auth.models import User
-from engage.auth.permissions import visible_consultations
+from engage.auth.permissions import may_name, visible_consultations
 from engage.briefings.points import DECISION_OPTIONS
 from engage.briefings.policy_changes import current_label, policies_on
 from engage.consultations.models import (
@@ -175,7 +175,8 @@ def gather_evidence(
             if i.organisation is not None:
                 orgs[i.organisation.id] = i.organisation
     names: dict[tuple[str, int], str] = {}
-    hidden = [pid for pid in sorted(people) if not (people[pid].consent_regulator and people[pid].erased_at is None)]
+    # Named only with a recorded basis and date and the regulator scope (never once erased).
+    hidden = [pid for pid in sorted(people) if not may_name(people[pid], "consent_regulator")]
     for n, pid in enumerate(hidden):
         names[("p", pid)] = f"Expert {letter_code(n)}"
     for pid in sorted(set(people) - set(hidden)):

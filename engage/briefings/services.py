@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 from engage.audit import services as audit
 from engage.audit.services import Actor
 from engage.auth.models import User
-from engage.auth.permissions import can_download_document, documents_listed_for
+from engage.auth.permissions import can_download_document, consent_recorded, documents_listed_for
 from engage.briefings import builder, safe_messaging
 from engage.briefings.data import gather_briefing
 from engage.briefings.evidence import CSV_HEADER, gather_evidence
@@ -136,6 +136,11 @@ def generate_letter(
     _period(date_from, date_to)
     if person.do_not_contact:
         raise ValidationError("This person asked not to be contacted, so no letter can be prepared for them.")
+    if not consent_recorded(person):
+        raise ValidationError(
+            "No lawful basis and date are recorded for this person's consent, so no letter can name them yet: "
+            "record them on the person's page first."
+        )
     data = gather_letter(person, date_from, date_to, today, actor.user.name, now)
     content = builder.build_letter(data)
     document = _store(

@@ -97,6 +97,10 @@ def _namesakes(people: list[dict], emails: list[dict]) -> None:
         for email in emails:
             if email["person_id"] == person["id"] and email["position"] == 0:
                 email["email"] = f"okafor.{person['id']}@expert.example"
+def _kept(value, keep: bool):
+    """`value`, or None when not kept (the value is computed either way, so the random stream and
+    with it the rest of the demo data stay the same)."""
+    return value if keep else None
 
 
 def seed_people(ctx: Context) -> None:
@@ -134,8 +138,9 @@ def seed_people(ctx: Context) -> None:
                     if rng.random() < 0.06
                     else ""
                 ),
-                consent_basis=consent_basis,
-                consent_on=today - timedelta(days=rng.randint(10, 900)),
+                # A few (one in 17) have no basis recorded yet: no document names them (issue 18).
+                consent_basis=_kept(consent_basis, i % 17 != 3),
+                consent_on=_kept(today - timedelta(days=rng.randint(10, 900)), i % 17 != 3),
                 consent_contact=not dnc,
                 consent_internal=internal,
                 consent_public=rng.random() < 0.5,
@@ -209,6 +214,10 @@ def seed_people(ctx: Context) -> None:
                 )
             )
     _namesakes(people, emails)
+    # One likely duplicate for the duplicates page: person 11 typed in again as person 12.
+    work = {e["person_id"]: e for e in emails if e["position"] == 0}
+    if 12 in work:
+        people[11]["name"], work[12]["email"] = people[10]["name"], work[11]["email"]
     bulk_insert(person_models.Person, people)
     bulk_insert(person_models.PersonEmail, emails)
     bulk_insert(person_models.PersonPhone, phones)

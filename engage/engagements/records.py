@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from engage import zones
 from engage.auth.models import User
+from engage.auth.permissions import may_invite
 from engage.choices import active
 from engage.engagements.models import (
     ENGAGEMENT_KINDS,
@@ -154,8 +155,11 @@ def _resolve_times(data: EngagementData, errors: dict) -> tuple[datetime, dateti
     return instants["starts_at"], instants["ends_at"]
 
 
-def validate(data: EngagementData) -> dict:
-    """Check everything; return the clean values or raise one ValidationError with all messages."""
+def validate(data: EngagementData, already_invited: frozenset[int] = frozenset()) -> dict:
+    """Check everything; return the clean values or raise one ValidationError with all messages.
+
+    Nobody who asked not to be contacted (or was erased) can be newly invited; `already_invited`
+    (the engagement's participants before this edit) stay, so history is not rewritten."""
     errors: dict[str, str] = {}
     clean: dict = {"title": _line(data.title)[:250]}
     if not clean["title"]:
@@ -194,6 +198,8 @@ def validate(data: EngagementData) -> dict:
             problems.append(f"No single person matches “{row.person.strip()}” (use #id, email or full name).")
         elif person.id in seen:
             problems.append(f"{person.name} is listed twice.")
+        elif not may_invite(person) and person.id not in already_invited:
+            problems.append(f"{person.name} asked not to be contacted, so they cannot be invited to an engagement.")
         elif row.role not in PARTICIPANT_ROLES or row.rsvp not in RSVPS:
             problems.append(f"Choose a role and an RSVP for {person.name}.")
         else:

@@ -37,7 +37,7 @@ def update(actor: Actor, engagement: Engagement, version: int | None, data: reco
             "Someone else saved this engagement while you were editing it. Their changes stand; "
             "reload the page and make your change again."
         )
-    clean = records.validate(data)
+    clean = records.validate(data, frozenset(p.person_id for p in engagement.participants))
     records.apply(engagement, clean)
     engagement.sequence = (engagement.sequence or 0) + 1
     audit.record_change(actor, "update", engagement, f"Engagement {engagement.title}")

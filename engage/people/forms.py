@@ -8,6 +8,7 @@ from wtforms import (
     BooleanField,
     DateField,
     IntegerField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -18,6 +19,7 @@ from wtforms.widgets import HiddenInput
 
 from engage import choices as lists
 from engage.formtools import choices, country_choices
+from engage.people.merge import FIELDS as MERGE_FIELDS
 from engage.people.models import CONSENT_SCOPES, STANCES
 
 NDA_LABELS = {"none": "None", "requested": "Requested", "signed": "Signed", "expired": "Expired"}
@@ -82,3 +84,30 @@ class HonorariumForm(FlaskForm):
     amount = StringField("Amount", render_kw={"inputmode": "decimal"})
     currency = StringField("Currency", default="EUR", render_kw={"maxlength": 3})
     purpose = StringField("Purpose")
+
+
+# --- Merging two people, erasing one (people/merge.py, people/privacy.py) ---
+
+
+class MergeForm(FlaskForm):
+    """Which side each field of the merged person comes from: the survivor's ("keep") or the other's."""
+
+    version_keep = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version_other = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+for _key in MERGE_FIELDS:
+    setattr(
+        MergeForm,
+        _key,
+        RadioField(
+            MERGE_FIELDS[_key],
+            choices=choices([("keep", "Keep"), ("other", "Other")]),
+            default="keep",
+            validators=[Optional()],
+        ),
+    )
+
+
+class EraseForm(FlaskForm):
+    reason = TextAreaField("Reason", render_kw={"rows": 3, "required": True})

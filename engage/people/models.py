@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.auth.models import User
 from engage.extensions import db
-from engage.mixins import Timestamped, UTCDateTime, Versioned
+from engage.mixins import Timestamped, UTCDateTime, Versioned, utcnow
 from engage.topics.models import Topic, topic_link_table
 
 STANCES = ("supportive", "neutral", "critical", "unknown")
@@ -149,3 +149,32 @@ class Honorarium(db.Model):
     amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     purpose: Mapped[str] = mapped_column(String(300), default="")
+
+
+class ConsentChange(db.Model):
+    """What a person's consent record became, when and by whom: the history the person page shows."""
+
+    __tablename__ = "consent_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    basis: Mapped[str | None] = mapped_column(String(30))
+    recorded_on: Mapped[date | None] = mapped_column(Date)
+    scopes: Mapped[list] = mapped_column(JSON, default=list)  # the CONSENT_SCOPES keys ticked
+    do_not_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(String(20), default="form")  # form, merge, erasure, import
+
+    changed_by: Mapped[User | None] = relationship()
+
+
+class ErasedEmail(db.Model):
+    """A keyed hash (HMAC) of an erased person's email: lets an import warn before re-creating them,
+    without keeping the address."""
+
+    __tablename__ = "erased_emails"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    erased_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

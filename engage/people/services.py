@@ -16,6 +16,7 @@ from engage.auth.models import User
 from engage.auth.permissions import can_record_lived_experience, can_see_lived_experience
 from engage.errors import ValidationError
 from engage.extensions import db
+from engage.people import consent
 from engage.people.models import (
     CONSENT_BASES,
     CONSENT_SCOPES,
@@ -248,8 +249,10 @@ def _audit(actor: Actor, action: str, person: Person, extra: dict, summary: str)
 
 
 def _save(actor: Actor, action: str, person: Person, clean: dict) -> Person:
+    before = consent.snapshot(person if person.id else None)
     extra = _apply(person, clean)
     _audit(actor, action, person, extra, f"Person {person.name}")
+    consent.record_if_changed(actor, person, before, "create" if action == "create" else "form")
     if clean["organisation"]:
         ensure_current_affiliation(actor, person, clean["organisation"], clean["title"], clean["new_organisation"])
     return person

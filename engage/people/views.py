@@ -10,7 +10,7 @@ from engage.affiliations.forms import AffiliationForm, EndAffiliationForm
 from engage.auth.permissions import can_see_lived_experience, can_write
 from engage.briefings import panels
 from engage.formtools import posted
-from engage.people import queries, records, services
+from engage.people import consent, merge, queries, records, services
 from engage.people.forms import AssessmentForm, ConflictForm, HonorariumForm, PersonForm
 from engage.people.models import CONSENT_SCOPES, PROFILE_FIELDS, STANCES, Person
 from engage.validation import countries, time_zones
@@ -51,6 +51,9 @@ def render_detail(person_id: int, status: int = 200, **forms):
     """The person page; `forms` are the small forms to show as posted (with their messages)."""
     detail = queries.person_detail(current_user, person_id)
     if detail is None:
+        if (survivor := merge.merged_into(person_id)) is not None:  # an old address of a merged person
+            flash(f"Person #{person_id} was merged into this record.", "info")
+            return redirect(url_for("people.detail", person_id=survivor), 301)
         abort(404)
     for key, form_class in PAGE_FORMS.items():
         forms.setdefault(key, form_class(formdata=None))
@@ -60,6 +63,8 @@ def render_detail(person_id: int, status: int = 200, **forms):
             d=detail,
             person=detail.person,
             consent_scopes=CONSENT_SCOPES,
+            consent_history=consent.history(person_id),
+            consent_sources=consent.SOURCES,
             **panels.person_letters(detail.person),
             **forms,
         ),
@@ -108,7 +113,8 @@ def _saved(person: Person, message: str, anchor: str | None = None):
 def new():
     # The creator is the default owner, so they may record lived experience; the service refuses it
     # when they hand the person to another owner (unless they are an admin).
-    form = PersonForm(data={"owner": str(current_user.id), "consent_internal": True})
+    # Private by default (GDPR Art. 25): no consent scope is ticked until someone records one.
+    form = PersonForm(data={"owner": str(current_user.id)})
     if not can_write(current_user):
         del form.lived_experience  # a viewer sees the form but can neither save nor be an owner
     outcome = submit(form, lambda: services.create_person(current_actor(), _person_data(form, True)))

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from engage.audit.models import AuditEvent
 from engage.engagements.models import Engagement
 from engage.extensions import db
+from engage.people.models import Person
 from tests.engagements.helpers import form_data
 from tests.factories import make_engagement, make_forum, make_person, make_topic, make_user, saved_with_version
 from tests.sqlcount import statements_for
@@ -101,7 +102,7 @@ def test_edit_bumps_sequence_and_a_stale_edit_gets_409(app, client, as_role):
 def test_participants_speakers_topics_agenda_and_dnc_warning(app, client, as_role):
     with app.app_context():
         ana = make_person(name="Ana Costa", email="ana@uni.example")
-        bob = make_person(name="Bob Quiet", do_not_contact=True)
+        bob = make_person(name="Bob Quiet")  # asks not to be contacted after being invited (see below)
         speaker = make_user(role="editor", name="Sam Speaker")
         topic = make_topic(name="Body image")
         forum = make_forum(name="Youth Council")
@@ -125,6 +126,9 @@ def test_participants_speakers_topics_agenda_and_dnc_warning(app, client, as_rol
     data.update(speaker_ids=[str(ids[2])], topic_ids=[str(ids[3])])
     response = client.post("/engagements/new", data=data)
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    with app.app_context():  # a do-not-contact person cannot be invited any more, but one already is
+        db.session.get(Person, ids[1]).do_not_contact = True
+        db.session.commit()
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert f'href="/people/{ids[0]}"' in html and "Moderator" in html and "Accepted" in html
     assert "Do not contact:" in html and "Bob Quiet" in html
