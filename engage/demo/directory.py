@@ -97,6 +97,8 @@ def _namesakes(people: list[dict], emails: list[dict]) -> None:
         for email in emails:
             if email["person_id"] == person["id"] and email["position"] == 0:
                 email["email"] = f"okafor.{person['id']}@expert.example"
+
+
 def _kept(value, keep: bool):
     """`value`, or None when not kept (the value is computed either way, so the random stream and
     with it the rest of the demo data stay the same)."""
