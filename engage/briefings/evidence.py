@@ -21,7 +21,7 @@ from engage.topics.models import Topic
 CLASSIFICATION_DEFAULT = "CONFIDENTIAL — PREPARED FOR A REGULATOR"
 CLASSIFICATION_RESTRICTED = "RESTRICTED"
 
-PDF_POINTS = 400  # points listed one by one in the PDF; the CSV lists them all
+PDF_POINTS = 150  # points listed one by one in the PDF; the CSV lists them all
 
 CSV_HEADER = [
     "consultation_date",
