@@ -102,6 +102,7 @@ def register_template_helpers(app: Flask) -> None:
             "nav": nav,
             "url_with": url_with,
             "can_write": permissions.can_write(current_user),
+            "can_make_documents": permissions.can_make_documents(current_user),
             "is_admin": permissions.is_admin(current_user),
             "can_download_document": lambda document: permissions.can_download_document(current_user, document),
             "base_url": web.base_url,

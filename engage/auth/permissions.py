@@ -19,6 +19,7 @@ PERSONAL = "personal"  # any signed-in user, whatever the method (own account, l
 READ = "read"
 WRITE = "write"
 ADMIN = "admin"
+DOCUMENT = "document"  # making a document from what the reader may see: a read, whatever the method
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -40,6 +41,7 @@ CHECKS: dict[str, Callable[[User | None], bool]] = {
     READ: can_read,
     WRITE: can_write,
     ADMIN: is_admin,
+    DOCUMENT: lambda user: can_make_documents(user),
 }
 
 
@@ -66,7 +68,7 @@ admin_only = access(ADMIN)
 
 def required_level(view, method: str) -> str:
     level = getattr(view, "engage_access", None)
-    if level in (PUBLIC, PERSONAL, ADMIN):
+    if level in (PUBLIC, PERSONAL, ADMIN, DOCUMENT):
         return level
     if level == WRITE:
         return WRITE
@@ -235,3 +237,10 @@ def can_merge_people(user: User | None) -> bool:
 def can_handle_data_subject_requests(user: User | None) -> bool:
     """A data-subject export or an erasure: admins only."""
     return is_admin(user)
+def can_make_documents(user: User | None) -> bool:
+    """Briefing and evidence packs: every active reader, viewers included (legal staff pull packs for
+    regulators). A pack holds only what its maker may see, so making one is a read; it is audited."""
+    return can_read(user)
+
+
+makes_documents = access(DOCUMENT)

@@ -1,7 +1,8 @@
 """Builders: data in, bytes out. Briefing packs, letters and evidence packs (PDF and CSV).
 
 They render print templates (templates/briefings/pdf/) and hand the HTML to the one PDF
-renderer; they never query, so the same data always gives the same document.
+renderer; they never query, and the PDF's dates are the data's freeze time (`data.as_of`, the
+latest change to what the document reads), so the same data always gives the same bytes.
 """
 
 import csv
@@ -15,19 +16,19 @@ from engage.briefings.pdf import render_pdf
 def build_briefing(data) -> bytes:
     """The briefing pack for one engagement and one reader (see data.gather_briefing)."""
     html = render_template("briefings/pdf/briefing.html", d=data)
-    return render_pdf(html, created=data.generated_at)
+    return render_pdf(html, created=data.as_of)
 
 
 def build_letter(data) -> bytes:
     """A "You said, we did" letter (see letters.gather_letter)."""
     html = render_template("briefings/pdf/letter.html", d=data)
-    return render_pdf(html, created=data.generated_at)
+    return render_pdf(html, created=data.as_of)
 
 
 def build_evidence_pdf(data) -> bytes:
     """The regulator evidence pack as a PDF (see evidence.gather_evidence)."""
     html = render_template("briefings/pdf/evidence.html", d=data)
-    return render_pdf(html, created=data.generated_at)
+    return render_pdf(html, created=data.as_of)
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -73,8 +73,8 @@ class BriefingData:
     includes_restricted: bool
     reader_name: str
     reader_email: str
-    generated_at: datetime
-    generated_label: str
+    as_of: datetime  # the data's freeze time: the latest change to what the pack reads
+    as_of_label: str
     data_timestamps: dict
 
 
@@ -135,6 +135,13 @@ def gather_briefing(
     participants, organisations = dossiers.dossiers(engagement, gathered, policies, reader)
     topic_names = {t.id: t.name for t in engagement.topics}
     includes_restricted = restricted_met or restricted_points or restricted_likely
+    as_of = points.latest(
+        engagement.updated_at,
+        *(p.updated_at for p in people),
+        *(v.updated_at for p in policies for v in [p, *p.versions]),
+        *(pt.as_of for rows in told.values() for pt in rows),
+        *(pt.as_of for pt in likely),
+    ) or datetime(2000, 1, 1, tzinfo=UTC)
 
     return BriefingData(
         engagement_id=engagement.id,
@@ -167,8 +174,8 @@ def gather_briefing(
         includes_restricted=includes_restricted,
         reader_name=reader.name,
         reader_email=reader.email,
-        generated_at=now,
-        generated_label=f"{now:%d %b %Y %H:%M} UTC",
+        as_of=as_of,
+        as_of_label=f"{as_of:%d %b %Y %H:%M} UTC",
         data_timestamps={
             "engagement_updated_at": engagement.updated_at.isoformat() if engagement.updated_at else None,
             "engagement_version": engagement.version,

@@ -11,12 +11,12 @@ The letter leaves the organisation, so it is stricter than any screen:
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from engage.briefings.points import DECISION_OPTIONS
+from engage.briefings.points import DECISION_OPTIONS, latest
 from engage.briefings.policy_changes import day_label
 from engage.consultations.models import CONSULTATION_KINDS, OUTCOMES, Consultation, Decision, Input
 from engage.extensions import db
@@ -58,8 +58,7 @@ class LetterData:
     meetings: list[LetterMeeting]
     quotable: bool
     signed_by: str
-    generated_at: datetime
-    generated_label: str
+    as_of: datetime  # the data's freeze time: the latest change to what the letter reads
     classification: str = "PERSONAL — FOR THE ADDRESSEE"
 
     @property
@@ -104,7 +103,6 @@ def gather_letter(
     person: Person, date_from: date, date_to: date, today: date, signed_by: str, now: datetime | None = None
 ) -> LetterData:
     """The letter's content for `person` over [date_from, date_to], as of `today`."""
-    now = now or datetime.now(UTC)
     consultations = list(
         db.session.execute(
             select(Consultation)
@@ -157,6 +155,10 @@ def gather_letter(
         meetings=[m for m in meetings.values() if m.points],
         quotable=person.consent_public,
         signed_by=signed_by,
-        generated_at=now,
-        generated_label=f"{now:%d %b %Y %H:%M} UTC",
+        as_of=latest(
+            person.updated_at,
+            *(c.updated_at for c in consultations),
+            *(stamp for i in inputs for stamp in (i.updated_at, i.decision.updated_at if i.decision else None)),
+        )
+        or datetime.combine(today, time(), UTC),
     )

@@ -24,6 +24,7 @@ class Document(db.Model):
     __table_args__ = (
         Index("ix_documents_engagement", "engagement_id", "created_at"),
         Index("ix_documents_person", "person_id", "created_at"),
+        Index("ix_documents_fingerprint", "fingerprint"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,6 +35,8 @@ class Document(db.Model):
     size: Mapped[int]
     content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
     params: Mapped[dict] = mapped_column(JSON, default=dict)  # what it was made from
+    # SHA-256 of the data it was made from (services.fingerprint): unchanged data, same document.
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
     engagement_id: Mapped[int | None] = mapped_column(ForeignKey("engagements.id"))
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

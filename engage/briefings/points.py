@@ -2,7 +2,7 @@
 "what they told us" rows and likely questions."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -32,6 +32,7 @@ class Point:
     rationale: str
     change: str  # "MH-SSH v3 · MH-SSH 3.2", "No change" or ""
     raised_by: str = ""
+    as_of: datetime | None = None  # the latest change to the point, its decision or its consultation
 
 
 def to_point(item: Input, raised_by: str = "") -> Point:
@@ -56,7 +57,13 @@ def to_point(item: Input, raised_by: str = "") -> Point:
         rationale=decision.rationale if decision else "",
         change=change,
         raised_by=raised_by,
+        as_of=latest(item.updated_at, item.consultation.updated_at, decision.updated_at if decision else None),
     )
+
+
+def latest(*stamps: datetime | None) -> datetime | None:
+    """The latest of the given instants that are known."""
+    return max((s for s in stamps if s is not None), default=None)
 
 
 def likely_questions(names: dict[int, str], visible) -> tuple[list[Point], bool]:

@@ -6,7 +6,8 @@ stored bytes, never a fresh rendering.
 """
 
 import hashlib
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass, fields
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
@@ -35,6 +36,27 @@ class NotFound(NotFoundError):
     """The record a document is made from, or the document, does not exist (404)."""
 
 
+def fingerprint(*parts) -> str:
+    """SHA-256 of what a document is made from: its data (less when it was asked for) and its maker.
+
+    Two requests for the same document from unchanged data give the same fingerprint, so the
+    stored document is handed back instead of rendering and storing another copy."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part if isinstance(part, bytes) else json.dumps(part, sort_keys=True, default=str).encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def stored(kind: str, print_: str, user: User, **links) -> Document | None:
+    """The document of `kind` this user already made from data with fingerprint `print_`, if any."""
+    stmt = select(Document).where(Document.kind == kind, Document.fingerprint == print_)
+    stmt = stmt.where(Document.created_by_id == user.id)
+    for name, value in links.items():
+        stmt = stmt.where(getattr(Document, name) == value)
+    return db.session.execute(stmt.order_by(Document.id.desc()).limit(1)).scalar_one_or_none()
+
+
 def _store(actor: Actor, kind: str, filename: str, mimetype: str, content: bytes, params: dict, **links) -> Document:
     document = Document(
         kind=kind,
@@ -44,6 +66,7 @@ def _store(actor: Actor, kind: str, filename: str, mimetype: str, content: bytes
         size=len(content),
         content=content,
         params=params,
+        fingerprint=params.get("fingerprint"),
         created_by_id=actor.user.id if actor.user else None,
         **links,
     )
@@ -68,35 +91,71 @@ def reader_zone(value: str | None) -> str:
         raise ValidationError({"tz": str(error)})
 
 
+def _briefing_data(actor: Actor, engagement_id: int, zone: str | None, now: datetime | None):
+    data = gather_briefing(engagement_id, actor.user, reader_zone(zone), now or datetime.now(UTC))
+    if data is None:
+        raise NotFound(engagement_id)
+    return data, fingerprint("briefing", asdict(data))
+
+
 def generate_briefing(
     actor: Actor, engagement_id: int, zone: str | None = "UTC", now: datetime | None = None
 ) -> Document:
-    """Render the pack for `actor.user` as the reader (times also in `zone`), store it and audit it."""
+    """The pack for `actor.user` as the reader (times also in `zone`), audited.
+
+    Rendered and stored only when this reader has no pack made from the same data; otherwise
+    the stored one is handed back (and the request audited all the same)."""
     now = now or datetime.now(UTC)
-    zone = reader_zone(zone)
-    data = gather_briefing(engagement_id, actor.user, zone, now)
-    if data is None:
-        raise NotFound(engagement_id)
-    content = builder.build_briefing(data)
-    document = _store(
-        actor,
-        "briefing",
-        f"briefing-{engagement_id}-{now:%Y%m%d-%H%M%S}.pdf",
-        "application/pdf",
-        content,
-        {
-            "reader_id": actor.user.id,
-            "reader_zone": zone,
-            "generated_at": now.isoformat(),
-            "classification": data.classification,
-            "participants": len(data.participants),
-            "findings": len(data.findings),
-            **data.data_timestamps,
-        },
-        engagement_id=engagement_id,
-    )
-    summary = f"Briefing pack {document.sha256[:12]} ({data.classification})"
+    data, print_ = _briefing_data(actor, engagement_id, zone, now)
+    document = stored("briefing", print_, actor.user, engagement_id=engagement_id)
+    if document is None:
+        document = _store(
+            actor,
+            "briefing",
+            f"briefing-{engagement_id}-{data.as_of:%Y%m%d-%H%M%S}.pdf",
+            "application/pdf",
+            builder.build_briefing(data),
+            {
+                "reader_id": actor.user.id,
+                "reader_zone": data.reader_zone,
+                "generated_at": now.isoformat(),
+                "as_of": data.as_of.isoformat(),
+                "fingerprint": print_,
+                "classification": data.classification,
+                "participants": len(data.participants),
+                "findings": len(data.findings),
+                **data.data_timestamps,
+            },
+            engagement_id=engagement_id,
+        )
+        summary = f"Briefing pack {document.sha256[:12]} ({data.classification})"
+    else:
+        summary = f"Briefing pack {document.sha256[:12]} ({data.classification}), unchanged data: stored copy"
     return _audited(actor, "briefing", Engagement, engagement_id, summary, document)
+
+
+def current_briefing(actor: Actor, engagement_id: int, zone: str | None = None) -> Document | None:
+    """The reader's stored pack that is still up to date with the data (in `zone`, or the zone of
+    their latest pack), or None: a GET downloads what exists and never renders."""
+    if zone is None:
+        latest = db.session.execute(
+            select(Document.params)
+            .where(Document.kind == "briefing", Document.engagement_id == engagement_id)
+            .where(Document.created_by_id == actor.user.id)
+            .order_by(Document.id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        if latest is None:
+            _briefing_data(actor, engagement_id, "UTC", None)  # 404 for an engagement that does not exist
+            return None
+        zone = latest.get("reader_zone", "UTC")
+    _, print_ = _briefing_data(actor, engagement_id, zone, None)
+    return stored("briefing", print_, actor.user, engagement_id=engagement_id)
+
+
+def asdict_shallow(data) -> dict:
+    """A dataclass's fields as a dict, without copying what they hold (the pack's rows are many)."""
+    return {f.name: getattr(data, f.name) for f in fields(data)}
 
 
 def _period(date_from: date | None, date_to: date | None) -> None:
@@ -136,12 +195,16 @@ def generate_letter(
     _period(date_from, date_to)
     if person.do_not_contact:
         raise ValidationError("This person asked not to be contacted, so no letter can be prepared for them.")
+<<<<<<< HEAD
     if not consent_recorded(person):
         raise ValidationError(
             "No lawful basis and date are recorded for this person's consent, so no letter can name them yet: "
             "record them on the person's page first."
         )
     data = gather_letter(person, date_from, date_to, today, actor.user.name, now)
+=======
+    data = gather_letter(person, date_from, date_to, today, actor.user.name)
+>>>>>>> i10/docs
     content = builder.build_letter(data)
     document = _store(
         actor,
@@ -206,32 +269,38 @@ def generate_evidence(
     if errors:
         raise ValidationError(errors)
     data = gather_evidence(topic, date_from, date_to, actor.user, now)
-    stem = f"evidence-{topic.slug}-{date_from:%Y%m%d}-{date_to:%Y%m%d}"
-    params = {
-        "topic_id": topic.id,
-        "date_from": date_from.isoformat(),
-        "date_to": date_to.isoformat(),
-        "consultations": len(data.consultations),
-        "inputs": data.input_count,
-        "classification": data.classification,
-        "generated_at": now.isoformat(),
-    }
-    pdf = _store(actor, "evidence_pdf", stem + ".pdf", "application/pdf", builder.build_evidence_pdf(data), params)
-    csv_doc = _store(
-        actor,
-        "evidence_csv",
-        stem + ".csv",
-        "text/csv",
-        builder.build_csv(CSV_HEADER, data.csv_rows()),
-        {**params, "pdf_document_id": pdf.id},
-    )
-    pdf.params = {**params, "csv_document_id": csv_doc.id}
+    csv_bytes = builder.build_csv(CSV_HEADER, data.csv_rows())
+    summary = {k: v for k, v in asdict_shallow(data).items() if k != "consultations"}
+    print_ = fingerprint("evidence", csv_bytes, summary)
+    pdf = stored("evidence_pdf", print_, actor.user)
+    csv_doc = db.session.get(Document, pdf.params.get("csv_document_id")) if pdf else None
+    label = f"Evidence pack {topic.name} {date_from}\N{EN DASH}{date_to} ({data.classification})"
+    if pdf is None or csv_doc is None:
+        stem = f"evidence-{topic.slug}-{date_from:%Y%m%d}-{date_to:%Y%m%d}"
+        params = {
+            "topic_id": topic.id,
+            "date_from": date_from.isoformat(),
+            "date_to": date_to.isoformat(),
+            "consultations": len(data.consultations),
+            "inputs": data.input_count,
+            "classification": data.classification,
+            "generated_at": now.isoformat(),
+            "as_of": data.as_of.isoformat(),
+            "fingerprint": print_,
+        }
+        pdf = _store(actor, "evidence_pdf", stem + ".pdf", "application/pdf", builder.build_evidence_pdf(data), params)
+        csv_doc = _store(
+            actor, "evidence_csv", stem + ".csv", "text/csv", csv_bytes, {**params, "pdf_document_id": pdf.id}
+        )
+        pdf.params = {**params, "csv_document_id": csv_doc.id}
+    else:
+        label += ", unchanged data: stored copies"
     audit.record(
         actor,
         "evidence",
         Topic,
         topic.id,
-        f"Evidence pack {topic.name} {date_from}\N{EN DASH}{date_to} ({data.classification})",
+        label,
         details={"pdf": pdf.sha256, "csv": csv_doc.sha256, "document_ids": [pdf.id, csv_doc.id]},
     )
     return pdf, csv_doc
@@ -270,7 +339,12 @@ class Panel:
     documents: list[Document]
 
 
-def engagement_panel(engagement: Engagement) -> Panel:
-    """What the engagement page's briefing panel shows: the safe-messaging check and the packs."""
+def engagement_panel(engagement: Engagement, reader: User) -> Panel:
+    """What the engagement page's briefing panel shows: the safe-messaging check and the packs
+    `reader` may download. Packs made for others are left out entirely: their classification
+    alone would tell a reader that a participant is in a consultation they may not see."""
     findings = safe_messaging.check_fields(safe_messaging.engagement_texts(engagement))
-    return Panel(engagement, findings, documents_for("briefing", engagement_id=engagement.id))
+    stmt = select(Document).where(Document.kind == "briefing", Document.engagement_id == engagement.id)
+    stmt = stmt.where(documents_listed_for(reader)).options(joinedload(Document.created_by))
+    documents = db.session.execute(stmt.order_by(Document.created_at.desc(), Document.id.desc()).limit(50)).scalars()
+    return Panel(engagement, findings, list(documents))

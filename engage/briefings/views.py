@@ -5,6 +5,7 @@ from datetime import date
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from engage.auth.permissions import makes_documents
 from engage.briefings import panels, services
 from engage.briefings.forms import BriefingForm, EvidenceForm, LetterForm
 from engage.engagements.models import Engagement
@@ -34,8 +35,14 @@ def _letters_page(person_id: int) -> str:
 
 @bp.get("/engagements/<int:engagement_id>/briefing.pdf")
 def briefing_pdf(engagement_id: int):
-    """Render the pack for the signed-in reader, keep it, and send it."""
-    return _send(services.generate_briefing(current_actor(), engagement_id, request.args.get("tz")))
+    """The reader's stored pack while it is up to date with the data; a GET never renders or
+    stores one (a link from anywhere must not cost a rendering). Otherwise: the briefing page,
+    where the reader asks for one."""
+    document = services.current_briefing(current_actor(), engagement_id, request.args.get("tz") or None)
+    if document is None:
+        flash("There is no up-to-date briefing pack for you yet: generate one below.", "info")
+        return redirect(url_for("briefings.engagement", engagement_id=engagement_id), 303)
+    return _send(services.document_for_download(current_actor(), document.id))
 
 
 def _briefing_page(record: Engagement, form: BriefingForm | None = None, status: int = 200):
@@ -51,14 +58,15 @@ def engagement(engagement_id: int):
 
 
 @bp.post("/engagements/<int:engagement_id>/briefing")
+@makes_documents
 def generate(engagement_id: int):
     record = _engagement(engagement_id)
     form = BriefingForm()
     outcome = submit(form, lambda: services.generate_briefing(current_actor(), engagement_id, form.tz.data))
     if not outcome.ok:
         return _briefing_page(record, form, outcome.status)
-    flash(f"Briefing pack generated (SHA-256 {outcome.value.sha256[:16]}…).", "success")
-    return redirect(url_for("engagements.detail", engagement_id=engagement_id))
+    flash(f"Briefing pack ready (SHA-256 {outcome.value.sha256[:16]}…).", "success")
+    return redirect(url_for("engagements.detail", engagement_id=engagement_id, _anchor="briefing-panel-title"))
 
 
 @bp.get("/documents/<int:document_id>")
@@ -97,6 +105,7 @@ def new_letter(person_id: int):
 
 
 @bp.route("/evidence", methods=["GET", "POST"])
+@makes_documents
 def evidence():
     """The regulator evidence pack: choose a topic and a period; each pack is frozen with its hash."""
     form = EvidenceForm()

@@ -217,9 +217,14 @@ def seed_consultations(ctx: Context) -> None:
         batch["staff"].extend({"consultation_id": cid, "user_id": u} for u in staff)
         topics = {topic} | ({rng.choice(topic_ids)} if rng.random() < 0.3 else set())
         batch["topics"].extend({"consultation_id": cid, "topic_id": t} for t in topics)
-        current, following = _version_at(ctx.policy_versions[topic], held)
+        # Each point is on one of its consultation's topics (mostly the main one), and a decision
+        # changes that topic's policy: an evidence pack for a topic then reads true.
+        at = {t: _version_at(ctx.policy_versions[t], held) for t in topics}
+        extra = sorted(topics - {topic})
         for _ in range(rng.choice([2, 3, 3, 4, 4, 4])):
             input_id += 1
+            point_topic = extra[0] if extra and rng.random() < 0.35 else topic
+            current, following = at[point_topic]
             key = rng.choice(list(current[2]))
             aimed = current[2][key] if rng.random() < 0.65 else None
             batch["inputs"].append(
@@ -228,7 +233,7 @@ def seed_consultations(ctx: Context) -> None:
                     consultation_id=cid,
                     person_id=rng.choice(attendees),
                     organisation_id=None,
-                    topic_id=topic,
+                    topic_id=point_topic,
                     text=rng.choice(names.INPUT_TEXTS),
                     clause_id=aimed,
                     version=1,

@@ -9,7 +9,7 @@ from engage import choices
 from engage.consultations.models import OUTCOMES
 from engage.formtools import choices as select_choices
 from engage.policies import queries, services, trail
-from engage.policies.diff import compare_versions
+from engage.policies.diff import clause_statuses, compare_versions
 from engage.policies.forms import PolicyForm, VersionForm
 from engage.policies.models import POLICY_STATUSES, VERSION_STANDINGS, current_version, version_standing
 from engage.web import current_actor, paginate, submit
@@ -132,7 +132,8 @@ def version(policy_id: int, version_id: int):
         policy=policy,
         version=current,
         previous=previous,
-        changes=compare_versions(old_clauses, new_clauses),
+        changes=(changes := compare_versions(old_clauses, new_clauses)),
+        clause_status={c.new.id: c.status for c in changes if c.new is not None},
         page=paginate(trail.version_drivers_query(current_user, current)),
         outcomes=OUTCOMES,
         today=date.today(),
@@ -155,6 +156,7 @@ def clause(clause_id: int):
         standing_labels=VERSION_STANDINGS,
         page=page,
         outcomes=OUTCOMES,
+        clause_status=clause_statuses(history, services.ordered_versions(clause.version.policy)),
     )
 
 

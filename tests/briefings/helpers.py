@@ -17,3 +17,14 @@ def post_letter(client, token: str, person_id: int, date_from="2026-01-01", date
     return client.post(
         f"/people/{person_id}/letters", data={"csrf_token": token, "date_from": date_from, "date_to": date_to}
     )
+
+
+def make_pack(client, engagement_id: int, tz: str | None = None):
+    """Ask for the signed-in reader's briefing pack (POST, as the button does), then download it
+    (GET); returns the download response."""
+    from tests.conftest import csrf_from
+
+    token = csrf_from(client.get(f"/engagements/{engagement_id}/briefing").get_data(as_text=True))
+    made = client.post(f"/engagements/{engagement_id}/briefing", data={"csrf_token": token, "tz": tz or "UTC"})
+    assert made.status_code == 302, made.get_data(as_text=True)[:500]
+    return client.get(f"/engagements/{engagement_id}/briefing.pdf", query_string={"tz": tz} if tz else {})

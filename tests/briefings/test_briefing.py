@@ -12,6 +12,7 @@ from engage.briefings.data import gather_briefing
 from engage.briefings.models import Document
 from engage.extensions import db
 from tests.briefings import pdftools
+from tests.briefings.helpers import make_pack
 from tests.briefings.scenario import build
 from tests.conftest import login
 from tests.factories import (
@@ -37,8 +38,8 @@ def _client_for(app, email):
     return other
 
 
-def _pack(client, engagement_id, **args):
-    response = client.get(f"/engagements/{engagement_id}/briefing.pdf", query_string=args)
+def _pack(client, engagement_id, tz=None):
+    response = make_pack(client, engagement_id, tz)
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     assert response.mimetype == "application/pdf"
     return response
@@ -76,7 +77,7 @@ def test_pack_is_tagged_with_bookmarks_and_a_true_table_of_contents(app, client,
     assert "09:00\N{EN DASH}11:00 GMT (Europe/London)" in cover
     assert "04:00\N{EN DASH}06:00 EST (America/New_York)" in cover
     assert "INTERNAL — CONFIDENTIAL" in cover
-    assert re.search(r"Page 3 of \d+ · generated .* for Editor", pdftools.text(pdf, 3))
+    assert re.search(r"Page 3 of \d+ · data as of .* for Editor", pdftools.text(pdf, 3))
 
 
 def test_suicide_topic_pack_in_gb_holds_gb_helplines_and_fallback(app, client, users):
@@ -224,7 +225,7 @@ def test_generate_button_and_panel(app, client, users):
     token = login(client, users["editor"])
     page = client.get(f"/engagements/{engagement_id}/briefing").get_data(as_text=True)
     assert "committed suicide" in page and "died by suicide" in page
-    assert "No pack has been generated yet" in page
+    assert "You have no pack for this engagement yet" in page
 
     response = client.post(f"/engagements/{engagement_id}/briefing", data={"csrf_token": token, "tz": "Asia/Tokyo"})
     assert response.status_code == 302

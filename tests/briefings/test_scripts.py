@@ -9,7 +9,7 @@ from sqlalchemy import select
 from engage.briefings.models import Document
 from engage.extensions import db
 from tests.briefings import pdftools
-from tests.briefings.helpers import new_person, post_letter
+from tests.briefings.helpers import make_pack, new_person, post_letter
 from tests.briefings.scenario import build
 from tests.conftest import login
 
@@ -32,7 +32,7 @@ def test_briefing_prints_names_in_every_script(app, client, users, caplog):
         db.session.commit()
     login(client, users["editor"])
     with caplog.at_level(logging.DEBUG, logger="weasyprint"):
-        response = client.get(f"/engagements/{engagement_id}/briefing.pdf")
+        response = make_pack(client, engagement_id)
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     pdf = response.data
 

@@ -111,3 +111,34 @@ def test_demo_names_read_true(app):
             words = org.split()
             assert all(a != b for a, b in itertools.pairwise(words)), org
         db.session.rollback()
+
+
+def test_demo_points_are_on_their_consultations_topics(app):
+    """Every point raised is on one of its consultation's topics (the secondary ones too), and a
+    decision that changes a policy changes the policy of the point's own topic."""
+    from engage.consultations.models import consultation_topics
+    from engage.demo.seed import seed
+    from engage.policies.models import Policy, PolicyVersion
+
+    with app.app_context():
+        seed(people=200)
+        tagged = select(consultation_topics.c.topic_id).where(
+            consultation_topics.c.consultation_id == Input.consultation_id
+        )
+        assert _count(Input) > 0
+        off = select(func.count()).select_from(Input).where(Input.topic_id.not_in(tagged.scalar_subquery()))
+        assert db.session.execute(off).scalar_one() == 0
+        # Consultations on two topics have points on both (not all on the first).
+        mixed = select(Input.consultation_id).group_by(Input.consultation_id)
+        mixed = mixed.having(func.count(func.distinct(Input.topic_id)) > 1).subquery()
+        assert db.session.execute(select(func.count()).select_from(mixed)).scalar_one() > 0
+        crossed = (
+            select(func.count())
+            .select_from(Decision)
+            .join(Input, Input.id == Decision.input_id)
+            .join(PolicyVersion, PolicyVersion.id == Decision.policy_version_id)
+            .join(Policy, Policy.id == PolicyVersion.policy_id)
+            .where(Policy.topic_id != Input.topic_id)
+        )
+        assert db.session.execute(crossed).scalar_one() == 0
+        db.session.rollback()

@@ -17,6 +17,7 @@ from engage.briefings.models import Document
 from engage.extensions import db
 from engage.policies.models import current_version
 from tests.briefings import pdftools
+from tests.briefings.helpers import make_pack
 from tests.conftest import login
 from tests.factories import (
     make_consultation,
@@ -167,7 +168,7 @@ def test_briefing_letter_and_evidence_name_the_same_current_version(app, client,
 
     # The documents as printed, through the HTTP interface.
     token = login(client, users["editor"])
-    response = client.get(f"/engagements/{world['engagement']}/briefing.pdf")
+    response = make_pack(client, world["engagement"])
     assert response.status_code == 200
     assert f"current version: {current}" in pdftools.flat(response.data)
 
