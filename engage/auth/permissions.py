@@ -237,6 +237,8 @@ def can_merge_people(user: User | None) -> bool:
 def can_handle_data_subject_requests(user: User | None) -> bool:
     """A data-subject export or an erasure: admins only."""
     return is_admin(user)
+
+
 def can_make_documents(user: User | None) -> bool:
     """Briefing and evidence packs: every active reader, viewers included (legal staff pull packs for
     regulators). A pack holds only what its maker may see, so making one is a read; it is audited."""

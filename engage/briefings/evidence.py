@@ -11,12 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
 from engage.auth.models import User
-<<<<<<< HEAD
-from engage.auth.permissions import may_name, visible_consultations
-from engage.briefings.points import DECISION_OPTIONS
-=======
 from engage.briefings import evidence_reads as reads
->>>>>>> i10/docs
 from engage.briefings.policy_changes import current_label, policies_on
 from engage.consultations.models import CONFIDENTIALITY, CONSULTATION_KINDS, OUTCOMES
 from engage.organizations.models import ORGANISATION_KINDS
@@ -158,58 +153,6 @@ def gather_evidence(
     gives the same bytes.
     """
     now = now or datetime.now(UTC)
-<<<<<<< HEAD
-    consultations = list(
-        db.session.execute(
-            select(Consultation)
-            .where(
-                Consultation.held_on.between(date_from, date_to),
-                Consultation.id.in_(
-                    select(consultation_topics.c.consultation_id).where(consultation_topics.c.topic_id == topic.id)
-                ),
-                visible_consultations(user),
-            )
-            .options(
-                selectinload(Consultation.people),
-                selectinload(Consultation.organisations),
-                selectinload(Consultation.inputs).options(
-                    joinedload(Input.person),
-                    joinedload(Input.organisation),
-                    *DECISION_OPTIONS,
-                    joinedload(Input.decision)
-                    .joinedload(Decision.policy_version)
-                    .joinedload(PolicyVersion.policy)
-                    .selectinload(Policy.versions),
-                ),
-            )
-            .order_by(Consultation.held_on, Consultation.id)
-        ).scalars()
-    )
-
-    people, orgs = {}, {}
-    for c in consultations:
-        for p in c.people:
-            people[p.id] = p
-        for o in c.organisations:
-            orgs[o.id] = o
-        for i in c.inputs:
-            if i.person is not None:
-                people[i.person.id] = i.person
-            if i.organisation is not None:
-                orgs[i.organisation.id] = i.organisation
-    names: dict[tuple[str, int], str] = {}
-    # Named only with a recorded basis and date and the regulator scope (never once erased).
-    hidden = [pid for pid in sorted(people) if not may_name(people[pid], "consent_regulator")]
-    for n, pid in enumerate(hidden):
-        names[("p", pid)] = f"Expert {letter_code(n)}"
-    for pid in sorted(set(people) - set(hidden)):
-        names[("p", pid)] = people[pid].name
-    # Organisations have no consent record of their own: never named to a regulator here.
-    for n, oid in enumerate(sorted(orgs)):
-        names[("o", oid)] = f"Organisation {letter_code(n)} ({orgs[oid].kind_label})"
-
-=======
->>>>>>> i10/docs
     today = now.date()
     scope = reads.consultations_in_scope(topic.id, date_from, date_to, user)
     consultations = reads.consultations(scope)

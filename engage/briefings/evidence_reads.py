@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import or_, select
 
 from engage.auth.models import User
-from engage.auth.permissions import visible_consultations
+from engage.auth.permissions import may_name, visible_consultations
 from engage.consultations.models import (
     Consultation,
     Decision,
@@ -97,9 +97,17 @@ def people(ids: set[int]) -> dict[int, tuple]:
     """id → (may be named to regulators, updated_at)."""
     found = {}
     for chunk in _chunks(ids):
-        stmt = select(Person.id, Person.consent_regulator, Person.erased_at, Person.updated_at)
+        stmt = select(
+            Person.id,
+            Person.consent_regulator,
+            Person.consent_basis,
+            Person.consent_on,
+            Person.erased_at,
+            Person.updated_at,
+        )
         for row in db.session.execute(stmt.where(Person.id.in_(chunk))):
-            found[row.id] = (bool(row.consent_regulator and row.erased_at is None), row.updated_at)
+            # Named only with a recorded basis and date and the regulator scope (never once erased).
+            found[row.id] = (may_name(row, "consent_regulator"), row.updated_at)
     return found
 
 

@@ -195,16 +195,12 @@ def generate_letter(
     _period(date_from, date_to)
     if person.do_not_contact:
         raise ValidationError("This person asked not to be contacted, so no letter can be prepared for them.")
-<<<<<<< HEAD
     if not consent_recorded(person):
         raise ValidationError(
             "No lawful basis and date are recorded for this person's consent, so no letter can name them yet: "
             "record them on the person's page first."
         )
-    data = gather_letter(person, date_from, date_to, today, actor.user.name, now)
-=======
     data = gather_letter(person, date_from, date_to, today, actor.user.name)
->>>>>>> i10/docs
     content = builder.build_letter(data)
     document = _store(
         actor,
