@@ -87,7 +87,13 @@ def check_request():
         return redirect(url_for("auth.login"))
     if not CHECKS[level](current_user):
         abort(403)
+    if current_user.must_change_password and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
+        return redirect(url_for("auth.account"))  # a temporary password set by an admin: change it first
     return None
+
+
+# With a temporary password, only these pages open (the rest lead to the account page).
+PASSWORD_CHANGE_ENDPOINTS = {"auth.account", "auth.logout"}
 
 
 # --- Record-level rules. Query helpers apply them, so every surface sees the same rows. ---
