@@ -2,7 +2,6 @@
 
 import os
 
-
 DEV_SECRET_KEY = "dev-only-insecure-key"  # noqa: S105 - `flask run` and tests only, refused elsewhere
 
 

@@ -1,10 +1,9 @@
 """Users of Engage and their roles."""
 
 import secrets
-
-from flask_login import UserMixin
 from datetime import datetime
 
+from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 

@@ -212,3 +212,30 @@ def documents_listed_for(user: User | None):
     if is_admin(user):
         return true()
     return Document.created_by_id == user.id if can_read(user) else false()
+
+
+# --- Relationship owners (i11/auth): who may hand a person to another owner ---
+
+
+def can_change_owner(user: User | None, person) -> bool:
+    """Changing a person's relationship owner: admins and the current owner (a writer); on a new
+    person (`person` None), whoever adds it. Nobody else, not even to make themselves the owner,
+    since the owner reads the person's lived experience (`can_see_lived_experience`)."""
+    if not can_write(user):
+        return False
+    if is_admin(user) or person is None:
+        return True
+    return person.owner_id is not None and person.owner_id == user.id
+
+
+def owner_change_needs_admin(user: User | None, person, new_owner_id: int | None) -> bool:
+    """A non-admin handing a person whose lived experience is recorded to another owner: refused, so
+    that special-category data reaches a new reader only by an admin's decision. Giving the person
+    up (no owner) narrows who reads it and stays allowed."""
+    return (
+        not is_admin(user)
+        and person is not None
+        and bool(person.lived_experience)
+        and new_owner_id is not None
+        and new_owner_id != person.owner_id
+    )

@@ -118,8 +118,9 @@ class LimitsStore:
 
         seconds = int(limits.window.total_seconds())
         generation = str(self.storage.get(f"engage-login-gen/{account}"))
+        pair = RateLimitItemPerSecond(limits.pair, seconds, namespace="engage-login-pair")
         return (
-            (RateLimitItemPerSecond(limits.pair, seconds, namespace="engage-login-pair"), (generation, account, client)),
+            (pair, (generation, account, client)),
             (RateLimitItemPerSecond(limits.client, seconds, namespace="engage-login-client"), (client,)),
         )
 

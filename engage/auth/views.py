@@ -14,7 +14,6 @@ from engage.web import current_actor, paginate, safe_next, submit
 bp = Blueprint("auth", __name__)
 
 
-
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     return sessions.load(user_id)
