@@ -11,10 +11,10 @@ Writes the figures to docs/PERFORMANCE.md under "Calendar feed".
 import argparse
 import os
 import re
+import secrets
 import socket
 import sqlite3
 import statistics
-import secrets
 import subprocess
 import sys
 import tempfile
@@ -37,7 +37,9 @@ def build(instance: str, count: int) -> str:
     from engage.extensions import db
     from engage.people.models import Person, PersonEmail
 
-    app = create_app({"TESTING": True, "INSTANCE_PATH": instance, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance}/bench.db"})
+    app = create_app(
+        {"TESTING": True, "INSTANCE_PATH": instance, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance}/bench.db"}
+    )
     with app.app_context():
         db.create_all()
         user = User(email="bench@example.org", name="Bench User", role="editor", password_hash="x", feed_scope="team")
