@@ -3,6 +3,7 @@
 import http.cookiejar
 import os
 import re
+import secrets
 import signal
 import socket
 import statistics
@@ -29,7 +30,8 @@ class Server:
     def __init__(self, env: dict, workers: int = 2):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, **env}
+        # gunicorn refuses the development secret key (engage/config.py): a throwaway one per run.
+        self.env = {**os.environ, "SECRET_KEY": secrets.token_hex(32), **env}
         self.workers = workers
 
     def __enter__(self):

@@ -11,6 +11,7 @@ Writes the figures to docs/PERFORMANCE.md under "Calendar feed".
 import argparse
 import os
 import re
+import secrets
 import socket
 import sqlite3
 import statistics
@@ -36,7 +37,9 @@ def build(instance: str, count: int) -> str:
     from engage.extensions import db
     from engage.people.models import Person, PersonEmail
 
-    app = create_app({"INSTANCE_PATH": instance, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance}/bench.db"})
+    app = create_app(
+        {"TESTING": True, "INSTANCE_PATH": instance, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance}/bench.db"}
+    )
     with app.app_context():
         db.create_all()
         user = User(email="bench@example.org", name="Bench User", role="editor", password_hash="x", feed_scope="team")
@@ -148,6 +151,7 @@ def main() -> None:
         "ENGAGE_INSTANCE": instance,
         "DATABASE_URL": f"sqlite:///{instance}/bench.db",
         "ENGAGE_ENV": "development",
+        "SECRET_KEY": secrets.token_hex(32),  # gunicorn refuses the development key
     }
     server = subprocess.Popen(
         [

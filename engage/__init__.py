@@ -84,6 +84,12 @@ def create_app(config: dict | None = None) -> Flask:
     ):
         app.register_blueprint(blueprint)
 
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies > 0:  # the client's address and scheme as the nearest `proxies` proxies saw them
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+
     register_transaction(app)
     register_error_handlers(app)
     register_security_headers(app)

@@ -2,9 +2,45 @@
 
 import os
 
+DEV_SECRET_KEY = "dev-only-insecure-key"  # noqa: S105 - `flask run` and tests only, refused elsewhere
+
 
 class ConfigError(RuntimeError):
     """The environment does not describe a usable configuration."""
+
+
+def _served_by_flask_cli() -> bool:
+    """True under the `flask` command (`flask run`, `flask engage …`): Flask's CLI sets this before it
+    loads the app. gunicorn, uWSGI, `python wsgi.py` and anything else importing wsgi.py do not."""
+    return os.environ.get("FLASK_RUN_FROM_CLI") == "true"
+
+
+def _secret_key(overrides: dict, env: str, testing: bool) -> str:
+    """SECRET_KEY from the environment; the development key only for `flask run` and tests."""
+    secret = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
+    if not secret and env != "development" and not testing:
+        raise ConfigError(
+            "SECRET_KEY is not set. Engage refuses to start outside development without it: "
+            "export SECRET_KEY to a long random value (e.g. `python -c 'import secrets; "
+            "print(secrets.token_hex(32))'`)."
+        )
+    secret = secret or DEV_SECRET_KEY
+    if secret == DEV_SECRET_KEY and not testing and not (env == "development" and _served_by_flask_cli()):
+        raise ConfigError(
+            "SECRET_KEY is not set, and the development key is only for `flask run` (make run): "
+            "anyone who knows it can forge a session cookie. Export SECRET_KEY to a long random "
+            "value before starting gunicorn or any other server (e.g. `export SECRET_KEY=$(python "
+            "-c 'import secrets; print(secrets.token_hex(32))')`)."
+        )
+    return secret
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip() or str(default)
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}.") from None
 
 
 def _database_url(instance_path: str) -> str:
@@ -23,16 +59,7 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
     overrides = overrides or {}
     env = overrides.get("ENV") or os.environ.get("ENGAGE_ENV", "development")
     testing = bool(overrides.get("TESTING"))
-    secret = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
-    if not secret:
-        if env == "development" or testing:
-            secret = "dev-only-insecure-key"  # noqa: S105 - development and tests only
-        else:
-            raise ConfigError(
-                "SECRET_KEY is not set. Engage refuses to start outside development without it: "
-                "export SECRET_KEY to a long random value (e.g. `python -c 'import secrets; "
-                "print(secrets.token_hex(32))'`)."
-            )
+    secret = _secret_key(overrides, env, testing)
     config = {
         "ENV": env,
         "SECRET_KEY": secret,
@@ -47,6 +74,17 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
         "WTF_CSRF_TIME_LIMIT": None,  # tied to the session instead of a clock
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Failed sign-ins (auth/throttle.py): "database" (shared by every worker and machine using
+        # the database), or a `limits` storage URI such as redis://host:6379/0.
+        "LOGIN_THROTTLE_STORAGE": (
+            os.environ.get("ENGAGE_THROTTLE_STORAGE") or os.environ.get("RATELIMIT_STORAGE_URI") or "database"
+        ).strip(),
+        "LOGIN_PAIR_LIMIT": _int("ENGAGE_LOGIN_PAIR_LIMIT", 10),  # per account and client
+        "LOGIN_CLIENT_LIMIT": _int("ENGAGE_LOGIN_CLIENT_LIMIT", 50),  # per client, whatever account
+        "LOGIN_WINDOW_MINUTES": _int("ENGAGE_LOGIN_WINDOW_MINUTES", 15),
+        # How many reverse proxies stand in front of Engage and append to X-Forwarded-For and set
+        # X-Forwarded-Proto. 0: those headers are ignored (a client could forge them).
+        "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         "RATELIMIT_HEADERS_ENABLED": False,
         "PASSWORD_HASH_METHOD": "scrypt",
         "PAGE_SIZE": 25,

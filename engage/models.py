@@ -1,7 +1,7 @@
 """Every model, imported once so that Alembic and `create_all` see the whole schema."""
 
 from engage.audit.models import AuditEvent
-from engage.auth.models import User
+from engage.auth.models import LoginFailure, User, UserSession
 from engage.briefings.models import Document
 from engage.consultations.models import Commitment, Consultation, Decision, Input
 from engage.engagements.models import AgendaItem, Engagement, EngagementParticipant, ReminderSent
@@ -40,6 +40,7 @@ __all__ = [
     "Helpline",
     "Honorarium",
     "Input",
+    "LoginFailure",
     "Organisation",
     "Person",
     "PersonEmail",
@@ -50,4 +51,5 @@ __all__ = [
     "StakeholderAssessment",
     "Topic",
     "User",
+    "UserSession",
 ]

@@ -89,7 +89,13 @@ def check_request():
         return redirect(url_for("auth.login"))
     if not CHECKS[level](current_user):
         abort(403)
+    if current_user.must_change_password and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
+        return redirect(url_for("auth.account"))  # a temporary password set by an admin: change it first
     return None
+
+
+# With a temporary password, only these pages open (the rest lead to the account page).
+PASSWORD_CHANGE_ENDPOINTS = {"auth.account", "auth.logout"}
 
 
 # --- Record-level rules. Query helpers apply them, so every surface sees the same rows. ---
@@ -246,3 +252,28 @@ def can_make_documents(user: User | None) -> bool:
 
 
 makes_documents = access(DOCUMENT)
+# --- Relationship owners (i11/auth): who may hand a person to another owner ---
+
+
+def can_change_owner(user: User | None, person) -> bool:
+    """Changing a person's relationship owner: admins and the current owner (a writer); on a new
+    person (`person` None), whoever adds it. Nobody else, not even to make themselves the owner,
+    since the owner reads the person's lived experience (`can_see_lived_experience`)."""
+    if not can_write(user):
+        return False
+    if is_admin(user) or person is None:
+        return True
+    return person.owner_id is not None and person.owner_id == user.id
+
+
+def owner_change_needs_admin(user: User | None, person, new_owner_id: int | None) -> bool:
+    """A non-admin handing a person whose lived experience is recorded to another owner: refused, so
+    that special-category data reaches a new reader only by an admin's decision. Giving the person
+    up (no owner) narrows who reads it and stays allowed."""
+    return (
+        not is_admin(user)
+        and person is not None
+        and bool(person.lived_experience)
+        and new_owner_id is not None
+        and new_owner_id != person.owner_id
+    )

@@ -1,5 +1,8 @@
 """Accounts: creating users, signing in, changing passwords and roles."""
 
+import secrets
+from dataclasses import dataclass
+
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import Select, func, select
@@ -7,6 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from engage.audit import services as audit
 from engage.audit.services import Actor
+from engage.auth import sessions, throttle
 from engage.auth.models import ROLES, User, random_token
 from engage.auth.permissions import locks_self_out
 from engage.errors import NotFoundError, ValidationError
@@ -79,20 +83,41 @@ def create_user(actor: Actor, email: str, name: str, role: str, password: str) -
     return user
 
 
-def authenticate(actor: Actor, email: str, password: str) -> User | None:
-    """The active user with these credentials, or None. Both outcomes are audited."""
+@dataclass(frozen=True)
+class SignIn:
+    """What a sign-in attempt came to: the user, or the minutes this client must wait, or neither."""
+
+    user: User | None = None
+    wait_minutes: int | None = None
+
+
+def authenticate(actor: Actor, email: str, password: str) -> SignIn:
+    """Check the credentials unless this client is held back; on success start a new server-side
+    session. Failures are counted (auth/throttle.py) and audited; held-back attempts are neither,
+    so a flood of them grows nothing."""
     global _DUMMY_HASH
+    wait = throttle.wait_minutes(email, actor.remote_addr)
+    if wait:
+        return SignIn(wait_minutes=wait)
     user = find_by_email(email)
     if user is None:
         _DUMMY_HASH = _DUMMY_HASH or _hash(random_token())
         check_password_hash(_DUMMY_HASH, password or "")
-        audit.record(actor, "login-failed", User, None, f"Unknown email {email[:100]!r}")
-        return None
+        throttle.failed(email, actor.remote_addr)
+        audit.record(actor, "login-failed", User, None, f"Unknown email {(email or '')[:100]!r}")
+        return SignIn()
     if not user.active or not check_password_hash(user.password_hash, password or ""):
+        throttle.failed(email, actor.remote_addr)
         audit.record(actor, "login-failed", User, user.id, f"Wrong password or inactive: {user.email}")
-        return None
+        return SignIn()
+    throttle.succeeded(email, actor.remote_addr)
     audit.record(Actor(user, actor.remote_addr), "login", User, user.id, f"Signed in: {user.email}")
-    return user
+    return SignIn(user=sessions.start(user))
+
+
+def sign_out(user: User) -> None:
+    """End this session on the server: its cookie, replayed, signs no one in."""
+    sessions.end(user)
 
 
 def change_password(actor: Actor, user: User, current: str, new: str) -> None:
@@ -100,9 +125,39 @@ def change_password(actor: Actor, user: User, current: str, new: str) -> None:
     if not check_password_hash(user.password_hash, current or ""):
         raise ValidationError({"current_password": "This is not your current password."})
     _check_password(new, "new_password")
+    if new == current:
+        raise ValidationError({"new_password": "Choose a password different from the current one."})
     user.password_hash = _hash(new)
-    user.session_token = random_token()
+    user.must_change_password = False
     audit.record_change(actor, "password", user, f"Password changed: {user.email}")
+    sessions.end_others(user)  # after the audit: its DELETE flushes the user's changes
+
+
+def sign_in_status(user: User) -> dict:
+    """For the admin's user page: live sessions, and clients held back after failed passwords."""
+    return {"sessions": sessions.count(user), "held_clients": throttle.held_clients(user.email)}
+
+
+def unlock(actor: Actor, user: User) -> None:
+    """An admin lets every client try this account again after failed passwords."""
+    throttle.unlock(user.email)
+    audit.record(actor, "unlock", User, user.id, f"Sign-in unlocked: {user.email}")
+
+
+def reset_password(actor: Actor, user: User) -> str:
+    """An admin replaces a user's password with a temporary one, returned to be shown once: the
+    user must change it on first sign-in. Every session of theirs ends and the account is unlocked."""
+    if actor.user is not None and actor.user.id == user.id:
+        raise ValidationError("Change your own password from your account page.")
+    if not user.active:
+        raise ValidationError("Reactivate the user before resetting their password.")
+    temporary = secrets.token_urlsafe(12)
+    user.password_hash = _hash(temporary)
+    user.must_change_password = True
+    audit.record_change(actor, "password-reset", user, f"Temporary password set by an admin: {user.email}")
+    sessions.end_others(user, keep_current=False)
+    throttle.unlock(user.email)
+    return temporary
 
 
 def update_user(actor: Actor, user: User, version: int, name: str, role: str, active: bool) -> User:
@@ -116,8 +171,9 @@ def update_user(actor: Actor, user: User, version: int, name: str, role: str, ac
         raise ValidationError({"name": "Enter the person's name."})
     user.name = name.strip()
     user.role = role
-    if user.active and not active:
-        user.session_token = random_token()  # signs them out everywhere
+    deactivated = user.active and not active
     user.active = active
     audit.record_change(actor, "update", user, f"User {user.email}")
+    if deactivated:
+        sessions.end_others(user, keep_current=False)  # signs them out everywhere
     return user

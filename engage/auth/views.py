@@ -1,73 +1,52 @@
 """Sign-in, sign-out, the user's own account page and the admin's user management."""
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from engage import transaction
-from engage.auth import services
+from engage.auth import services, sessions
 from engage.auth.forms import EditUserForm, LoginForm, NewUserForm, PasswordForm
 from engage.auth.models import User
 from engage.auth.permissions import admin_only, personal, public
-from engage.extensions import db, limiter, login_manager
+from engage.extensions import login_manager
 from engage.web import current_actor, paginate, safe_next, submit
 
 bp = Blueprint("auth", __name__)
 
-ACCOUNT_LIMIT = "10 per 15 minutes"
-CLIENT_LIMIT = "50 per 15 minutes"
-
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    ident, _, token = user_id.partition(":")
-    if not ident.isdigit():
-        return None
-    user = db.session.get(User, int(ident))
-    if user is None or not user.active or user.session_token != token:
-        return None
-    return user
+    return sessions.load(user_id)
 
 
-def _account_key() -> str:
-    return "login-account:" + request.form.get("email", "").strip().lower()
-
-
-def _login_failed(response) -> bool:
-    return bool(g.get("login_failed"))
-
-
-def _throttled(limit):
-    form = LoginForm()
+def _throttled(form: LoginForm, minutes: int):
     form.email.errors = [
-        "Too many failed sign-ins. Wait 15 minutes and try again, or ask an admin to reset your password."
+        f"Too many failed sign-ins from here. Wait {minutes} minute{'s' if minutes != 1 else ''} and try "
+        "again, or ask an admin to unlock your account or reset your password."
     ]
-    return current_app.make_response((render_template("auth/login.html", form=form), 429))
+    return render_template("auth/login.html", form=form), 429
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(
-    ACCOUNT_LIMIT,
-    key_func=_account_key,
-    methods=["POST"],
-    deduct_when=_login_failed,
-    on_breach=_throttled,
-    scope="login-account",
-)
-@limiter.limit(CLIENT_LIMIT, methods=["POST"], deduct_when=_login_failed, on_breach=_throttled, scope="login-client")
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next"), url_for("dashboard.home")))
     form = LoginForm(next=request.args.get("next", ""))
     outcome = submit(form, lambda: services.authenticate(current_actor(), form.email.data, form.password.data))
-    if outcome.ok and outcome.value:
-        session.clear()  # a fresh session on sign-in: nothing carried over
-        login_user(outcome.value)
+    if outcome.ok and outcome.value and outcome.value.user:
+        user = outcome.value.user
+        session.clear()  # a fresh session on sign-in: nothing carried over, a new server-side row
+        login_user(user)
+        if user.must_change_password:
+            flash("An admin reset your password: choose your own to go on.", "warning")
+            return redirect(url_for("auth.account"))
         return redirect(safe_next(form.next.data, url_for("dashboard.home")))
+    if outcome.ok and outcome.value.wait_minutes:
+        return _throttled(form, outcome.value.wait_minutes)
     status = outcome.status
-    if outcome.ok:  # refused: the audit event of the failed sign-in is kept despite the 401
+    if outcome.ok:  # refused: the failure's count and audit event are kept despite the 401
         transaction.keep()
-        g.login_failed = True
         form.password.errors = ["The email or password is not right."]
         status = 401
     return render_template("auth/login.html", form=form), status
@@ -76,6 +55,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @personal
 def logout():
+    services.sign_out(current_user)
     logout_user()
     session.clear()
     flash("You are signed out.", "info")
@@ -105,6 +85,11 @@ def users():
     return render_template("auth/users.html", page=paginate(services.users_query()))
 
 
+def _user_form(form, user: User | None, status: int):
+    status_of = services.sign_in_status(user) if user else None
+    return render_template("auth/user_form.html", form=form, user=user, sign_in=status_of), status
+
+
 def _save_user(form, user: User | None, action, message: str):
     """The user form, new (`user` None) or one user's: saved through `action` (one service call),
     then back to the list with `message` about the saved user; or the form again with its messages."""
@@ -112,7 +97,7 @@ def _save_user(form, user: User | None, action, message: str):
     if outcome.ok:
         flash(message.format(user=outcome.value), "success")
         return redirect(url_for("auth.users"))
-    return render_template("auth/user_form.html", form=form, user=user), outcome.status
+    return _user_form(form, user, outcome.status)
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
@@ -142,3 +127,21 @@ def edit_user(user_id: int):
         ),
         "{user.name} is saved.",
     )
+
+
+@bp.route("/admin/users/<int:user_id>/unlock", methods=["POST"])
+@admin_only
+def unlock_user(user_id: int):
+    user = services.get_user(user_id)
+    services.unlock(current_actor(), user)
+    flash(f"Every client may try to sign in as {user.name} again.", "success")
+    return redirect(url_for("auth.edit_user", user_id=user.id))
+
+
+@bp.route("/admin/users/<int:user_id>/reset-password", methods=["POST"])
+@admin_only
+def reset_password(user_id: int):
+    user = services.get_user(user_id)
+    temporary = services.reset_password(current_actor(), user)
+    # Shown on this page only: not flashed (the session cookie is signed, not encrypted), not stored.
+    return render_template("auth/password_reset.html", user=user, temporary=temporary)

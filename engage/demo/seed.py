@@ -67,7 +67,6 @@ def seed_users(ctx: Context) -> None:
             role=role,
             active=True,
             password_hash=password_hash,
-            session_token=random_token(),
             feed_token=random_token(),
             feed_scope="mine",
             version=1,

@@ -13,7 +13,12 @@ from engage.affiliations.services import STALE, ensure_current_affiliation, toda
 from engage.audit import services as audit
 from engage.audit.services import Actor, changed_fields
 from engage.auth.models import User
-from engage.auth.permissions import can_record_lived_experience, can_see_lived_experience
+from engage.auth.permissions import (
+    can_change_owner,
+    can_record_lived_experience,
+    can_see_lived_experience,
+    owner_change_needs_admin,
+)
 from engage.errors import ValidationError
 from engage.extensions import db
 from engage.people import consent
@@ -68,6 +73,7 @@ class PersonData:
     lived_experience: str | None = None  # None: leave as it is (the user may not see it)
 
 
+OWNER_REFUSED = "Only an admin or the current relationship owner can change the owner."
 LIVED_EXPERIENCE_REFUSED = (
     "Only admins and the relationship owner may record lived experience: make yourself the owner or leave this blank."
 )
@@ -275,7 +281,33 @@ def update_person(actor: Actor, person: Person, version: int | None, data: Perso
     check_version(person, version, message=STALE.format(name=person.name))
     if data.lived_experience is not None and not can_see_lived_experience(actor.user, person):
         raise ValidationError({"lived_experience": LIVED_EXPERIENCE_REFUSED})
-    return _save(actor, "update", person, _validate(data))
+    clean = _validate(data)
+    old_owner = person.owner
+    if clean["owner_id"] != person.owner_id:
+        _check_owner_change(actor, person, clean["owner_id"])
+    _save(actor, "update", person, clean)
+    if clean["owner_id"] != (old_owner.id if old_owner else None):
+        new_owner = db.session.get(User, clean["owner_id"]) if clean["owner_id"] else None
+        audit.record(
+            actor,
+            "owner",
+            Person,
+            person.id,
+            f"Relationship owner of {person.name}: {old_owner.name if old_owner else 'none'} → "
+            f"{new_owner.name if new_owner else 'none'}",
+            {"owner_id": [old_owner.id if old_owner else None, clean["owner_id"]]},
+        )
+    return person
+
+
+def _check_owner_change(actor: Actor, person: Person, owner_id: int | None) -> None:
+    """Only admins and the current owner hand a person over; lived experience moves only by an admin."""
+    if not can_change_owner(actor.user, person):
+        raise ValidationError({"owner": OWNER_REFUSED})
+    if owner_change_needs_admin(actor.user, person, owner_id):
+        raise ValidationError(
+            {"owner": "Lived experience is recorded for this person: only an admin can hand them to another owner."}
+        )
 
 
 def set_archived(actor: Actor, person: Person, archived: bool) -> Person:

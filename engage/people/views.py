@@ -7,7 +7,7 @@ from flask_login import current_user
 from engage import choices
 from engage.affiliations import services as affiliations
 from engage.affiliations.forms import AffiliationForm, EndAffiliationForm
-from engage.auth.permissions import can_see_lived_experience, can_write
+from engage.auth.permissions import can_change_owner, can_see_lived_experience, can_write
 from engage.briefings import panels
 from engage.formtools import posted
 from engage.people import consent, merge, queries, records, services
@@ -88,12 +88,13 @@ TEXT_FIELDS = (
 )
 
 
-def _person_data(form: PersonForm, with_lived_experience: bool) -> services.PersonData:
+def _person_data(form: PersonForm, with_lived_experience: bool, person: Person | None = None) -> services.PersonData:
     return services.PersonData(
         **{name: form[name].data or "" for name in TEXT_FIELDS},
         **{name: form[name].data for name in (*CONSENT_SCOPES, "consent_on", "do_not_contact", "new_organisation")},
         topic_ids=form.topics.data or [],
-        owner_id=form.owner.data or None,
+        # A disabled owner field (see `edit`) is not posted: the owner stays as it is.
+        owner_id=(form.owner.data or None) if form.owner.raw_data or person is None else person.owner_id,
         nda_status=form.nda_status.data or "none",
         lived_experience=(form.lived_experience.data or "") if with_lived_experience else None,
     )
@@ -130,8 +131,13 @@ def edit(person_id: int):
     form = PersonForm(data=queries.form_values(person, may_see))
     if not may_see:
         del form.lived_experience  # neither shown nor read from the request
+    if not can_change_owner(current_user, person):
+        form.owner.render_kw = {"disabled": True}  # the service refuses a forged change all the same
     outcome = submit(
-        form, lambda: services.update_person(current_actor(), person, posted(form.version), _person_data(form, may_see))
+        form,
+        lambda: services.update_person(
+            current_actor(), person, posted(form.version), _person_data(form, may_see, person)
+        ),
     )
     if outcome.ok:
         return _saved(person, f"{person.name} is saved.")

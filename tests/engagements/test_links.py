@@ -38,7 +38,7 @@ def test_calendar_links_use_the_request_address(app, users):
 
 def test_engage_base_url_wins_when_set(database, tmp_path, monkeypatch, users):
     monkeypatch.setenv("ENGAGE_BASE_URL", "https://engage.example.org/")
-    assert load(str(tmp_path), {})["BASE_URL"] == "https://engage.example.org"
+    assert load(str(tmp_path), {"TESTING": True})["BASE_URL"] == "https://engage.example.org"
 
 
 def test_the_command_line_uses_the_served_port(tmp_path, monkeypatch):
