@@ -12,6 +12,7 @@ Planted, linked to the records the walks open (so a leak would show on their pag
 
 import shutil
 import subprocess
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -151,18 +152,18 @@ def body_text(response) -> str:
     """What a reader gets to read: the page, the feed, or the text of the PDF."""
     data = response.get_data()
     if data.startswith(b"%PDF"):
-        return subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+        done = subprocess.run(["/usr/bin/pdftotext", "-", "-"], input=data, capture_output=True, check=True)
+        return done.stdout.decode()
     return data.decode("utf-8", "replace")
 
 
-@pytest.fixture(scope="module")
-def planted_world(database, tmp_path_factory):
-    """(app, world) shared by a module's tests: seeding and planting take seconds, so once per module.
-
-    A module using it must not use the per-test `app` fixture (on PostgreSQL both share a database).
+@contextmanager
+def module_app(database, folder, make):
+    """An app on its own copy of the test database, with `make()`'s result built in it: seeding and
+    planting take seconds, so a module builds its world once. A module using this must not use the
+    per-test `app` fixture (on PostgreSQL both would share one database).
     `app.config["SECURITY_SUITE_ABANDON"]["on"] = True` rolls back every request's writes.
     """
-    folder = tmp_path_factory.mktemp("security")
     if database["kind"] == "sqlite":
         shutil.copy(database["template"], folder / "engage.db")
         uri = f"sqlite:///{folder / 'engage.db'}"
@@ -178,12 +179,28 @@ def planted_world(database, tmp_path_factory):
         return response
 
     with app.app_context():
-        world = build()
-    yield app, world
-    with app.app_context():
-        db.session.remove()
-        if database["kind"] == "postgresql":
-            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            with db.engine.begin() as conn:
-                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        db.engine.dispose()
+        made = make()
+    try:
+        yield app, made
+    finally:
+        with app.app_context():
+            db.session.remove()
+            if database["kind"] == "postgresql":
+                tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+                with db.engine.begin() as conn:
+                    conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def planted_world(database, tmp_path_factory):
+    """(app, World): the seeded data with every planted record."""
+    with module_app(database, tmp_path_factory.mktemp("security"), build) as made:
+        yield made
+
+
+@pytest.fixture(scope="module")
+def build_baseline(database, tmp_path_factory):
+    """(app, ids): the seeded data and the suite's users, nothing planted yet."""
+    with module_app(database, tmp_path_factory.mktemp("security"), seed_world) as made:
+        yield made
