@@ -151,10 +151,12 @@ def signed_in(app, email: str):
 def body_text(response) -> str:
     """What a reader gets to read: the page, the feed, or the text of the PDF."""
     data = response.get_data()
-    if data.startswith(b"%PDF"):
-        done = subprocess.run(["/usr/bin/pdftotext", "-", "-"], input=data, capture_output=True, check=True)
-        return done.stdout.decode()
-    return data.decode("utf-8", "replace")
+    return pdf_text(data) if data.startswith(b"%PDF") else data.decode("utf-8", "replace")
+
+
+def pdf_text(pdf: bytes) -> str:
+    done = subprocess.run(["/usr/bin/pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
+    return done.stdout.decode()
 
 
 @contextmanager
