@@ -10,6 +10,8 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlsplit
 
+import pytest
+
 from engage.auth.permissions import PUBLIC
 from tests.security.world import planted_world, signed_in
 from tests.test_routes import GETS
@@ -98,3 +100,25 @@ def test_hostile_parameters_on_every_list_page(planted):
     assert {"/people?q", "/consultations?q", "/search?q", "/consultations?sort"} <= attacked, sorted(attacked)
     assert not errors, "server errors:\n" + "\n".join(errors)
     assert not widened, "wildcards or SQL widened a search:\n" + "\n".join(widened)
+
+
+NUL_ADDRESSES = [
+    "/people?q=a%00b",
+    "/search?q=%00",
+    "/consultations?sort=%00",
+    "/engagements?country=G%00B",
+    "/admin/audit?action=%00",
+    "/people?a%00b=1",
+    "/calendar/a%00b.ics",
+    "/policies/1/clauses/a%00b",
+]
+
+
+@pytest.mark.parametrize("path", NUL_ADDRESSES)
+def test_a_nul_character_in_the_address_is_refused_with_a_message(planted, path):
+    """PostgreSQL refuses NUL in text: left to the query, every list page answered 500 there."""
+    app, world = planted
+    for client in (signed_in(app, world.emails["admin"])[0], app.test_client()):
+        response = client.get(path)
+        assert response.status_code == 400, (path, response.status_code)
+        assert "NUL character" in response.get_data(as_text=True)

@@ -10,16 +10,15 @@ Planted, linked to the records the walks open (so a leak would show on their pag
   `owner` (an editor), and a briefing pack and a letter made by `owner`.
 """
 
-import shutil
 import subprocess
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
-from engage import create_app, transaction
+from engage import transaction
 from engage.audit.services import Actor
 from engage.auth.models import User
 from engage.briefings import services as briefings
@@ -31,7 +30,7 @@ from engage.organizations.models import Organisation
 from engage.people.models import Person
 from engage.policies.models import Clause
 from engage.topics.models import Topic
-from tests.conftest import PASSWORD, _config, login
+from tests.conftest import PASSWORD, emptied, fresh_app, login
 from tests.factories import make_consultation, make_input, make_user
 from tests.test_routes import EMAIL, _world_ids
 
@@ -166,12 +165,7 @@ def module_app(database, folder, make):
     per-test `app` fixture (on PostgreSQL both would share one database).
     `app.config["SECURITY_SUITE_ABANDON"]["on"] = True` rolls back every request's writes.
     """
-    if database["kind"] == "sqlite":
-        shutil.copy(database["template"], folder / "engage.db")
-        uri = f"sqlite:///{folder / 'engage.db'}"
-    else:
-        uri = database["uri"]
-    app = create_app(_config(uri, str(folder)))
+    app = fresh_app(database, folder)
     abandon = app.config["SECURITY_SUITE_ABANDON"] = {"on": False}
 
     @app.after_request
@@ -185,13 +179,7 @@ def module_app(database, folder, make):
     try:
         yield app, made
     finally:
-        with app.app_context():
-            db.session.remove()
-            if database["kind"] == "postgresql":
-                tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-                with db.engine.begin() as conn:
-                    conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-            db.engine.dispose()
+        emptied(app, database)
 
 
 @pytest.fixture(scope="module")
