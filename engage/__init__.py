@@ -26,7 +26,7 @@ def create_app(config: dict | None = None) -> Flask:
     from engage.cli import engage_cli
     from engage.errors import register_error_handlers
     from engage.extensions import csrf, db, limiter, login_manager, migrate
-    from engage.security import register_security_headers
+    from engage.security import refuse_nul_characters, register_security_headers
     from engage.templating import register_template_helpers
     from engage.transaction import register as register_transaction
 
@@ -39,6 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     # The access check runs before CSRF and rate limits, so anonymous users go to /login first.
+    app.before_request(refuse_nul_characters)  # before the access check: nobody's request may carry one
     app.before_request(check_request)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -1,6 +1,8 @@
-"""Security headers on every response."""
+"""Security headers on every response; addresses no view can use refused before any runs."""
 
-from flask import Flask
+from flask import Flask, request
+
+from engage.errors import ValidationError
 
 CSP = "; ".join(
     [
@@ -39,3 +41,15 @@ def register_security_headers(app: Flask) -> None:
         if response.mimetype == "text/html":
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def refuse_nul_characters() -> None:
+    """before_request: an address with a NUL character (`%00`) in a query value, key or path part is
+    refused with a 400 and a message. No search, filter, sort or id can use one, and PostgreSQL
+    refuses NUL in text (which would otherwise end in a 500 on every list page)."""
+    parts = [text for pair in request.args.items(multi=True) for text in pair]
+    parts += [value for value in (request.view_args or {}).values() if isinstance(value, str)]
+    if any("\x00" in text for text in parts):
+        raise ValidationError(
+            "The address has a NUL character (%00) in it, which no page can use. Remove it and try again."
+        )

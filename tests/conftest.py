@@ -57,15 +57,18 @@ def database(tmp_path_factory, worker_id):
     return {"kind": "postgresql" if pg else "sqlite", "uri": uri, "template": folder / "template.db"}
 
 
-@pytest.fixture
-def app(database, tmp_path):
+def fresh_app(database, folder):
+    """An app on an empty database: a copy of the SQLite template in `folder`, or the worker's PostgreSQL."""
     if database["kind"] == "sqlite":
-        shutil.copy(database["template"], tmp_path / "engage.db")
-        uri = f"sqlite:///{tmp_path / 'engage.db'}"
+        shutil.copy(database["template"], folder / "engage.db")
+        uri = f"sqlite:///{folder / 'engage.db'}"
     else:
         uri = database["uri"]
-    app = create_app(_config(uri, str(tmp_path)))
-    yield app
+    return create_app(_config(uri, str(folder)))
+
+
+def emptied(app, database) -> None:
+    """After a test: the PostgreSQL tables emptied for the next one, the connections closed."""
     with app.app_context():
         db.session.remove()
         if database["kind"] == "postgresql":
@@ -73,6 +76,13 @@ def app(database, tmp_path):
             with db.engine.begin() as conn:
                 conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(database, tmp_path):
+    app = fresh_app(database, tmp_path)
+    yield app
+    emptied(app, database)
 
 
 @pytest.fixture

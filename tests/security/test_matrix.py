@@ -1,0 +1,298 @@
+"""Every route × every role × every confidentiality level, against a declared outcome.
+
+MATRIX below says, for each (endpoint, method) of `app.url_map`, what each reader gets. Columns,
+in order: anonymous, viewer, editor, admin, and, for a route that shows a planted record, the
+reader the record is "theirs" for (the consultation's staff member, a viewer; the document's
+maker, an editor). Codes: O allowed (a page for GET; for any other method, past the gate: done,
+or refused for its data), L redirected to sign in, R redirected elsewhere, F 403, N 404.
+
+A route without a row fails `test_every_route_has_a_row` (and `test_a_new_route_without_a_row_fails`
+shows that it does). Every response, error pages included, is also read for the marker words of
+records its reader may not see (tests/security/world.py): a hidden record must not show, not in a
+page, a PDF or a feed.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import pytest
+
+from engage import create_app
+from tests.security.world import HIDDEN_FROM, LEVELS, LIVED, MARK, body_text, planted_world, signed_in
+
+planted = planted_world  # the module's world (a fixture)
+
+
+@dataclass(frozen=True)
+class By:
+    """Outcomes by the case of the record the route shows; the fifth column is `fifth`."""
+
+    fifth: str
+    cases: dict
+
+
+# --- the table -------------------------------------------------------------------------------
+READ, WRITE, ADMIN, ANYONE_SIGNED_IN = "LOOO", "LFOO", "LFFO", "LOOO"
+CONSULTATION_GET = By("staffer", {"normal": "LOOOO", "confidential": "LNOOO", "restricted": "LNNOO"})
+CONSULTATION_POST = By("staffer", {"normal": "LFOOF", "confidential": "LFOOF", "restricted": "LFNOF"})
+FEED = By("owner", {"own token": "OOOOO", "wrong token": "NNNNN"})
+
+MATRIX = {
+    ("static", "GET"): "OOOO",
+    ("health.healthz", "GET"): "OOOO",
+    ("auth.login", "GET"): "ORRR",
+    ("auth.login", "POST"): "OOOO",  # signed in: sent on to the dashboard
+    ("auth.logout", "POST"): ANYONE_SIGNED_IN,
+    ("auth.account", "GET"): ANYONE_SIGNED_IN,
+    ("auth.account", "POST"): ANYONE_SIGNED_IN,
+    ("auth.users", "GET"): ADMIN,
+    ("auth.new_user", "GET"): ADMIN,
+    ("auth.new_user", "POST"): ADMIN,
+    ("auth.edit_user", "GET"): ADMIN,
+    ("auth.edit_user", "POST"): ADMIN,
+    ("audit.index", "GET"): ADMIN,
+    ("topics.index", "GET"): ADMIN,
+    ("topics.new", "GET"): ADMIN,
+    ("topics.new", "POST"): ADMIN,
+    ("topics.edit", "GET"): ADMIN,
+    ("topics.edit", "POST"): ADMIN,
+    ("topics.activate", "POST"): ADMIN,
+    ("topics.deactivate", "POST"): ADMIN,
+    ("topics.delete", "POST"): ADMIN,
+    ("dashboard.home", "GET"): READ,
+    ("search.index", "GET"): READ,
+    # the directory
+    ("people.index", "GET"): READ,
+    ("people.new", "GET"): READ,
+    ("people.new", "POST"): WRITE,
+    ("people.detail", "GET"): READ,
+    ("people.edit", "GET"): READ,
+    ("people.edit", "POST"): WRITE,
+    ("people.archive", "POST"): WRITE,
+    ("people.unarchive", "POST"): WRITE,
+    ("people.add_affiliation", "POST"): WRITE,
+    ("people.end_affiliation", "POST"): WRITE,
+    ("people.add_assessment", "POST"): WRITE,
+    ("people.add_conflict", "POST"): WRITE,
+    ("people.add_honorarium", "POST"): WRITE,
+    ("organizations.index", "GET"): READ,
+    ("organizations.new", "GET"): READ,
+    ("organizations.new", "POST"): WRITE,
+    ("organizations.detail", "GET"): READ,
+    ("organizations.edit", "GET"): READ,
+    ("organizations.edit", "POST"): WRITE,
+    ("organizations.archive", "POST"): WRITE,
+    ("organizations.unarchive", "POST"): WRITE,
+    ("organizations.add_affiliation", "POST"): WRITE,
+    ("organizations.end_affiliation", "POST"): WRITE,
+    ("organizations.remove_affiliation", "POST"): WRITE,
+    ("helplines.index", "GET"): READ,
+    ("helplines.crisis", "GET"): READ,
+    ("helplines.lookup_organisations", "GET"): READ,
+    ("helplines.new", "GET"): READ,
+    ("helplines.new", "POST"): WRITE,
+    ("helplines.detail", "GET"): READ,
+    ("helplines.edit", "GET"): READ,
+    ("helplines.edit", "POST"): WRITE,
+    ("helplines.archive", "POST"): WRITE,
+    ("helplines.restore", "POST"): WRITE,
+    ("helplines.verify", "POST"): WRITE,
+    ("forums.index", "GET"): READ,
+    ("forums.lookup_people", "GET"): READ,
+    ("forums.lookup_organisations", "GET"): READ,
+    ("forums.new", "GET"): READ,
+    ("forums.new", "POST"): WRITE,
+    ("forums.detail", "GET"): READ,
+    ("forums.edit", "GET"): READ,
+    ("forums.edit", "POST"): WRITE,
+    ("forums.archive", "POST"): WRITE,
+    ("forums.restore", "POST"): WRITE,
+    ("forums.new_member", "GET"): READ,
+    ("forums.new_member", "POST"): WRITE,
+    ("forums.edit_member", "GET"): READ,
+    ("forums.edit_member", "POST"): WRITE,
+    ("forums.remove_member", "POST"): WRITE,
+    # policies
+    ("policies.index", "GET"): READ,
+    ("policies.new", "GET"): READ,
+    ("policies.new", "POST"): WRITE,
+    ("policies.detail", "GET"): READ,
+    ("policies.edit", "GET"): READ,
+    ("policies.edit", "POST"): WRITE,
+    ("policies.version", "GET"): READ,
+    ("policies.new_version", "GET"): READ,
+    ("policies.new_version", "POST"): WRITE,
+    ("policies.clause", "GET"): READ,
+    ("policies.clause_by_key", "GET"): "LRRR",  # a permanent address: redirects to the clause's page
+    # consultations: what they show depends on the consultation's confidentiality
+    ("consultations.index", "GET"): READ,
+    ("consultations.my_commitments", "GET"): READ,
+    ("consultations.suggest_people", "GET"): READ,
+    ("consultations.suggest_organisations", "GET"): READ,
+    ("consultations.new", "GET"): READ,
+    ("consultations.new", "POST"): WRITE,
+    ("consultations.detail", "GET"): CONSULTATION_GET,
+    ("consultations.edit", "GET"): CONSULTATION_GET,
+    ("consultations.edit", "POST"): CONSULTATION_POST,
+    ("consultation_items.add_input", "POST"): CONSULTATION_POST,
+    ("consultation_items.input_row", "GET"): CONSULTATION_GET,
+    ("consultation_items.edit_input", "GET"): CONSULTATION_GET,
+    ("consultation_items.edit_input", "POST"): CONSULTATION_POST,
+    ("consultation_items.decision", "GET"): CONSULTATION_GET,
+    ("consultation_items.decision", "POST"): CONSULTATION_POST,
+    ("consultation_items.add_commitment", "POST"): CONSULTATION_POST,
+    ("consultation_items.commitment_row", "GET"): CONSULTATION_GET,
+    ("consultation_items.edit_commitment", "GET"): CONSULTATION_GET,
+    ("consultation_items.edit_commitment", "POST"): CONSULTATION_POST,
+    ("consultation_items.complete_commitment", "POST"): CONSULTATION_POST,
+    # engagements, calendars, feeds
+    ("engagements.index", "GET"): READ,
+    ("engagements.new", "GET"): READ,
+    ("engagements.new", "POST"): WRITE,
+    ("engagements.detail", "GET"): READ,
+    ("engagements.ics", "GET"): READ,
+    ("engagements.edit", "GET"): READ,
+    ("engagements.edit", "POST"): WRITE,
+    ("engagements.follow", "POST"): ANYONE_SIGNED_IN,
+    ("engagements.unfollow", "POST"): ANYONE_SIGNED_IN,
+    ("engagement_calendar.calendar", "GET"): READ,
+    ("engagement_calendar.feed", "GET"): FEED,  # public: the token is the credential
+    ("engagement_calendar.feed_settings", "POST"): ANYONE_SIGNED_IN,
+    ("engagement_calendar.feed_reset", "POST"): ANYONE_SIGNED_IN,
+    ("engagement_import.upload", "GET"): READ,
+    ("engagement_import.upload", "POST"): WRITE,
+    # documents: a stored document is its maker's and the admins'
+    ("briefings.engagement", "GET"): READ,
+    ("briefings.generate", "POST"): WRITE,
+    ("briefings.briefing_pdf", "GET"): READ,
+    ("briefings.letters", "GET"): READ,
+    ("briefings.new_letter", "POST"): WRITE,
+    ("briefings.evidence", "GET"): READ,
+    ("briefings.evidence", "POST"): WRITE,
+    ("briefings.download", "GET"): By("owner", {"made by owner": "LNNOO"}),
+    # Any editor may record a colleague's letter as sent: the team posts letters (the letters page
+    # offers it); nothing of the letter is shown.
+    ("briefings.sent", "POST"): By("owner", {"made by owner": "LFOOO"}),
+}
+
+ROLES = ("anonymous", "viewer", "editor", "admin")
+SIGNS_OUT = {"auth.logout"}  # walked last, per reader
+HIDDEN = HIDDEN_FROM | {"anonymous": LEVELS, "owner": ("restricted",)}
+SEES_LIVED = {"admin", "owner"}
+
+
+def routes(app) -> set[tuple[str, str]]:
+    return {
+        (rule.endpoint, method) for rule in app.url_map.iter_rules() for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+
+
+def uncovered(app) -> set[tuple[str, str]]:
+    return routes(app) - MATRIX.keys()
+
+
+# --- the coverage check, and a test of it -----------------------------------------------------
+
+
+def test_every_route_has_a_row(app):
+    assert not uncovered(app), "routes without a row in MATRIX: " + ", ".join(map(str, sorted(uncovered(app))))
+    assert not MATRIX.keys() - routes(app), "rows for routes that are gone"
+
+
+def test_a_new_route_without_a_row_fails():
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert not uncovered(app)
+    app.add_url_rule("/extra/<int:x>", "extra.page", lambda x: "x", methods=["GET", "POST"])
+    assert uncovered(app) == {("extra.page", "GET"), ("extra.page", "POST")}
+
+
+# --- the walk ---------------------------------------------------------------------------------
+
+
+def _cases(world, endpoint, method, rule):
+    """(readers' outcomes, column names, path) for each case of the route."""
+    entry = MATRIX[(endpoint, method)]
+    if isinstance(entry, str):
+        yield entry, ROLES, _build(rule, world.ids)
+        return
+    columns = (*ROLES, entry.fifth)
+    for case, codes in entry.cases.items():
+        if case in LEVELS:
+            yield codes, columns, _build(rule, world.at(case))
+        elif case == "wrong token":
+            yield codes, columns, _build(rule, world.ids | {"token": "not-a-feed-token"})
+        else:
+            yield codes, columns, _build(rule, world.ids)
+
+
+def _build(rule, ids):
+    own = ids.get(rule.endpoint, {})
+    return rule.build({n: own.get(n, ids[n]) for n in rule.arguments}, append_unknown=False)[1]
+
+
+def observed(response, method: str) -> str:
+    status = response.status_code
+    if status in (301, 302, 303, 307, 308):
+        return "L" if urlsplit(response.headers["Location"]).path == "/login" else ("R" if method == "GET" else "O")
+    if status in (403, 404):
+        return "F" if status == 403 else "N"
+    if status >= 500:
+        return f"5xx({status})"
+    if method == "GET":
+        return "O" if status in (200, 304) else str(status)
+    return "O"  # past the gate: done, or refused for its data (400, 409 …)
+
+
+def test_matrix(planted):
+    app, world = planted
+    readers = {"anonymous": (app.test_client(), "")}
+    readers |= {role: signed_in(app, world.emails[role]) for role in ("viewer", "editor", "admin", "owner", "staffer")}
+    abandon = app.config["SECURITY_SUITE_ABANDON"]
+    abandon["on"] = True  # every request's writes are rolled back: the walk leaves the world as it was
+    wrong, leaks = [], []
+    rows = sorted(
+        ((e, m, rule) for rule in app.url_map.iter_rules() for e, m in [(rule.endpoint, x) for x in rule.methods]),
+        key=lambda row: row[0] in SIGNS_OUT,
+    )
+    for endpoint, method, rule in rows:
+        if method in ("HEAD", "OPTIONS"):
+            continue
+        for codes, columns, path in _cases(world, endpoint, method, rule):
+            if endpoint == "static":
+                path = "/static/css/app.css"
+            for expected, reader in zip(codes, columns, strict=True):
+                client, token = readers[reader]
+                response = client.open(path, method=method, data={"csrf_token": token} if token else {})
+                got = observed(response, method)
+                if endpoint in SIGNS_OUT and reader != "anonymous" and got == "L":
+                    got = "O" if client.get("/").status_code == 302 else "still signed in"
+                if got != expected:
+                    wrong.append(f"{reader:9} {method:4} {path}: {got}, expected {expected}")
+                leaks += [f"{reader} {method} {path}: {word}" for word in _leaked(reader, response)]
+                response.close()
+    abandon["on"] = False
+    assert not wrong, f"{len(wrong)} outcomes differ from MATRIX:\n" + "\n".join(wrong)
+    assert not leaks, "hidden records shown:\n" + "\n".join(leaks)
+
+
+def _leaked(reader: str, response) -> list[str]:
+    words = [MARK[level] for level in HIDDEN.get(reader, ())]
+    if reader not in SEES_LIVED:
+        words.append(LIVED)
+    if not words:
+        return []
+    text = body_text(response).lower()
+    return [word for word in words if word in text]
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_a_hidden_record_answers_as_a_missing_one(planted, level):
+    """A 404 for a record the reader may not see is the 404 of a record that does not exist."""
+    app, world = planted
+    client, _ = signed_in(app, world.emails["viewer"])
+    seen = client.get(f"/consultations/{world.at(level)['consultation_id']}")
+    missing = client.get("/consultations/987654")
+    if level == "normal":
+        assert seen.status_code == 200
+    else:
+        assert (seen.status_code, seen.get_data()) == (missing.status_code, missing.get_data())
