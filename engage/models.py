@@ -18,6 +18,7 @@ from engage.people.models import (
 )
 from engage.policies.models import Clause, Policy, PolicyVersion
 from engage.topics.models import Topic
+from engage.transfer.models import ImportMapping
 
 __all__ = [
     "Affiliation",
@@ -34,6 +35,7 @@ __all__ = [
     "Forum",
     "ForumMember",
     "Helpline",
+    "ImportMapping",
     "Honorarium",
     "Input",
     "Organisation",

@@ -16,6 +16,7 @@ from engage.auth.models import User
 from engage.auth.permissions import can_record_lived_experience, can_see_lived_experience
 from engage.errors import ValidationError
 from engage.extensions import db
+from engage.people import duplicates
 from engage.people.models import (
     CONSENT_BASES,
     CONSENT_SCOPES,
@@ -64,6 +65,7 @@ class PersonData:
     consent_regulator: bool = False
     do_not_contact: bool = False
     lived_experience: str | None = None  # None: leave as it is (the user may not see it)
+    create_anyway: bool = False  # the user has seen the likely duplicates and creates a new person
 
 
 LIVED_EXPERIENCE_REFUSED = (
@@ -113,8 +115,9 @@ def _languages(text: str) -> list[str]:
     return codes
 
 
-def _validate(data: PersonData) -> dict:
-    """Check every field; return clean values or raise ValidationError with all the messages."""
+def validate_person(data: PersonData) -> dict:
+    """Check every field; return clean values or raise ValidationError with all the messages.
+    The person form and every import use this, so they accept and normalise the same values."""
     errors: dict[str, str] = {}
     clean: dict = {}
     name = " ".join((data.name or "").split())
@@ -256,9 +259,13 @@ def _save(actor: Actor, action: str, person: Person, clean: dict) -> Person:
 def create_person(actor: Actor, data: PersonData) -> Person:
     """Add a person; with an organisation name, also a current affiliation (creating the organisation
     when no organisation has that name)."""
-    clean = _validate(data)
+    clean = validate_person(data)
     if clean.get("lived_experience") and not can_record_lived_experience(actor.user, clean["owner_id"]):
         raise ValidationError({"lived_experience": LIVED_EXPERIENCE_REFUSED})
+    if not data.create_anyway:
+        candidate = duplicates.Candidate(clean["name"], clean["emails"], clean["organisation"])
+        if matches := duplicates.find_one(candidate):
+            raise duplicates.PossibleDuplicates(matches)
     person = Person(emails=[], phones=[], topics=[], lived_experience="")
     db.session.add(person)
     return _save(actor, "create", person, clean)
@@ -270,7 +277,7 @@ def update_person(actor: Actor, person: Person, version: int | None, data: Perso
     check_version(person, version, message=STALE.format(name=person.name))
     if data.lived_experience is not None and not can_see_lived_experience(actor.user, person):
         raise ValidationError({"lived_experience": LIVED_EXPERIENCE_REFUSED})
-    return _save(actor, "update", person, _validate(data))
+    return _save(actor, "update", person, validate_person(data))
 
 
 def set_archived(actor: Actor, person: Person, archived: bool) -> Person:

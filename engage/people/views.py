@@ -91,6 +91,7 @@ def _person_data(form: PersonForm, with_lived_experience: bool) -> services.Pers
         owner_id=form.owner.data or None,
         nda_status=form.nda_status.data or "none",
         lived_experience=(form.lived_experience.data or "") if with_lived_experience else None,
+        create_anyway=bool(form.create_anyway.data) if "create_anyway" in form else False,
     )
 
 
@@ -114,6 +115,7 @@ def new():
     outcome = submit(form, lambda: services.create_person(current_actor(), _person_data(form, True)))
     if outcome.ok:
         return _saved(outcome.value, f"{outcome.value.name} is added.")
+    form.duplicates = getattr(getattr(form, "service_error", None), "matches", None)
     return _render_form(form, None, outcome.status)
 
 
@@ -124,6 +126,7 @@ def edit(person_id: int):
     form = PersonForm(data=queries.form_values(person, may_see))
     if not may_see:
         del form.lived_experience  # neither shown nor read from the request
+    del form.create_anyway  # only a new person is checked for duplicates
     outcome = submit(
         form, lambda: services.update_person(current_actor(), person, posted(form.version), _person_data(form, may_see))
     )
