@@ -5,14 +5,14 @@ the caller's transaction, so a failure anywhere writes nothing. One audit event 
 
 from sqlalchemy import func, insert, select
 
-from engage.affiliations.services import current_affiliation_clause, today
+from engage.affiliations.services import current_affiliation_clause, ensure_current_affiliation, today
 from engage.audit import services as audit
 from engage.audit.services import Actor
 from engage.extensions import db
+from engage.mixins import utcnow
 from engage.organizations.models import Affiliation, Organisation
 from engage.people.models import CONSENT_SCOPES, PROFILE_FIELDS, Person, PersonEmail, PersonPhone, person_topics
 from engage.people.services import _audit
-from engage.mixins import utcnow
 
 BATCH = 2000
 PERSON_COLUMNS = ("name", *PROFILE_FIELDS, "owner_id", "nda_status", "consent_basis", "consent_on", "do_not_contact")
@@ -74,13 +74,26 @@ def create_people(actor: Actor, cleans: list[dict], source: str) -> list[int]:
         chunk_ids = db.session.scalars(insert(Person).returning(Person.id, sort_by_parameter_order=True), people).all()
         emails, phones, topics, affiliations = [], [], [], []
         for person_id, clean in zip(chunk_ids, chunk, strict=True):
-            emails += [{"person_id": person_id, "email": e, "label": "work", "position": i} for i, e in enumerate(clean["emails"])]
-            phones += [{"person_id": person_id, "number": n, "label": "work", "position": i} for i, n in enumerate(clean["phones"])]
+            emails += [
+                {"person_id": person_id, "email": e, "label": "work", "position": i}
+                for i, e in enumerate(clean["emails"])
+            ]
+            phones += [
+                {"person_id": person_id, "number": n, "label": "work", "position": i}
+                for i, n in enumerate(clean["phones"])
+            ]
             topics += [{"person_id": person_id, "topic_id": t.id} for t in clean["topics"]]
             if clean["organisation"]:
                 organisation_id = organisation_ids[clean["organisation"].lower()]
-                affiliations.append({"person_id": person_id, "organisation_id": organisation_id, "role": clean["title"][:200]})
-        for model, rows in ((PersonEmail, emails), (PersonPhone, phones), (person_topics, topics), (Affiliation, affiliations)):
+                affiliations.append(
+                    {"person_id": person_id, "organisation_id": organisation_id, "role": clean["title"][:200]}
+                )
+        for model, rows in (
+            (PersonEmail, emails),
+            (PersonPhone, phones),
+            (person_topics, topics),
+            (Affiliation, affiliations),
+        ):
             if rows:
                 db.session.execute(insert(model), rows)
         ids += chunk_ids
@@ -122,7 +135,5 @@ def update_person(actor: Actor, person: Person, clean: dict, source: str) -> Per
             )
         ).first()
         if current is None:
-            from engage.affiliations.services import ensure_current_affiliation
-
             ensure_current_affiliation(actor, person, clean["organisation"], clean["title"])
     return person

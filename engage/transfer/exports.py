@@ -60,8 +60,8 @@ def _start(actor: Actor, model, what: str, stmt, args: dict, keys) -> int:
     return rows
 
 
-def _people_batches(actor: Actor, args: dict) -> Iterator[list[tuple[Person, str]]]:
-    stmt = people_queries.list_query(args).add_columns(lived_experience_column(actor.user).label("le"))
+def _people_batches(stmt) -> Iterator[list[tuple[Person, str]]]:
+    # The session's identity map holds rows weakly: a batch is freed once the next is read.
     result = db.session.execute(stmt.execution_options(yield_per=BATCH))
     for partition in result.partitions(BATCH):
         yield [(row[0], row[1] or "") for row in partition]
@@ -78,13 +78,20 @@ def _person_fields(people: list[tuple[Person, str]]) -> Iterator[dict]:
         }
 
 
+def _people(actor: Actor, args: dict, what: str):
+    """The people list's query for `args` with the reader's lived-experience column (built now, while
+    the reader is loaded: the rows stream after the request's transaction has ended)."""
+    _start(actor, Person, what, people_queries.list_query(args), args, people_queries.FILTER_KEYS)
+    return people_queries.list_query(args).add_columns(lived_experience_column(actor.user).label("le"))
+
+
 def people_csv(actor: Actor, args: dict) -> Iterator[str]:
     """The people list for `args` as CSV lines (audited when called)."""
-    _start(actor, Person, "people as CSV", people_queries.list_query(args), args, people_queries.FILTER_KEYS)
+    stmt = _people(actor, args, "people as CSV")
 
     def lines():
         yield "\ufeff" + _csv_line(PEOPLE_COLUMNS)  # the BOM makes Excel read UTF-8
-        for batch in _people_batches(actor, args):
+        for batch in _people_batches(stmt):
             for row in _person_fields(batch):
                 p = row["person"]
                 emails = [e.email for e in p.emails]
@@ -97,17 +104,16 @@ def people_csv(actor: Actor, args: dict) -> Iterator[str]:
                         row["lived_experience"],
                     ]
                 )  # fmt: skip
-            db.session.expunge_all()  # keep the identity map from growing with the export
 
     return lines()
 
 
 def people_vcf(actor: Actor, args: dict, version: str) -> Iterator[str]:
     """The people list for `args` as vCards (4.0, or 3.0 for older address books); no lived experience."""
-    _start(actor, Person, f"people as vCard {version}", people_queries.list_query(args), args, people_queries.FILTER_KEYS)
+    stmt = _people(actor, args, f"people as vCard {version}")
 
     def cards():
-        for batch in _people_batches(actor, args):
+        for batch in _people_batches(stmt):
             for row in _person_fields(batch):
                 p = row["person"]
                 yield vcard.card(
@@ -125,7 +131,6 @@ def people_vcf(actor: Actor, args: dict, version: str) -> Iterator[str]:
                     },
                     version,
                 )
-            db.session.expunge_all()
 
     return cards()
 
@@ -143,6 +148,5 @@ def organisations_csv(actor: Actor, args: dict) -> Iterator[str]:
                 parent = o.parent.name if o.parent else ""
                 topics = ", ".join(t.name for t in o.topics)
                 yield _csv_line([o.id, o.name, o.kind_label, o.country or "", o.website, parent, topics, o.description])
-            db.session.expunge_all()
 
     return lines()

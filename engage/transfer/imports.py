@@ -1,11 +1,11 @@
 """The one import engine behind /import/people, /import/organizations and `engage import-people`.
 
-  prepare  read the file (kind, encoding, header row) and find its column mapping:
-           a known export's, a remembered one, or none yet (the page asks);
-  check    every row through the same validation as the form, with its likely duplicates and
-           warnings — nothing is written;
-  apply    all rows or none: any row with an error refuses the whole import; people are
-           inserted in batches; one audit event names the file, the counts and the user.
+prepare  read the file (kind, encoding, header row) and find its column mapping:
+         a known export's, a remembered one, or none yet (the page asks);
+check    every row through the same validation as the form, with its likely duplicates and
+         warnings — nothing is written;
+apply    all rows or none: any row with an error refuses the whole import; people are
+         inserted in batches; one audit event names the file, the counts and the user.
 """
 
 from dataclasses import dataclass, field
@@ -210,8 +210,10 @@ def apply(actor: Actor, plan: Plan) -> dict[str, int]:
         first = plan.bad[0]
         column, problem = first.errors[0]
         raise ValidationError(
-            {"file": f"Nothing was imported: {len(plan.bad)} row(s) have problems, first row {first.number}, "
-             f"column “{column}”: {problem}"}
+            {
+                "file": f"Nothing was imported: {len(plan.bad)} row(s) have problems, first row {first.number}, "
+                f"column “{column}”: {problem}"
+            }
         )
     source = f"import of {plan.filename}"
     creates = [r for r in plan.rows if r.action == "create"]

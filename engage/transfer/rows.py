@@ -107,7 +107,9 @@ def organisation_data(values: dict) -> OrganisationData:
         name=values.get("name", ""),
         kind=KIND_BY_LABEL.get(kind.lower(), kind),
         country=country_code(values.get("country", "")),
-        website=(values.get("website") or [""])[0] if isinstance(values.get("website"), list) else values.get("website", ""),
+        website=(values.get("website") or [""])[0]
+        if isinstance(values.get("website"), list)
+        else values.get("website", ""),
         parent=values.get("parent", ""),
         description=values.get("description", ""),
     )

@@ -35,7 +35,7 @@ def save(instance_path: str, user_id: int, kind: str, filename: str, data: bytes
         if now - os.path.getmtime(path) > MAX_AGE:
             os.remove(path)
     token = secrets.token_urlsafe(24)
-    data_path, meta_path = _paths(instance_path, token)
+    data_path, _ = _paths(instance_path, token)
     with open(data_path, "wb") as handle:
         handle.write(data)
     write_meta(instance_path, token, {"user_id": user_id, "kind": kind, "filename": filename, "fields": None})

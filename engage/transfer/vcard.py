@@ -103,9 +103,7 @@ def _card(lines: list[bytes], fallback: str) -> dict:
             phones.append((types, _unescape(value).strip().removeprefix("tel:")))
         elif name == "ORG":
             fields.setdefault("organisation", _split(value, ";")[0].strip())
-        elif name == "TITLE":
-            fields.setdefault("title", _unescape(value).strip())
-        elif name == "ROLE":
+        elif name == "TITLE" or name == "ROLE":
             fields.setdefault("title", _unescape(value).strip())
         elif name == "NOTE":
             fields["bio"] = _unescape(value).strip()
@@ -115,9 +113,8 @@ def _card(lines: list[bytes], fallback: str) -> dict:
             country = [*_split(value, ";"), *[""] * 7][6].strip()
             if country:
                 fields.setdefault("country", country)
-        elif name == "CATEGORIES":
-            if "do not contact" in [c.strip().lower() for c in _split(value, ",")]:
-                fields["do_not_contact"] = "yes"
+        elif name == "CATEGORIES" and "do not contact" in [c.strip().lower() for c in _split(value, ",")]:
+            fields["do_not_contact"] = "yes"
     fields["name"] = fields.get("name") or fields.get("n", "")
     fields.pop("n", None)
     fields["emails"], fields["phones"] = _by_pref(emails), _by_pref(phones)

@@ -1,7 +1,17 @@
 """Imports (/import/people, /import/organizations: upload, mapping, preview, confirm) and exports
 (/export/people.csv, /export/people.vcf, /export/organizations.csv) of the directory."""
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 
 from engage.transfer import exports, files, mapping, steps
 from engage.transfer.forms import ImportForm

@@ -24,7 +24,10 @@ OUTLOOK_HEADER = (
 
 
 def outlook_csv() -> bytes:
-    row = "Zoë,,Brontë-Dupré,Dr.,,,,,zoe.bronte@institut.example,,,,,+44 20 7946 0958,,,Chercheuse,,Institut Français,United Kingdom,,Café notes"
+    row = (
+        "Zoë,,Brontë-Dupré,Dr.,,,,,zoe.bronte@institut.example,,,,,+44 20 7946 0958,,,Chercheuse,,"
+        "Institut Français,United Kingdom,,Café notes"
+    )
     return (OUTLOOK_HEADER + "\r\n" + row + "\r\n").encode("cp1252")
 
 
@@ -59,7 +62,7 @@ def apple_vcf() -> bytes:
         "NOTE:Spiseforstyrrelser\\, unge\\nog sociale medier\\; forskning som rækker langt ud over det sædvanli\r\n"
         " ge\r\n"
         "END:VCARD\r\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 def people_csv(rows: int, bad: dict[int, str] | None = None) -> bytes:
