@@ -43,7 +43,7 @@ def organisations_by_name(actor: Actor, names: dict[str, str | None], source: st
     now = utcnow()
     for chunk in _batches(new):
         ids = db.session.scalars(
-            insert(Organisation).returning(Organisation.id, sort_by_parameter_order=True),
+            insert(Organisation.__table__).returning(Organisation.__table__.c.id, sort_by_parameter_order=True),
             [
                 {"name": name, "kind": "other", "country": country, "created_at": now, "updated_at": now}
                 for name, country in chunk
@@ -71,7 +71,9 @@ def create_people(actor: Actor, cleans: list[dict], source: str) -> list[int]:
             row |= {key: clean[key] for key in CONSENT_SCOPES}
             row |= {"lived_experience": clean.get("lived_experience", ""), "created_at": now, "updated_at": now}
             people.append(row)
-        chunk_ids = db.session.scalars(insert(Person).returning(Person.id, sort_by_parameter_order=True), people).all()
+        people_table = Person.__table__  # Core inserts: no ORM bookkeeping per row
+        returning = insert(people_table).returning(people_table.c.id, sort_by_parameter_order=True)
+        chunk_ids = db.session.scalars(returning, people).all()
         emails, phones, topics, affiliations = [], [], [], []
         for person_id, clean in zip(chunk_ids, chunk, strict=True):
             emails += [

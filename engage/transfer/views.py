@@ -9,7 +9,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 
@@ -107,7 +106,15 @@ def import_organizations():
 
 
 def _download(lines, name: str, mimetype: str) -> Response:
-    response = Response(stream_with_context(lines), mimetype=mimetype)
+    """Stream `lines` (already audited) in an app context of their own: the request's has ended by
+    the time the server sends the rows, and a response never read leaves no context behind."""
+    app = current_app._get_current_object()
+
+    def body():
+        with app.app_context():
+            yield from lines
+
+    response = Response(body(), mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
     return response
