@@ -3,10 +3,11 @@ inserted in batches — people, their emails and phones, topics and current affi
 the caller's transaction, so a failure anywhere writes nothing. One audit event covers the batch
 (the import's), rather than 100,000 of them."""
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 
 from engage.affiliations.services import current_affiliation_clause, ensure_current_affiliation, today
 from engage.audit import services as audit
+from engage.audit.models import AuditEvent
 from engage.audit.services import Actor
 from engage.extensions import db
 from engage.mixins import utcnow
@@ -16,6 +17,21 @@ from engage.people.services import _audit
 
 BATCH = 2000
 PERSON_COLUMNS = ("name", *PROFILE_FIELDS, "owner_id", "nda_status", "consent_basis", "consent_on", "do_not_contact")
+
+
+def allocate_ids(table, count: int) -> list[int]:
+    """`count` new primary keys for `table`, so that batches insert without RETURNING (which
+    SQLAlchemy runs one row per statement on SQLite when the order must be kept). PostgreSQL
+    takes them from the table's sequence; SQLite continues from the largest id, which is safe
+    because the caller has already written in this transaction and so holds SQLite's write lock."""
+    if count == 0:
+        return []
+    if db.session.get_bind().dialect.name == "postgresql":
+        sequence = f"{table.name}_id_seq"
+        stmt = text("SELECT nextval(CAST(:sequence AS regclass)) FROM generate_series(1, :n)")
+        return list(db.session.scalars(stmt, {"sequence": sequence, "n": count}))
+    start = db.session.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one() + 1
+    return list(range(start, start + count))
 
 
 def _batches(rows: list, size: int = BATCH):
@@ -41,17 +57,25 @@ def organisations_by_name(actor: Actor, names: dict[str, str | None], source: st
         missing.setdefault(name.lower(), (name, country))
     new = [(name, country) for key, (name, country) in missing.items() if key not in found]
     now = utcnow()
-    for chunk in _batches(new):
-        ids = db.session.scalars(
-            insert(Organisation.__table__).returning(Organisation.__table__.c.id, sort_by_parameter_order=True),
-            [
-                {"name": name, "kind": "other", "country": country, "created_at": now, "updated_at": now}
-                for name, country in chunk
-            ],
-        ).all()
-        for (name, _), organisation_id in zip(chunk, ids, strict=True):
-            found[name.lower()] = organisation_id
-            audit.record(actor, "create", Organisation, organisation_id, f"Organisation {name} ({source})")
+    ids = allocate_ids(Organisation.__table__, len(new))
+    rows, events = [], []
+    for (name, country), organisation_id in zip(new, ids, strict=True):
+        found[name.lower()] = organisation_id
+        rows.append({"id": organisation_id, "name": name, "kind": "other", "country": country})
+        rows[-1] |= {"created_at": now, "updated_at": now}
+        events.append(
+            {
+                "user_id": actor.user.id if actor.user else None,
+                "action": "create",
+                "record_type": audit.record_type(Organisation),
+                "record_id": organisation_id,
+                "summary": f"Organisation {name} ({source})"[:300],
+                "remote_addr": actor.remote_addr,
+            }
+        )
+    for table, chunk_rows in ((Organisation.__table__, rows), (AuditEvent.__table__, events)):
+        for chunk in _batches(chunk_rows):
+            db.session.execute(insert(table), chunk)
     return found
 
 
@@ -71,9 +95,10 @@ def create_people(actor: Actor, cleans: list[dict], source: str) -> list[int]:
             row |= {key: clean[key] for key in CONSENT_SCOPES}
             row |= {"lived_experience": clean.get("lived_experience", ""), "created_at": now, "updated_at": now}
             people.append(row)
-        people_table = Person.__table__  # Core inserts: no ORM bookkeeping per row
-        returning = insert(people_table).returning(people_table.c.id, sort_by_parameter_order=True)
-        chunk_ids = db.session.scalars(returning, people).all()
+        chunk_ids = allocate_ids(Person.__table__, len(people))
+        for row, person_id in zip(people, chunk_ids, strict=True):
+            row["id"] = person_id
+        db.session.execute(insert(Person.__table__), people)  # Core: no ORM bookkeeping per row
         emails, phones, topics, affiliations = [], [], [], []
         for person_id, clean in zip(chunk_ids, chunk, strict=True):
             emails += [

@@ -216,19 +216,8 @@ def apply(actor: Actor, plan: Plan) -> dict[str, int]:
             }
         )
     source = f"import of {plan.filename}"
-    creates = [r for r in plan.rows if r.action == "create"]
-    if plan.kind == "people":
-        bulk.create_people(actor, [r.clean for r in creates], source)
-        for row in (r for r in plan.rows if r.action == "update"):
-            person = db.session.get(Person, row.target)
-            if person is not None:
-                bulk.update_person(actor, person, row.clean, source)
-    else:
-        for row in creates:
-            organisations.create_organisation(actor, _organisation_data(row.clean))
     counts = plan.counts()
-    if plan.fields and plan.source == "chosen":
-        remember(actor, plan)
+    # The import's own audit event first: on SQLite this write takes the lock the batches need.
     audit.record(
         actor,
         "import",
@@ -243,6 +232,19 @@ def apply(actor: Actor, plan: Plan) -> dict[str, int]:
             **counts,
         },
     )
+    db.session.flush()
+    creates = [r for r in plan.rows if r.action == "create"]
+    if plan.kind == "people":
+        bulk.create_people(actor, [r.clean for r in creates], source)
+        for row in (r for r in plan.rows if r.action == "update"):
+            person = db.session.get(Person, row.target)
+            if person is not None:
+                bulk.update_person(actor, person, row.clean, source)
+    else:
+        for row in creates:
+            organisations.create_organisation(actor, _organisation_data(row.clean))
+    if plan.fields and plan.source == "chosen":
+        remember(actor, plan)
     db.session.flush()
     return counts
 
