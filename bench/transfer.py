@@ -107,8 +107,8 @@ def main() -> None:
     figures = {}
     for rows in sorted({10_000, args.rows}):
         with tempfile.TemporaryDirectory() as folder:
-            figures[rows] = eval(_child("import", folder, rows))  # noqa: S307 - our own child's repr
-            figures[rows]["export_bytes"], figures[rows]["export_rss_mb"] = eval(_child("export", folder, rows))  # noqa: S307
+            figures[rows] = eval(_child("import", folder, rows))
+            figures[rows]["export_bytes"], figures[rows]["export_rss_mb"] = eval(_child("export", folder, rows))
             print(rows, figures[rows], flush=True)
     write_docs(figures)
 
