@@ -62,6 +62,7 @@ def create_app(config: dict | None = None) -> Flask:
     from engage.policies.views import bp as policies_bp
     from engage.search.views import bp as search_bp
     from engage.topics.views import bp as topics_bp
+    from engage.transfer.views import bp as transfer_bp
 
     for blueprint in (
         health_bp,
@@ -82,6 +83,7 @@ def create_app(config: dict | None = None) -> Flask:
         engagement_calendar_bp,
         engagement_import_bp,
         briefings_bp,
+        transfer_bp,
     ):
         app.register_blueprint(blueprint)
 

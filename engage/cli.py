@@ -107,3 +107,49 @@ def briefing(engagement_id: int, output: str, reader_email: str | None, zone: st
         handle.write(document.content)
     db.session.commit()
     click.echo(f"Wrote {output} ({document.size:,} bytes, SHA-256 {document.sha256}) for {reader.email}.")
+
+
+@engage_cli.command("import-people")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--as", "user_email", default=None, help="Email of the user the import is by (default: the first admin).")
+def import_people(path: str, user_email: str | None) -> None:
+    """Import people from a CSV, XLSX or vCard file: all rows or none. Lists the row errors and
+    exits non-zero when any row is bad, or when the file's columns are not recognised."""
+    import os
+
+    from engage.transfer import imports
+
+    user = auth_services.find_by_email(user_email) if user_email else auth_services.first_admin()
+    if user is None or not user.active:
+        click.echo(f"No active user {user_email or '(admin)'} to import as.", err=True)
+        sys.exit(1)
+    actor = Actor(user, "cli")
+    with open(path, "rb") as handle:
+        data = handle.read()
+    name = os.path.basename(path)
+    try:
+        plan = imports.prepare("people", data, name)
+        if plan.needs_mapping:
+            click.echo(
+                f"{name}: the columns ({', '.join(plan.table.headers[:8])}) are not a known export. "
+                "Import it once on /import/people to choose the mapping; it is remembered for the next file.",
+                err=True,
+            )
+            sys.exit(1)
+        imports.check(plan, actor)
+        for row in plan.bad:
+            for column, problem in row.errors:
+                click.echo(f"row {row.number}, column “{column}”: {problem}", err=True)
+        if plan.bad:
+            click.echo(f"Nothing was imported: {len(plan.bad)} of {len(plan.rows)} rows have problems.", err=True)
+            sys.exit(1)
+        counts = imports.apply(actor, plan)
+    except ValidationError as error:
+        db.session.rollback()
+        click.echo("; ".join(error.errors.values()), err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(
+        f"Imported {name} ({plan.source}, {plan.table.encoding}): {counts['create']} created, "
+        f"{counts['skip']} skipped as likely duplicates."
+    )

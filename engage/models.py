@@ -20,6 +20,7 @@ from engage.people.models import (
 )
 from engage.policies.models import Clause, Policy, PolicyVersion
 from engage.topics.models import Topic
+from engage.transfer.models import ImportMapping
 
 __all__ = [
     "Affiliation",
@@ -39,6 +40,7 @@ __all__ = [
     "ForumMember",
     "Helpline",
     "Honorarium",
+    "ImportMapping",
     "Input",
     "LoginFailure",
     "Organisation",

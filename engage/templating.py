@@ -75,6 +75,7 @@ NAVIGATION = [
     ("Consultations", "consultations.index"),
     ("Engagements", "engagements.index"),
     ("Search", "search.index"),
+    ("Import", "transfer.import_people"),
 ]
 
 

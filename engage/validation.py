@@ -85,8 +85,29 @@ def display_phone(e164: str) -> str:
         return e164
 
 
+# The plain ASCII addresses most people have: checked by this pattern and their domain (once per
+# domain), which gives email_validator's own answer at a fraction of its cost per address (imports
+# check 100,000 of them). Anything else goes through email_validator whole.
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_SIMPLE_EMAIL = re.compile(rf"^({_ATOM}(?:\.{_ATOM})*)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$")
+
+
+@lru_cache(maxsize=4096)
+def _email_domain(domain: str) -> str | None:
+    """The normalised domain, when email_validator accepts an ordinary address at it; else None."""
+    try:
+        return validate_email(f"a@{domain}", check_deliverability=False).domain
+    except EmailNotValidError:
+        return None
+
+
 def normalise_email(value: str) -> str:
     """A syntactically valid address (no DNS lookup), in normalised form."""
+    simple = _SIMPLE_EMAIL.match((value or "").strip())
+    if simple and len(simple.group(1)) <= 64 and len(simple.group(0)) <= 254:
+        domain = _email_domain(simple.group(2))
+        if domain is not None:
+            return f"{simple.group(1)}@{domain}"
     try:
         return validate_email((value or "").strip(), check_deliverability=False).normalized
     except EmailNotValidError as error:

@@ -93,6 +93,7 @@ def submit(form, action) -> Outcome:
         db.session.flush()  # a stale version surfaces here, while the form can still show it
     except ValidationError as error:
         transaction.abandon()
+        form.service_error = error  # for pages that show more than messages (e.g. likely duplicates)
         apply_form_errors(form, error)
         return Outcome(False, 400)
     except (ConflictError, StaleDataError) as error:

@@ -8,6 +8,7 @@ changes nothing.
 """
 
 import hashlib
+import io
 from datetime import date
 from pathlib import Path
 
@@ -238,6 +239,12 @@ EXTRA = {
     "forums.new_member": lambda ids: {"person": str(ids["new_member_id"])},
     "people.add_honorarium": lambda ids: {"amount": "250.00"},
     "helplines.new": lambda ids: {"channel": "phone", "contact": "+44 20 7946 0958"},
+    "transfer.import_people": lambda ids: {
+        "file": (io.BytesIO(b"Name,Email,Country\nWalked Importee,walked.importee@example.org,GB\n"), "people.csv")
+    },
+    "transfer.import_organizations": lambda ids: {
+        "file": (io.BytesIO(b"Name,Country\nWalked Imported Organisation,GB\n"), "organisations.csv")
+    },
 }
 # Writes that change the session rather than the database, and how to see that they happened.
 SESSION_WRITES = {"auth.logout": lambda client: client.get("/").headers.get("Location", "").startswith("/login")}

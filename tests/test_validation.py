@@ -55,3 +55,22 @@ def test_countries_sort_by_the_name_shown_ignoring_accents():
     names = list(countries().values())
     assert names.index("Åland Islands") < names.index("Albania")
     assert names.index("Colombia") < names.index("Côte d'Ivoire") < names.index("Croatia")
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["Amara@Example.ORG", "a.b+c@sub.example.co.uk", "x@localhost", "a@b.local", "bad..dots@x.org", "a@-x.org",
+     "a@x.test", "ok@xn--bcher-kva.example", "josé@example.es", "a@b", ".a@example.org", "a.@example.org"],
+)  # fmt: skip
+def test_the_quick_email_check_agrees_with_email_validator(address):
+    from email_validator import EmailNotValidError, validate_email
+
+    from engage.validation import Invalid, normalise_email
+
+    try:
+        expected = validate_email(address, check_deliverability=False).normalized
+    except EmailNotValidError:
+        with pytest.raises(Invalid):
+            normalise_email(address)
+        return
+    assert normalise_email(address) == expected

@@ -277,3 +277,25 @@ def owner_change_needs_admin(user: User | None, person, new_owner_id: int | None
         and new_owner_id is not None
         and new_owner_id != person.owner_id
     )
+
+
+# --- Data in and out (imports, exports: engage/transfer) ---
+
+
+def lived_experience_column(user: User | None):
+    """SQL expression for an export's lived-experience column: the text where `user` may see it
+    (`can_see_lived_experience`: admins, and the relationship owner), else empty."""
+    from sqlalchemy import case, literal
+
+    from engage.people.models import Person
+
+    if is_admin(user):
+        return Person.lived_experience
+    if not can_read(user):
+        return literal("")
+    return case((Person.owner_id == user.id, Person.lived_experience), else_=literal(""))
+
+
+def can_export(user: User | None) -> bool:
+    """Exports of the directory lists: every active signed-in user, with the list's own rules."""
+    return can_read(user)

@@ -16,6 +16,8 @@ from engage.auth.models import User, random_token
 from engage.demo import activity, directory, engagements
 from engage.demo.base import Context, bulk_insert, reset_sequences
 from engage.extensions import db
+from engage.transfer import mapping
+from engage.transfer.models import ImportMapping
 
 DEMO_USERS = [
     ("admin@example.org", "Ada Admin", "admin"),
@@ -82,6 +84,17 @@ def seed_users(ctx: Context) -> None:
 
 
 # In dependency order.
+def seed_import_mapping(ctx: Context) -> None:
+    """The column mapping of docs/samples/contacts-fr.csv, as if an editor had chosen it once, so the
+    demo shows a file with unknown headers imported without asking again."""
+    headers = ["Nom complet", "Courriel", "Pays", "Structure", "Fonction"]
+    fields = ["name", "email", "country", "organisation", "title"]
+    db.session.add(
+        ImportMapping(kind="people", signature=mapping.signature("people", headers), headers=headers, fields=fields)
+    )
+    ctx.counts["import mappings"] = 1
+
+
 STEPS = [
     seed_users,
     directory.seed_topics,
@@ -93,6 +106,7 @@ STEPS = [
     activity.seed_consultations,
     engagements.seed_engagements,
     activity.derive_last_interactions,
+    seed_import_mapping,
 ]
 
 

@@ -27,7 +27,8 @@ class OrganisationData:
     description: str = ""
 
 
-def _validate(data: OrganisationData, organisation: Organisation | None) -> dict:
+def validate_organisation(data: OrganisationData, organisation: Organisation | None) -> dict:
+    """Check every field (the form and imports); clean values, or ValidationError with all the messages."""
     errors: dict[str, str] = {}
     clean: dict = {}
     name = " ".join((data.name or "").split())
@@ -104,7 +105,7 @@ def _apply_and_audit(actor: Actor, action: str, organisation: Organisation, clea
 
 def create_organisation(actor: Actor, data: OrganisationData) -> Organisation:
     """Add an organisation; the name must not already be taken (ignoring case)."""
-    clean = _validate(data, None)
+    clean = validate_organisation(data, None)
     organisation = Organisation(topics=[])
     db.session.add(organisation)
     _apply_and_audit(actor, "create", organisation, clean)
@@ -114,7 +115,7 @@ def create_organisation(actor: Actor, data: OrganisationData) -> Organisation:
 def update_organisation(actor: Actor, organisation: Organisation, version, data: OrganisationData) -> Organisation:
     """Change an organisation; a stale `version` means someone else saved first (their save stands)."""
     check_version(organisation, version, message=STALE.format(name=organisation.name))
-    clean = _validate(data, organisation)
+    clean = validate_organisation(data, organisation)
     _apply_and_audit(actor, "update", organisation, clean)
     return organisation
 

@@ -53,6 +53,7 @@ class PersonForm(FlaskForm):
     consent_regulator = BooleanField(CONSENT_SCOPES["consent_regulator"])
     do_not_contact = BooleanField("Do not contact")
     lived_experience = TextAreaField("Lived experience", render_kw={"rows": 3})
+    create_anyway = BooleanField("Create anyway: this is a different person")
 
     def fill_choices(self, owner_id=None):
         self.country.choices = country_choices()

@@ -21,7 +21,7 @@ from engage.auth.permissions import (
 )
 from engage.errors import ValidationError
 from engage.extensions import db
-from engage.people import consent
+from engage.people import consent, duplicates
 from engage.people.models import (
     CONSENT_BASES,
     CONSENT_SCOPES,
@@ -71,6 +71,7 @@ class PersonData:
     consent_regulator: bool = False
     do_not_contact: bool = False
     lived_experience: str | None = None  # None: leave as it is (the user may not see it)
+    create_anyway: bool = False  # the user has seen the likely duplicates and creates a new person
 
 
 OWNER_REFUSED = "Only an admin or the current relationship owner can change the owner."
@@ -121,8 +122,9 @@ def _languages(text: str) -> list[str]:
     return codes
 
 
-def _validate(data: PersonData) -> dict:
-    """Check every field; return clean values or raise ValidationError with all the messages."""
+def validate_person(data: PersonData) -> dict:
+    """Check every field; return clean values or raise ValidationError with all the messages.
+    The person form and every import use this, so they accept and normalise the same values."""
     errors: dict[str, str] = {}
     clean: dict = {}
     name = " ".join((data.name or "").split())
@@ -267,9 +269,13 @@ def _save(actor: Actor, action: str, person: Person, clean: dict) -> Person:
 def create_person(actor: Actor, data: PersonData) -> Person:
     """Add a person; with an organisation name, also a current affiliation (creating the organisation
     when no organisation has that name)."""
-    clean = _validate(data)
+    clean = validate_person(data)
     if clean.get("lived_experience") and not can_record_lived_experience(actor.user, clean["owner_id"]):
         raise ValidationError({"lived_experience": LIVED_EXPERIENCE_REFUSED})
+    if not data.create_anyway:
+        candidate = duplicates.Candidate(clean["name"], clean["emails"], clean["organisation"])
+        if matches := duplicates.find_one(candidate):
+            raise duplicates.PossibleDuplicates(matches)
     person = Person(emails=[], phones=[], topics=[], lived_experience="")
     db.session.add(person)
     return _save(actor, "create", person, clean)
@@ -281,7 +287,7 @@ def update_person(actor: Actor, person: Person, version: int | None, data: Perso
     check_version(person, version, message=STALE.format(name=person.name))
     if data.lived_experience is not None and not can_see_lived_experience(actor.user, person):
         raise ValidationError({"lived_experience": LIVED_EXPERIENCE_REFUSED})
-    clean = _validate(data)
+    clean = validate_person(data)
     old_owner = person.owner
     if clean["owner_id"] != person.owner_id:
         _check_owner_change(actor, person, clean["owner_id"])

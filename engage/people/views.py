@@ -97,6 +97,7 @@ def _person_data(form: PersonForm, with_lived_experience: bool, person: Person |
         owner_id=(form.owner.data or None) if form.owner.raw_data or person is None else person.owner_id,
         nda_status=form.nda_status.data or "none",
         lived_experience=(form.lived_experience.data or "") if with_lived_experience else None,
+        create_anyway=bool(form.create_anyway.data) if "create_anyway" in form else False,
     )
 
 
@@ -121,6 +122,7 @@ def new():
     outcome = submit(form, lambda: services.create_person(current_actor(), _person_data(form, True)))
     if outcome.ok:
         return _saved(outcome.value, f"{outcome.value.name} is added.")
+    form.duplicates = getattr(getattr(form, "service_error", None), "matches", None)
     return _render_form(form, None, outcome.status)
 
 
@@ -133,6 +135,7 @@ def edit(person_id: int):
         del form.lived_experience  # neither shown nor read from the request
     if not can_change_owner(current_user, person):
         form.owner.render_kw = {"disabled": True}  # the service refuses a forged change all the same
+    del form.create_anyway  # only a new person is checked for duplicates
     outcome = submit(
         form,
         lambda: services.update_person(
