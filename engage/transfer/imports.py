@@ -22,6 +22,7 @@ from engage.organizations.models import Organisation
 from engage.people import bulk
 from engage.people.duplicates import Candidate, Match, find
 from engage.people.models import Person
+from engage.people.privacy import erased_email_fingerprints
 from engage.people.services import validate_person
 from engage.transfer import files, mapping, rows
 from engage.transfer.models import ImportMapping
@@ -123,6 +124,7 @@ def _errors(error: ValidationError, source: dict) -> list[tuple[str, str]]:
 def _check_people(plan: Plan, owner_id: int | None, start: int, stop: int | None) -> None:
     seen: dict[str, int] = {}
     candidates = []
+    checked_before = len(plan.rows)
     for index, (number, values, source) in enumerate(_records(plan)):
         if stop is not None and index >= stop:
             break
@@ -147,6 +149,7 @@ def _check_people(plan: Plan, owner_id: int | None, start: int, stop: int | None
         candidates.append(
             Candidate(row.clean["name"], row.clean["emails"], row.clean["organisation"]) if row.clean else None
         )
+    _warn_erased(plan.rows[checked_before:])
     found = find([c for c in candidates if c is not None])
     matches = iter(found)
     for row, candidate in zip(plan.rows, candidates, strict=True):
@@ -154,6 +157,19 @@ def _check_people(plan: Plan, owner_id: int | None, start: int, stop: int | None
             row.duplicates = next(matches)
             if row.duplicates:
                 row.action, row.target = "skip", row.duplicates[0].person_id
+
+
+def _warn_erased(new_rows: list[Row]) -> None:
+    """Warn before an old file re-creates someone who asked to be forgotten (their emails are kept
+    only as keyed hashes, so this is all Engage can still tell)."""
+    erased = erased_email_fingerprints({a for row in new_rows if row.clean for a in row.clean["emails"]})
+    for row in new_rows:
+        for address in row.clean["emails"] if row.clean else []:
+            if address in erased:
+                row.warnings.append(
+                    f"{address} belonged to a person who was erased at their request: import this row only "
+                    "if they have asked to be added again."
+                )
 
 
 def _check_organisations(plan: Plan, start: int, stop: int | None) -> None:

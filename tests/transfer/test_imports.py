@@ -290,3 +290,16 @@ def test_emails_differing_only_in_case_are_matched(app, client, as_role):
     assert "same email jose.garcia@anar.example" in html
     with app.app_context():
         assert db.session.execute(select(func.count(PersonEmail.id))).scalar_one() == 1
+
+
+def test_an_old_file_that_would_recreate_an_erased_person_warns(app, client, as_role):
+    with app.app_context():
+        person_id = make_person(name="Zoë Brontë-Dupré", email="Zoe.Bronte@institut.example").id
+        db.session.commit()
+    token = as_role("admin")
+    erase = client.post(f"/people/{person_id}/privacy/erase", data={"csrf_token": token, "reason": "Request 12"})
+    assert erase.status_code == 302
+    html = _upload(client, token, samples.outlook_csv(), "o.csv").get_data(as_text=True)
+    assert "belonged to a person who was erased at their request" in html
+    fresh = _upload(client, token, samples.google_csv(), "g.csv").get_data(as_text=True)
+    assert "erased at their request" not in fresh
