@@ -26,11 +26,14 @@ def create_app(config: dict | None = None) -> Flask:
     from engage.cli import engage_cli
     from engage.errors import register_error_handlers
     from engage.extensions import csrf, db, limiter, login_manager, migrate
+    from engage.ids import IdConverter
     from engage.security import register_security_headers
     from engage.templating import register_template_helpers
     from engage.transaction import register as register_transaction
 
     sqlite.install()
+    # Record ids in every route: `<id:…>` (out of range, zero or malformed → 404, never a 500).
+    app.url_map.converters["id"] = IdConverter
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(root, "migrations"), compare_type=True)
     login_manager.init_app(app)

@@ -129,7 +129,7 @@ def new_user():
     )
 
 
-@bp.route("/admin/users/<int:user_id>/edit", methods=["GET", "POST"])
+@bp.route("/admin/users/<id:user_id>/edit", methods=["GET", "POST"])
 @admin_only
 def edit_user(user_id: int):
     user = services.get_user(user_id)
