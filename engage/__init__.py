@@ -27,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     from engage.errors import register_error_handlers
     from engage.extensions import csrf, db, limiter, login_manager, migrate
     from engage.ids import IdConverter
+    from engage.limits import register as register_limits
     from engage.security import register_security_headers
     from engage.templating import register_template_helpers
     from engage.transaction import register as register_transaction
@@ -43,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.session_protection = "basic"
     # The access check runs before CSRF and rate limits, so anonymous users go to /login first.
     app.before_request(check_request)
+    register_limits(app)  # a route's own upload limit, set before CSRF reads the body
     csrf.init_app(app)
     limiter.init_app(app)
 

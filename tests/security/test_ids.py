@@ -1,7 +1,7 @@
 """Huge, negative, zero and malformed ids and numeric filters: a 404 or an ignored filter, never a 500."""
 
 from tests.conftest import login
-from tests.security.seeded import build, world  # noqa: F401  (fixture)
+from tests.security.seeded import build
 
 BAD_IDS = (str(2**63), str(2**64), "-1", "0", "9" * 5000, "١")  # the last: an Arabic-Indic one
 
