@@ -2,9 +2,10 @@
 
 from collections.abc import Iterable
 
-from wtforms import DateField
+from wtforms import DateField, HiddenField
 from wtforms.fields.choices import SelectChoice
 
+from engage.ids import as_id
 from engage.validation import countries
 
 
@@ -53,7 +54,16 @@ def country_choices(blank: str = "— Choose a country —") -> list[SelectChoic
     return choices([("", blank), *((code, f"{name} ({code})") for code, name in countries().items())])
 
 
-def posted(field):
-    """The field's value as the request sent it; None when the request left it out. For a form's
-    `version`, which must never fall back to the record's current one (an edit without it is refused)."""
-    return field.data if field.raw_data else None
+class VersionField(HiddenField):
+    """The version of the record a form edits (optimistic locking, see `queries.check_version`).
+
+    On a GET it shows the record's version; on a POST its value is only what the request sent:
+    never the record's current version, so an edit without it is refused rather than applied.
+    Missing, blank, non-numeric or out of range, it is None, and every edit refuses None alike.
+    """
+
+    def process_formdata(self, valuelist):
+        self.data = as_id(valuelist[0]) if valuelist else None
+
+    def _value(self):
+        return "" if self.data is None else str(self.data)

@@ -8,7 +8,6 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -16,14 +15,13 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional
-from wtforms.widgets import HiddenInput
 
 from engage import choices as choice_lists
 from engage import zones
 from engage.engagements import records
 from engage.engagements.models import ENGAGEMENT_KINDS, ENGAGEMENT_STATUSES, PARTICIPANT_ROLES, RSVPS, Engagement
 from engage.engagements.services import FEED_SCOPES
-from engage.formtools import choices
+from engage.formtools import VersionField, choices
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 FOLD_CHOICES = choices([("first", "First occurrence"), ("second", "Second occurrence")])
@@ -74,7 +72,7 @@ class EngagementForm(FlaskForm):
     logistics = TextAreaField("Logistics")
     agenda = TextAreaField("Agenda (one item a line: “10:15 Title | notes”)")
     participants = FieldList(FormField(ParticipantForm), min_entries=0)
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = VersionField()
 
     def set_choices(self) -> None:
         """Forums (archived ones too, so an edit keeps its forum), active topics and users."""

@@ -1,14 +1,13 @@
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
-from wtforms.widgets import HiddenInput
 
-from engage.formtools import choices, optional_id
+from engage.formtools import VersionField, choices, optional_id
 from engage.forums.models import FORUM_KINDS
 
 
 class ForumForm(FlaskForm):
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = VersionField()
     name = StringField("Name", validators=[DataRequired(message="Enter the forum's name."), Length(max=250)])
     kind = SelectField("Kind", choices=choices(FORUM_KINDS.items()), validate_choice=False)
     description = TextAreaField("Description")
@@ -19,7 +18,7 @@ class ForumForm(FlaskForm):
 
 
 class MemberForm(FlaskForm):
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = VersionField()
     person = SelectField("Person", coerce=optional_id, validate_choice=False)
     organisation = SelectField("Organisation", coerce=optional_id, validate_choice=False)
     role = StringField("Role", validators=[Length(max=120)], default="member")

@@ -8,7 +8,6 @@ from engage import choices
 from engage.affiliations import services as affiliations
 from engage.affiliations.forms import AffiliationForm, EndAffiliationForm
 from engage.extensions import db
-from engage.formtools import posted
 from engage.organizations import queries, services
 from engage.organizations.forms import OrganisationForm
 from engage.organizations.models import ORGANISATION_KINDS, Organisation
@@ -89,7 +88,7 @@ def edit(organisation_id: int):
     organisation = db.get_or_404(Organisation, organisation_id)
     form = OrganisationForm(data=queries.form_values(organisation))
     outcome = submit(
-        form, lambda: services.update_organisation(current_actor(), organisation, posted(form.version), _data(form))
+        form, lambda: services.update_organisation(current_actor(), organisation, form.version.data, _data(form))
     )
     if outcome.ok:
         return _saved(organisation.id, f"{organisation.name} is saved.")

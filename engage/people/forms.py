@@ -7,17 +7,15 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import Optional
-from wtforms.widgets import HiddenInput
 
 from engage import choices as lists
-from engage.formtools import choices, country_choices
+from engage.formtools import VersionField, choices, country_choices
 from engage.people.models import CONSENT_SCOPES, STANCES
 
 NDA_LABELS = {"none": "None", "requested": "Requested", "signed": "Signed", "expired": "Expired"}
@@ -26,7 +24,7 @@ BASIS_LABELS = {"": "Not recorded", "consent": "Consent", "legitimate_interest":
 
 
 class PersonForm(FlaskForm):
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = VersionField()
     name = StringField("Name")
     pronouns = StringField("Pronouns")
     title = StringField("Title or role")

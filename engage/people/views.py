@@ -9,7 +9,6 @@ from engage.affiliations import services as affiliations
 from engage.affiliations.forms import AffiliationForm, EndAffiliationForm
 from engage.auth.permissions import can_see_lived_experience, can_write
 from engage.briefings import panels
-from engage.formtools import posted
 from engage.people import queries, records, services
 from engage.people.forms import AssessmentForm, ConflictForm, HonorariumForm, PersonForm
 from engage.people.models import CONSENT_SCOPES, PROFILE_FIELDS, STANCES, Person
@@ -125,7 +124,7 @@ def edit(person_id: int):
     if not may_see:
         del form.lived_experience  # neither shown nor read from the request
     outcome = submit(
-        form, lambda: services.update_person(current_actor(), person, posted(form.version), _person_data(form, may_see))
+        form, lambda: services.update_person(current_actor(), person, form.version.data, _person_data(form, may_see))
     )
     if outcome.ok:
         return _saved(person, f"{person.name} is saved.")

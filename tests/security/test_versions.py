@@ -1,0 +1,61 @@
+"""Every edit of a versioned record refuses a missing, blank or unreadable `version` the same way.
+
+The forms are found as a user finds them: every page the admin can open, every POST form on it
+that carries a `version`. Each is sent as filled in, but with its version left out, blank, not a
+number and out of range: each answers 409 with the one message, and nothing is written.
+"""
+
+from engage.extensions import db
+from engage.mixins import Versioned
+from tests.conftest import login
+from tests.forms import fill, forms_on
+from tests.test_routes import GETS, PUBLIC, _fingerprint, _path
+
+MESSAGE = "was sent without the version of the record it edits"
+BAD = {"missing": None, "blank": "", "text": "abc", "huge": str(2**63), "zero": "0"}
+
+
+def _versioned_forms(client, world) -> dict:
+    """{action: (page, form)} of every POST form with a `version` field, on every page."""
+    found = {}
+    for _, _, rule, level in GETS:
+        if level == PUBLIC or rule.rule.endswith((".pdf", ".ics", ".csv", ".vcf")):
+            continue
+        path = _path(rule, world)
+        response = client.get(path)
+        if response.status_code != 200 or "html" not in response.content_type:
+            continue
+        for form in forms_on(response.get_data(as_text=True)):
+            if any(f.name == "version" and f.value for f in form.fields):  # an edit (a new record has none)
+                found.setdefault(form.action.split("?")[0] or path, (path, form))
+    return found
+
+
+def test_every_versioned_model_is_edited_through_a_version_field():
+    """Models with a version column: the ones the suite below must find an edit form for."""
+    models = {m.class_.__name__ for m in db.Model.registry.mappers if issubclass(m.class_, Versioned)}
+    assert models >= {"Person", "Organisation", "Consultation", "Engagement", "Helpline", "Policy"}
+
+
+def test_an_edit_without_a_usable_version_is_refused_everywhere(app, client, world):
+    token = login(client, "admin@example.org")
+    forms = _versioned_forms(client, world)
+    prefixes = {action.split("/")[1] for action in forms}
+    assert {"people", "organizations", "consultations", "engagements", "helplines", "policies", "forums"} <= prefixes
+    assert len(forms) >= 12
+    wrong = []
+    for action, (_, form), variant in ((a, f, v) for a, f in sorted(forms.items()) for v in BAD):
+        data = {**fill(form), "csrf_token": token}
+        if BAD[variant] is None:
+            data.pop("version")
+        else:
+            data["version"] = BAD[variant]
+        with app.app_context():
+            before = _fingerprint()
+        response = client.post(action, data=data)
+        with app.app_context():
+            changed = _fingerprint() != before
+        body = response.get_data(as_text=True)
+        if response.status_code != 409 or MESSAGE not in body or changed:
+            wrong.append(f"{action} ({variant}): {response.status_code}, message={MESSAGE in body}, changed={changed}")
+    assert not wrong, "\n".join(wrong)
