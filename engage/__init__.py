@@ -22,6 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config_module.load(app.instance_path, config))
 
     from engage import models  # noqa: F401  (the whole schema, for Alembic)
+    from engage.audit.restricted import register as register_restricted_audit
     from engage.auth.permissions import check_request
     from engage.cli import engage_cli
     from engage.errors import register_error_handlers
@@ -88,6 +89,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
 
     register_transaction(app)
+    register_restricted_audit(app)  # after the transaction: its events are committed with the request
     register_error_handlers(app)
     register_security_headers(app)
     register_template_helpers(app)

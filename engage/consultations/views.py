@@ -144,8 +144,7 @@ def edit(consultation_id: int):
 @bp.route("/consultations/<id:consultation_id>")
 def detail(consultation_id: int):
     consultation = queries.get_consultation(current_user, consultation_id)
-    services.record_restricted_view(current_actor(), consultation)
-    return render_detail(consultation)
+    return render_detail(consultation)  # a restricted one is audited by engage.audit.restricted
 
 
 def _suggestions(kind: str, items, q: str):
