@@ -19,10 +19,7 @@ def choices(pairs: Iterable[tuple[str, str] | str]) -> list[SelectChoice]:
 
 def int_or_none(value):
     """SelectField coercion: an id, or None for the blank choice (and anything that is not a number)."""
-    try:
-        return int(value) if value not in (None, "", "None") else None
-    except (TypeError, ValueError):
-        return None
+    return as_id(value) if value not in (None, "", "None") else None
 
 
 class IsoDateField(DateField):
@@ -40,13 +37,19 @@ class IsoDateField(DateField):
             raise ValueError("Enter the date as YYYY-MM-DD, e.g. 2026-11-25.")
 
 
+def record_id(value) -> int:
+    """A multiple select's coercion: each value a record id; anything else is an invalid choice."""
+    number = as_id(value)
+    if number is None:
+        raise ValueError(f"“{str(value)[:40]}” is not a record id")
+    return number
+
+
 def optional_id(value):
     """A select's id value: None when blank, -1 when not a number (the service refuses it)."""
     if value in (None, "", "None"):
         return None
-    if isinstance(value, int):
-        return value
-    return int(value) if str(value).isdigit() else -1
+    return as_id(value) or -1
 
 
 def country_choices(blank: str = "— Choose a country —") -> list[SelectChoice]:

@@ -9,6 +9,7 @@ from engage.auth.forms import EditUserForm, LoginForm, NewUserForm, PasswordForm
 from engage.auth.models import User
 from engage.auth.permissions import admin_only, personal, public
 from engage.extensions import db, limiter, login_manager
+from engage.ids import as_id
 from engage.web import current_actor, paginate, safe_next, submit
 
 bp = Blueprint("auth", __name__)
@@ -20,9 +21,9 @@ CLIENT_LIMIT = "50 per 15 minutes"
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     ident, _, token = user_id.partition(":")
-    if not ident.isdigit():
+    if (number := as_id(ident)) is None:
         return None
-    user = db.session.get(User, int(ident))
+    user = db.session.get(User, number)
     if user is None or not user.active or user.session_token != token:
         return None
     return user

@@ -11,7 +11,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from engage.consultations.models import COMMITMENT_STATUSES, CONFIDENTIALITY, CONSULTATION_KINDS, OUTCOMES
-from engage.formtools import IsoDateField, VersionField, choices, int_or_none
+from engage.formtools import IsoDateField, VersionField, choices, int_or_none, record_id
 
 
 def scope_ids(form, prefix: str):
@@ -29,8 +29,8 @@ class ConsultationForm(FlaskForm):
     kind = SelectField("Kind", choices=choices(CONSULTATION_KINDS.items()), default="meeting")
     confidentiality = SelectField("Confidentiality", choices=choices(CONFIDENTIALITY.items()), default="normal")
     forum_id = SelectField("Forum", coerce=int_or_none, validate_choice=False)
-    topic_ids = SelectMultipleField("Topics", coerce=int, validate_choice=False, render_kw={"size": 6})
-    staff_ids = SelectMultipleField("Our staff", coerce=int, validate_choice=False, render_kw={"size": 6})
+    topic_ids = SelectMultipleField("Topics", coerce=record_id, validate_choice=False, render_kw={"size": 6})
+    staff_ids = SelectMultipleField("Our staff", coerce=record_id, validate_choice=False, render_kw={"size": 6})
     summary = TextAreaField("Summary", render_kw={"rows": 5})
 
 

@@ -19,6 +19,7 @@ from engage.consultations.models import (
 from engage.errors import ValidationError
 from engage.extensions import db
 from engage.forums.models import Forum
+from engage.ids import as_ids
 from engage.organizations.models import Organisation
 from engage.people.models import Person
 from engage.queries import check_version, known_id, like_pattern
@@ -26,7 +27,7 @@ from engage.topics.models import Topic
 
 
 def _load_all(model, ids, field: str, what: str, errors: dict, extra=None) -> list:
-    ids = sorted({int(i) for i in ids or [] if str(i).isdigit()})
+    ids = sorted(as_ids(ids))
     if not ids:
         return []
     stmt = select(model).where(model.id.in_(ids))

@@ -21,7 +21,8 @@ from engage import zones
 from engage.engagements import records
 from engage.engagements.models import ENGAGEMENT_KINDS, ENGAGEMENT_STATUSES, PARTICIPANT_ROLES, RSVPS, Engagement
 from engage.engagements.services import FEED_SCOPES
-from engage.formtools import VersionField, choices
+from engage.formtools import VersionField, choices, record_id
+from engage.ids import as_id
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 FOLD_CHOICES = choices([("first", "First occurrence"), ("second", "Second occurrence")])
@@ -31,10 +32,7 @@ EXTRA_PARTICIPANT_ROWS = 3
 def optional_int(value):
     if value in (None, "", "None"):
         return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return as_id(value)
 
 
 class ParticipantForm(Form):
@@ -64,8 +62,8 @@ class EngagementForm(FlaskForm):
     venue = StringField("Venue", validators=[Length(max=300)])
     virtual_link = StringField("Virtual link", validators=[Length(max=500)])
     forum_id = SelectField("Forum", coerce=optional_int, validate_choice=False)
-    topic_ids = SelectMultipleField("Topics", coerce=int, validate_choice=False)
-    speaker_ids = SelectMultipleField("Our speakers", coerce=int, validate_choice=False)
+    topic_ids = SelectMultipleField("Topics", coerce=record_id, validate_choice=False)
+    speaker_ids = SelectMultipleField("Our speakers", coerce=record_id, validate_choice=False)
     objectives = TextAreaField("Objectives")
     key_messages = TextAreaField("Key messages (Markdown)")
     sensitivities = TextAreaField("Sensitivities")

@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from engage.formtools import VersionField, choices, optional_id
+from engage.formtools import VersionField, choices, optional_id, record_id
 from engage.forums.models import FORUM_KINDS
 
 
@@ -13,7 +13,7 @@ class ForumForm(FlaskForm):
     description = TextAreaField("Description")
     website = StringField("Website", validators=[Length(max=300)])
     representatives = SelectMultipleField(
-        "Our representatives", coerce=int, validate_choice=False, render_kw={"size": 8}
+        "Our representatives", coerce=record_id, validate_choice=False, render_kw={"size": 8}
     )
 
 
