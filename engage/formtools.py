@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from wtforms import DateField, HiddenField
 from wtforms.fields.choices import SelectChoice
 
-from engage.ids import as_id
+from engage.ids import as_id, as_number
 from engage.validation import countries
 
 
@@ -63,10 +63,11 @@ class VersionField(HiddenField):
     On a GET it shows the record's version; on a POST its value is only what the request sent:
     never the record's current version, so an edit without it is refused rather than applied.
     Missing, blank, non-numeric or out of range, it is None, and every edit refuses None alike.
+    (0 is a number: refused as stale.)
     """
 
     def process_formdata(self, valuelist):
-        self.data = as_id(valuelist[0]) if valuelist else None
+        self.data = as_number(valuelist[0]) if valuelist else None  # 0 is a stale version, not a missing one
 
     def _value(self):
         return "" if self.data is None else str(self.data)

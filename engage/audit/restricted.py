@@ -10,7 +10,7 @@ restricted (`permissions.view_is_audited`) and records it, in the request's own 
 from flask import Flask, g, has_request_context, request
 from sqlalchemy import event, select
 
-from engage.audit.services import record
+from engage.audit.services import record_each
 from engage.auth.permissions import view_is_audited
 from engage.consultations.models import Commitment, Consultation, Decision, Input
 from engage.extensions import db
@@ -24,27 +24,44 @@ def _seen() -> dict | None:
     if not has_request_context() or request.method not in ("GET", "HEAD"):
         return None
     if _KEY not in g:
-        g.setdefault(_KEY, {"known": {}, "consultations": set(), "inputs": set()})
+        g.setdefault(_KEY, {"known": {}, "consultations": set(), "inputs": set(), "commitments": set()})
     return g.get(_KEY)
 
 
 @event.listens_for(Consultation, "load")
 def _consultation_loaded(target, _context):
-    if (seen := _seen()) is not None:
+    if (seen := _seen()) is None:
+        return
+    if {"confidentiality", "title"} <= target.__dict__.keys():  # never a lazy load per row
         seen["known"][target.id] = target.title if view_is_audited(target) else None
+    else:
+        seen["consultations"].add(target.id)  # resolved with the rest, in one statement
 
 
+# What a child row says about its consultation, read from what the query loaded (never a lazy load).
 @event.listens_for(Input, "load")
-@event.listens_for(Commitment, "load")
-def _child_loaded(target, _context):
+def _input_loaded(target, _context):
     if (seen := _seen()) is not None:
-        seen["consultations"].add(target.consultation_id)
+        _note(seen, target.__dict__.get("consultation_id"), "inputs", target.id)
+
+
+@event.listens_for(Commitment, "load")
+def _commitment_loaded(target, _context):
+    if (seen := _seen()) is not None:
+        _note(seen, target.__dict__.get("consultation_id"), "commitments", target.id)
 
 
 @event.listens_for(Decision, "load")
 def _decision_loaded(target, _context):
     if (seen := _seen()) is not None:
-        seen["inputs"].add(target.input_id)
+        _note(seen, None, "inputs", target.__dict__.get("input_id"))
+
+
+def _note(seen: dict, consultation_id: int | None, kind: str, row_id: int | None) -> None:
+    if consultation_id is not None:
+        seen["consultations"].add(consultation_id)
+    elif row_id is not None:
+        seen[kind].add(row_id)
 
 
 def _restricted(seen: dict) -> dict[int, str]:
@@ -53,9 +70,10 @@ def _restricted(seen: dict) -> dict[int, str]:
     wanted = seen["consultations"] - known.keys()
     stmt = select(Consultation.id, Consultation.title).where(Consultation.confidentiality == "restricted")
     found = dict(db.session.execute(stmt.where(Consultation.id.in_(wanted))).all()) if wanted else {}
-    if seen["inputs"]:
-        by_input = stmt.join(Input, Input.consultation_id == Consultation.id).where(Input.id.in_(seen["inputs"]))
-        found.update(db.session.execute(by_input).all())
+    for model, ids in ((Input, seen["inputs"]), (Commitment, seen["commitments"])):
+        if ids:
+            by_row = stmt.join(model, model.consultation_id == Consultation.id).where(model.id.in_(ids))
+            found.update(db.session.execute(by_row).all())
     return {**{i: title for i, title in known.items() if title is not None}, **found}
 
 
@@ -64,9 +82,8 @@ def audit_restricted_views(response):
     seen = g.pop(_KEY, None)
     if seen is None or response.status_code >= 400 or g.get("engage_abandoned"):
         return response
-    actor = current_actor()
-    for consultation_id, title in sorted(_restricted(seen).items()):
-        record(actor, "view-restricted", Consultation, consultation_id, f"Viewed {title[:200]}")
+    shown = {consultation_id: f"Viewed {title[:200]}" for consultation_id, title in _restricted(seen).items()}
+    record_each(current_actor(), "view-restricted", Consultation, shown)
     return response
 
 

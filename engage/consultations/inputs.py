@@ -151,12 +151,13 @@ def decide(actor: Actor, item: Input, version: int | None, data: dict) -> Decisi
         db.session.add(decision)
         action = "create"
     else:
-        check_version(
-            decision,
-            version,
-            message="Someone else recorded a decision on this point while you were editing it. "
-            "Their decision is shown; reload the row to change it.",
+        stale = (
+            "Someone else recorded a decision on this point while you were editing it. "
+            "Their decision is shown; reload the row to change it."
         )
+        if version is None:  # the form was opened before there was a decision
+            raise ConflictError(stale)
+        check_version(decision, version, message=stale)
         for key, value in values.items():
             setattr(decision, key, value)
         action = "update"
