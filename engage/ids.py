@@ -1,8 +1,8 @@
 """Record ids and numbers from the outside world: URL paths, query strings and form fields.
 
-Every id column is a 64-bit integer on PostgreSQL and SQLite, so a number of 2^63 or more can
-never name a record; handed to the database it fails (OverflowError on SQLite,
-NumericValueOutOfRange on PostgreSQL). Everything a client sends as an id goes through `as_id`,
+Every id column is an INTEGER: 32 bits on PostgreSQL (64 on SQLite), so a number of 2^31 or
+more can never name a record; handed to the database it fails (NumericValueOutOfRange on
+PostgreSQL from 2^31, OverflowError on SQLite from 2^63). Everything a client sends as an id goes through `as_id`,
 so an out-of-range, negative, zero, non-ASCII or non-numeric value is "no such record" (a 404
 for a path, an ignored filter with a message for a query string, a field message for a form).
 """
@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from flask import flash, has_request_context
 from werkzeug.routing import BaseConverter, ValidationError
 
-MAX_ID = 2**63 - 1  # the largest value of a BIGINT / SQLite INTEGER
+MAX_ID = 2**31 - 1  # the largest PostgreSQL INTEGER: every id and version column
 _NUMBER = re.compile(r"[0-9]{1,19}")  # ASCII digits only: "١" and "²" pass str.isdigit()
 
 
@@ -31,7 +31,7 @@ def as_number(value, low: int = 0, high: int = MAX_ID) -> int | None:
 
 
 def as_id(value) -> int | None:
-    """`value` as a record id (1 … 2^63-1), or None when it cannot be one."""
+    """`value` as a record id (1 … 2^31-1), or None when it cannot be one."""
     return as_number(value, low=1)
 
 
@@ -66,7 +66,7 @@ def id_arg(args: Mapping[str, str], name: str) -> int | None:
 
 
 class IdConverter(BaseConverter):
-    """`<id:name>` in a route: a record id, 1 … 2^63-1, ASCII digits; anything else does not match (404)."""
+    """`<id:name>` in a route: a record id, 1 … 2^31-1, ASCII digits; anything else does not match (404)."""
 
     regex = r"[0-9]+"
     part_isolating = True

@@ -26,6 +26,7 @@ nasty = st.sampled_from(
     [
         "\x00",
         "a\x00b",
+        str(2**31),
         str(2**63),
         str(2**64),
         "-1",

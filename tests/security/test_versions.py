@@ -15,7 +15,7 @@ MESSAGE = "was sent without the version of the record it edits"
 # A decision form opened before the point had a decision carries no version: sent after one was
 # recorded, it is refused with the decision's own message (the same 409, nothing written).
 DECISION = "Someone else recorded a decision on this point"
-BAD = {"missing": None, "blank": "", "text": "abc", "huge": str(2**63)}
+BAD = {"missing": None, "blank": "", "text": "abc", "huge": str(2**31), "huger": str(2**63)}
 
 
 def _versioned_forms(client, world) -> dict:
