@@ -52,7 +52,8 @@ FILTERS = {
 def test_numeric_filters_out_of_range_are_ignored_with_a_message(app, client, world):
     login(client, "admin@example.org")
     wrong = []
-    for path, names, bad in ((p, n, b) for p, n in FILTERS.items() for b in (str(2**31), str(2**63), str(2**64), "-1", "abc", "²")):
+    bad_values = (str(2**31), str(2**63), str(2**64), "-1", "abc", "²")
+    for path, names, bad in ((p, n, b) for p, n in FILTERS.items() for b in bad_values):
         for name in names:
             if (path, name) == ("/people", "organisation") and not (bad.isascii() and bad.isdigit()):
                 continue  # there, text is an organisation's name to look for
