@@ -62,6 +62,20 @@ def apply_form_errors(form, error: ValidationError) -> None:
             form.form_errors.append(message)
 
 
+NUL = "This contains a NUL character (\\0), which Engage cannot store. Remove it and send the form again."
+
+
+def refuse_nul(form) -> bool:
+    """Mark each field whose posted text holds a NUL byte (PostgreSQL cannot store one in text,
+    so it would be a 500 there; SQLite is held to the same rule). True when any did."""
+    found = False
+    for field in form:
+        if any(isinstance(v, str) and "\x00" in v for v in field.raw_data or ()):
+            field.errors = [*list(field.errors or []), NUL]
+            found = True
+    return found
+
+
 @dataclass
 class Outcome:
     """What `submit` did: `ok` with the service's return value, or the status to render with.
@@ -86,6 +100,8 @@ def submit(form, action) -> Outcome:
     """
     if not form.validate_on_submit():
         return Outcome(False, 400 if request.method == "POST" else 200)
+    if refuse_nul(form):
+        return Outcome(False, 400)
     try:
         value = action()
         db.session.flush()  # a stale version surfaces here, while the form can still show it

@@ -160,3 +160,15 @@ def test_the_invitation_parser_reads_or_refuses_with_a_message(props, raw, zone)
         assert str(error).strip()
     else:
         assert all(e.starts_at.tzinfo is not None for e in events)
+
+
+def test_a_nul_byte_in_a_field_is_refused_next_to_it(app, client, world):
+    """PostgreSQL cannot store NUL in text (a 500 there, found by the test above); both databases refuse it."""
+    token = login(client, "admin@example.org")
+    with app.app_context():
+        before = _counts()
+    response = client.post("/people/new", data={"csrf_token": token, "name": "Ada\x00Lovelace", "country": "GB"})
+    assert response.status_code == 400
+    assert "contains a NUL character" in response.get_data(as_text=True)
+    with app.app_context():
+        assert _counts() == before
