@@ -1,3 +1,3 @@
 """Fixtures of the security suite."""
 
-from tests.security.seeded import world  # noqa: F401  (the seeded demo data and its ids)
+from tests.test_routes import world  # noqa: F401  (the seeded demo data and an id for every route argument)

@@ -1,22 +1,7 @@
-"""A seeded world for the security suite: the demo data, and a real id for every route argument."""
+"""Helpers of the security suite: paths with chosen ids, and the forms every page offers."""
 
-import pytest
-
-from engage.extensions import db
-from tests.conftest import PASSWORD
-
-
-@pytest.fixture
-def world(app):
-    """The demo data (30 people) and {route argument: an id that exists} (see tests/test_routes.py)."""
-    from engage.demo.seed import seed
-    from tests.test_routes import _world_ids
-
-    with app.app_context():
-        seed(people=30, password=PASSWORD)
-        ids = _world_ids()
-        db.session.commit()
-    return ids
+from tests.forms import forms_on
+from tests.test_routes import GETS, PUBLIC, _path
 
 
 def build(rule, ids, **overrides) -> str:
@@ -28,3 +13,19 @@ def build(rule, ids, **overrides) -> str:
     for name, value in overrides.items():
         path = path.replace(str(marks[name]), str(value))
     return path
+
+
+def offered_forms(client, world, keep=lambda form: True) -> dict:
+    """{action: form} of every POST form `keep` accepts, on every page the signed-in user can open."""
+    found = {}
+    for _, _, rule, level in GETS:
+        if level == PUBLIC or rule.rule.endswith((".pdf", ".ics", ".csv", ".vcf")):
+            continue
+        path = _path(rule, world)
+        response = client.get(path)
+        if response.status_code != 200 or "html" not in response.content_type:
+            continue
+        for form in forms_on(response.get_data(as_text=True)):
+            if keep(form):
+                found.setdefault(form.action.split("?")[0] or path, form)
+    return found

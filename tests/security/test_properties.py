@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from engage.engagements import invites
 from engage.extensions import db
 from tests.conftest import login
-from tests.forms import fill, forms_on
-from tests.test_routes import GETS, PUBLIC, _path
+from tests.forms import fill
+from tests.security.seeded import offered_forms
 
 SKIP = {"/logout"}  # signing out would end the walk, not test a form
 EXAMPLES_PER_FORM = 6
@@ -55,20 +55,8 @@ change = st.one_of(
 
 
 def _offered_forms(client, world) -> dict:
-    """{action: form} of every POST form on every page the signed-in admin can open."""
-    found = {}
-    for _, _, rule, level in GETS:
-        if level == PUBLIC or rule.rule.endswith((".pdf", ".ics", ".csv", ".vcf")):
-            continue
-        path = _path(rule, world)
-        response = client.get(path)
-        if response.status_code != 200 or "html" not in response.content_type:
-            continue
-        for form in forms_on(response.get_data(as_text=True)):
-            action = form.action.split("?")[0] or path
-            if action not in SKIP and form.fields:
-                found.setdefault(action, form)
-    return found
+    """{action: form} of every POST form with fields on every page the signed-in admin can open."""
+    return offered_forms(client, world, lambda form: bool(form.fields) and form.action not in SKIP)
 
 
 def _counts() -> dict:

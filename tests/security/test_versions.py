@@ -8,8 +8,9 @@ number and out of range: each answers 409 with the one message, and nothing is w
 from engage.extensions import db
 from engage.mixins import Versioned
 from tests.conftest import login
-from tests.forms import fill, forms_on
-from tests.test_routes import GETS, PUBLIC, _fingerprint, _path
+from tests.forms import fill
+from tests.security.seeded import offered_forms
+from tests.test_routes import _fingerprint
 
 MESSAGE = "was sent without the version of the record it edits"
 # A decision form opened before the point had a decision carries no version: sent after one was
@@ -19,19 +20,8 @@ BAD = {"missing": None, "blank": "", "text": "abc", "huge": str(2**31), "huger":
 
 
 def _versioned_forms(client, world) -> dict:
-    """{action: (page, form)} of every POST form with a `version` field, on every page."""
-    found = {}
-    for _, _, rule, level in GETS:
-        if level == PUBLIC or rule.rule.endswith((".pdf", ".ics", ".csv", ".vcf")):
-            continue
-        path = _path(rule, world)
-        response = client.get(path)
-        if response.status_code != 200 or "html" not in response.content_type:
-            continue
-        for form in forms_on(response.get_data(as_text=True)):
-            if any(f.name == "version" and f.value for f in form.fields):  # an edit (a new record has none)
-                found.setdefault(form.action.split("?")[0] or path, (path, form))
-    return found
+    """{action: form} of every edit form: a `version` field with a value (a new record's has none)."""
+    return offered_forms(client, world, lambda form: any(f.name == "version" and f.value for f in form.fields))
 
 
 def test_every_versioned_model_is_edited_through_a_version_field():
@@ -47,7 +37,7 @@ def test_an_edit_without_a_usable_version_is_refused_everywhere(app, client, wor
     assert {"people", "organizations", "consultations", "engagements", "helplines", "policies", "forums"} <= prefixes
     assert len(forms) >= 12
     wrong = []
-    for action, (_, form), variant in ((a, f, v) for a, f in sorted(forms.items()) for v in BAD):
+    for action, form, variant in ((a, f, v) for a, f in sorted(forms.items()) for v in BAD):
         data = {**fill(form), "csrf_token": token}
         if BAD[variant] is None:
             data.pop("version")
