@@ -22,15 +22,20 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config_module.load(app.instance_path, config))
 
     from engage import models  # noqa: F401  (the whole schema, for Alembic)
+    from engage.audit.restricted import register as register_restricted_audit
     from engage.auth.permissions import check_request
     from engage.cli import engage_cli
     from engage.errors import register_error_handlers
     from engage.extensions import csrf, db, limiter, login_manager, migrate
+    from engage.ids import IdConverter
+    from engage.limits import register as register_limits
     from engage.security import refuse_nul_characters, register_security_headers
     from engage.templating import register_template_helpers
     from engage.transaction import register as register_transaction
 
     sqlite.install()
+    # Record ids in every route: `<id:…>` (out of range, zero or malformed → 404, never a 500).
+    app.url_map.converters["id"] = IdConverter
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(root, "migrations"), compare_type=True)
     login_manager.init_app(app)
@@ -41,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     # The access check runs before CSRF and rate limits, so anonymous users go to /login first.
     app.before_request(refuse_nul_characters)  # before the access check: nobody's request may carry one
     app.before_request(check_request)
+    register_limits(app)  # a route's own upload limit, set before CSRF reads the body
     csrf.init_app(app)
     limiter.init_app(app)
 
@@ -94,6 +100,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     register_transaction(app)
+    register_restricted_audit(app)  # after the transaction: its events are committed with the request
     register_error_handlers(app)
     register_security_headers(app)
     register_template_helpers(app)

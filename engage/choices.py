@@ -13,6 +13,7 @@ from engage.auth.models import User
 from engage.extensions import db
 from engage.forums.models import Forum
 from engage.helplines.models import Helpline
+from engage.ids import as_ids
 from engage.organizations.models import Affiliation, Organisation
 from engage.people.models import Person, PersonEmail
 from engage.queries import like_pattern
@@ -146,7 +147,7 @@ def person_hints(person_ids, on: date | None = None) -> dict[int, str]:
 
 def _pairs_keeping(model, keep_ids) -> Pairs:
     """The active records of `model` plus those in `keep_ids`, the inactive ones marked as such."""
-    keep = [int(i) for i in keep_ids or () if str(i).isdigit()]
+    keep = as_ids(keep_ids)
     stmt = (
         select(model.id, model.name, active(model).label("is_active"))
         .where(or_(active(model), model.id.in_(keep)))

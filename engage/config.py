@@ -54,6 +54,15 @@ def _database_url(instance_path: str) -> str:
     return url
 
 
+def _int_env(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigError(f"{name} must be a whole number of at least 1 (it is “{value}”).")
+    return int(value)
+
+
 def load(instance_path: str, overrides: dict | None = None) -> dict:
     """Build the Flask config from the environment; `overrides` (tests) win."""
     overrides = overrides or {}
@@ -88,6 +97,13 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "RATELIMIT_HEADERS_ENABLED": False,
         "PASSWORD_HASH_METHOD": "scrypt",
         "PAGE_SIZE": 25,
+        # Request bodies are refused (413) before they are read when larger than these: the whole
+        # body, any one non-file form field, and an invitation file (its route's own limit).
+        "MAX_CONTENT_LENGTH": _int_env("ENGAGE_MAX_CONTENT_LENGTH", 20 * 1024 * 1024),
+        "MAX_FORM_MEMORY_SIZE": _int_env("ENGAGE_MAX_FORM_MEMORY_SIZE", 1024 * 1024),
+        "MAX_FORM_PARTS": 1000,
+        "INVITATION_MAX_BYTES": _int_env("ENGAGE_INVITATION_MAX_BYTES", 2_000_000),
+        "INVITATION_MAX_EVENTS": _int_env("ENGAGE_INVITATION_MAX_EVENTS", 200),
         "DEMO_PASSWORD": os.environ.get("ENGAGE_DEMO_PASSWORD", "engage-demo"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),

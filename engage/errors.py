@@ -6,6 +6,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from engage import transaction
+from engage.limits import too_large_message
 
 
 class DomainError(Exception):
@@ -109,6 +110,8 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.response is not None:  # a ready response, e.g. the login page on throttling
             return error.response
+        if error.code == 413:
+            return render_error(413, too_large_message())
         if error.code in MESSAGES:
             return render_error(error.code, None)
         return error

@@ -2,9 +2,10 @@
 
 from collections.abc import Iterable
 
-from wtforms import DateField
+from wtforms import DateField, HiddenField
 from wtforms.fields.choices import SelectChoice
 
+from engage.ids import as_id, as_number
 from engage.validation import countries
 
 
@@ -18,10 +19,7 @@ def choices(pairs: Iterable[tuple[str, str] | str]) -> list[SelectChoice]:
 
 def int_or_none(value):
     """SelectField coercion: an id, or None for the blank choice (and anything that is not a number)."""
-    try:
-        return int(value) if value not in (None, "", "None") else None
-    except (TypeError, ValueError):
-        return None
+    return as_id(value) if value not in (None, "", "None") else None
 
 
 class IsoDateField(DateField):
@@ -39,13 +37,19 @@ class IsoDateField(DateField):
             raise ValueError("Enter the date as YYYY-MM-DD, e.g. 2026-11-25.")
 
 
+def record_id(value) -> int:
+    """A multiple select's coercion: each value a record id; anything else is an invalid choice."""
+    number = as_id(value)
+    if number is None:
+        raise ValueError(f"“{str(value)[:40]}” is not a record id")
+    return number
+
+
 def optional_id(value):
     """A select's id value: None when blank, -1 when not a number (the service refuses it)."""
     if value in (None, "", "None"):
         return None
-    if isinstance(value, int):
-        return value
-    return int(value) if str(value).isdigit() else -1
+    return as_id(value) or -1
 
 
 def country_choices(blank: str = "— Choose a country —") -> list[SelectChoice]:
@@ -53,7 +57,17 @@ def country_choices(blank: str = "— Choose a country —") -> list[SelectChoic
     return choices([("", blank), *((code, f"{name} ({code})") for code, name in countries().items())])
 
 
-def posted(field):
-    """The field's value as the request sent it; None when the request left it out. For a form's
-    `version`, which must never fall back to the record's current one (an edit without it is refused)."""
-    return field.data if field.raw_data else None
+class VersionField(HiddenField):
+    """The version of the record a form edits (optimistic locking, see `queries.check_version`).
+
+    On a GET it shows the record's version; on a POST its value is only what the request sent:
+    never the record's current version, so an edit without it is refused rather than applied.
+    Missing, blank, non-numeric or out of range, it is None, and every edit refuses None alike.
+    (0 is a number: refused as stale.)
+    """
+
+    def process_formdata(self, valuelist):
+        self.data = as_number(valuelist[0]) if valuelist else None  # 0 is a stale version, not a missing one
+
+    def _value(self):
+        return "" if self.data is None else str(self.data)

@@ -65,8 +65,17 @@ def known_id(model, value, errors: dict, field: str, message: str) -> int | None
     return value
 
 
+MISSING_VERSION = (
+    "This form was sent without the version of the record it edits, so saving it could overwrite "
+    "someone else's change. Nothing was saved: reload the page and make your change again."
+)
+
+
 def check_version(record, version: int | None, noun: str = "record", message: str | None = None) -> None:
-    """Refuse an edit made from a stale copy (optimistic locking): the first save stands."""
+    """Refuse an edit made from a stale copy (optimistic locking): the first save stands. An edit
+    without a version (None: missing, blank or not a number) is refused the same way, every time."""
+    if version is None:
+        raise ConflictError(MISSING_VERSION)
     if version != record.version:
         raise ConflictError(
             message

@@ -12,6 +12,7 @@ from engage import queries, transaction
 from engage.audit.services import Actor
 from engage.errors import ConflictError, ValidationError
 from engage.extensions import db
+from engage.ids import as_number
 
 
 def current_actor() -> Actor:
@@ -37,10 +38,7 @@ def base_url() -> str:
 
 
 def page_number() -> int:
-    try:
-        return max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        return 1
+    return as_number(request.args.get("page", "1"), low=1) or 1  # junk or out of range: the first page
 
 
 def paginate(stmt: Select, per_page: int | None = None) -> queries.Page:
@@ -62,6 +60,20 @@ def apply_form_errors(form, error: ValidationError) -> None:
             target.errors = [*list(target.errors or []), message]
         else:
             form.form_errors.append(message)
+
+
+NUL = "This contains a NUL character (\\0), which Engage cannot store. Remove it and send the form again."
+
+
+def refuse_nul(form) -> bool:
+    """Mark each field whose posted text holds a NUL byte (PostgreSQL cannot store one in text,
+    so it would be a 500 there; SQLite is held to the same rule). True when any did."""
+    found = False
+    for field in form:
+        if any(isinstance(v, str) and "\x00" in v for v in field.raw_data or ()):
+            field.errors = [*list(field.errors or []), NUL]
+            found = True
+    return found
 
 
 @dataclass
@@ -88,6 +100,8 @@ def submit(form, action) -> Outcome:
     """
     if not form.validate_on_submit():
         return Outcome(False, 400 if request.method == "POST" else 200)
+    if refuse_nul(form):
+        return Outcome(False, 400)
     try:
         value = action()
         db.session.flush()  # a stale version surfaces here, while the form can still show it

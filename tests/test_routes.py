@@ -56,7 +56,8 @@ POSTS = [r for r in RULES if r[1] != "GET"]
 
 
 def _placeholder_path(rule) -> str:
-    args = {n: "1" if type(rule._converters[n]).__name__ == "IntegerConverter" else "x" for n in rule.arguments}
+    numeric = ("IntegerConverter", "IdConverter")
+    args = {n: "1" if type(rule._converters[n]).__name__ in numeric else "x" for n in rule.arguments}
     return rule.build(args, append_unknown=False)[1]
 
 

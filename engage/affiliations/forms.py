@@ -1,9 +1,10 @@
 """The affiliation forms used on both the person's and the organisation's page."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, StringField
+from wtforms import BooleanField, DateField, StringField
 from wtforms.validators import Optional
-from wtforms.widgets import HiddenInput
+
+from engage.formtools import VersionField
 
 
 class AffiliationForm(FlaskForm):
@@ -21,7 +22,7 @@ class AffiliationForm(FlaskForm):
 class EndAffiliationForm(FlaskForm):
     """The End button on a row of the affiliations list; its messages go above the list."""
 
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = VersionField()
     end_on = DateField("End date", validators=[Optional()])
 
     def validate(self, extra_validators=None) -> bool:

@@ -14,11 +14,11 @@ from sqlalchemy.orm import joinedload
 
 from engage.audit import services as audit
 from engage.audit.services import Actor
-from engage.errors import ConflictError, NotFoundError, ValidationError
+from engage.errors import NotFoundError, ValidationError
 from engage.extensions import db
 from engage.organizations.models import Affiliation, Organisation
 from engage.people.models import Person
-from engage.queries import first_per_group
+from engage.queries import check_version, first_per_group
 
 
 def today() -> date:
@@ -224,8 +224,9 @@ def add_affiliation(
 
 def end_affiliation(actor: Actor, affiliation: Affiliation, version, end_on: date | None) -> Affiliation:
     """Give an affiliation an end date (today when none is given)."""
-    if version not in (None, "") and int(version) != affiliation.version:
-        raise ConflictError("This affiliation was changed by someone else. Reload the page and try again.")
+    check_version(
+        affiliation, version, message="This affiliation was changed by someone else. Reload the page and try again."
+    )
     end_on = end_on or today()
     if affiliation.start_on and end_on < affiliation.start_on:
         # A message for the whole form: the end date sits on a row of the list, not in a field.

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from engage.audit.models import AuditEvent
 from engage.extensions import db
+from engage.ids import id_arg
 from engage.templating import RECORD_PAGES as RECORD_PAGES_EVERYONE
 
 
@@ -16,10 +17,6 @@ def _date(value: str | None) -> date | None:
         return datetime.strptime(value or "", "%Y-%m-%d").date()
     except ValueError:
         return None
-
-
-def _id(value: str | None) -> int | None:
-    return int(value) if (value or "").isdigit() else None
 
 
 @dataclass
@@ -35,10 +32,10 @@ class AuditFilters:
     def from_args(cls, args) -> "AuditFilters":
         """The filters of the log page's query arguments; a malformed id or date is ignored."""
         return cls(
-            user=_id(args.get("user")),
+            user=id_arg(args, "user"),
             action=args.get("action", ""),
             record_type=args.get("record_type", ""),
-            record_id=_id(args.get("record_id")),
+            record_id=id_arg(args, "record_id"),
             since=_date(args.get("since")),
             until=_date(args.get("until")),
         )

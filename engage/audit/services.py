@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import inspect
+from sqlalchemy import insert, inspect
 
 from engage.audit.models import AuditEvent
 from engage.auth.models import User
@@ -91,6 +91,25 @@ def record(
     )
     db.session.add(event)
     return event
+
+
+def record_each(actor: Actor, action: str, model, summaries: dict[int, str]) -> None:
+    """One event per record of `model` ({record id: summary}), written in one statement however many."""
+    if not summaries:
+        return
+    user_id = actor.user.id if actor.user else None
+    rows = [
+        {
+            "user_id": user_id,
+            "action": action,
+            "record_type": record_type(model),
+            "record_id": record_id,
+            "summary": summary[:300],
+            "remote_addr": actor.remote_addr,
+        }
+        for record_id, summary in sorted(summaries.items())
+    ]
+    db.session.execute(insert(AuditEvent), rows)
 
 
 def record_change(actor: Actor, action: str, obj, summary: str = "") -> AuditEvent:

@@ -3,16 +3,14 @@ from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
-    IntegerField,
     PasswordField,
     SelectField,
     StringField,
 )
 from wtforms.validators import DataRequired, EqualTo, Length
-from wtforms.widgets import HiddenInput
 
 from engage.auth.models import ROLES
-from engage.formtools import choices
+from engage.formtools import VersionField, choices
 
 ROLE_CHOICES = choices((r, r.capitalize()) for r in ROLES)
 
@@ -40,7 +38,7 @@ class NewUserForm(FlaskForm):
 
 
 class EditUserForm(FlaskForm):
-    version = IntegerField(widget=HiddenInput())
+    version = VersionField()
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     role = SelectField("Role", choices=ROLE_CHOICES)
     active = BooleanField("Active (may sign in)")

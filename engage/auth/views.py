@@ -114,7 +114,7 @@ def new_user():
     )
 
 
-@bp.route("/admin/users/<int:user_id>/edit", methods=["GET", "POST"])
+@bp.route("/admin/users/<id:user_id>/edit", methods=["GET", "POST"])
 @admin_only
 def edit_user(user_id: int):
     user = services.get_user(user_id)
@@ -129,7 +129,7 @@ def edit_user(user_id: int):
     )
 
 
-@bp.route("/admin/users/<int:user_id>/unlock", methods=["POST"])
+@bp.route("/admin/users/<id:user_id>/unlock", methods=["POST"])
 @admin_only
 def unlock_user(user_id: int):
     user = services.get_user(user_id)
@@ -138,7 +138,7 @@ def unlock_user(user_id: int):
     return redirect(url_for("auth.edit_user", user_id=user.id))
 
 
-@bp.route("/admin/users/<int:user_id>/reset-password", methods=["POST"])
+@bp.route("/admin/users/<id:user_id>/reset-password", methods=["POST"])
 @admin_only
 def reset_password(user_id: int):
     user = services.get_user(user_id)

@@ -33,7 +33,7 @@ def _letters_page(person_id: int) -> str:
     return safe_next(request.form.get("next"), url_for("briefings.letters", person_id=person_id))
 
 
-@bp.get("/engagements/<int:engagement_id>/briefing.pdf")
+@bp.get("/engagements/<id:engagement_id>/briefing.pdf")
 def briefing_pdf(engagement_id: int):
     """The reader's stored pack while it is up to date with the data; a GET never renders or
     stores one (a link from anywhere must not cost a rendering). Otherwise: the briefing page,
@@ -52,12 +52,12 @@ def _briefing_page(record: Engagement, form: BriefingForm | None = None, status:
     return render_template("briefings/engagement.html", engagement=record, back=back, **context), status
 
 
-@bp.get("/engagements/<int:engagement_id>/briefing")
+@bp.get("/engagements/<id:engagement_id>/briefing")
 def engagement(engagement_id: int):
     return _briefing_page(_engagement(engagement_id))
 
 
-@bp.post("/engagements/<int:engagement_id>/briefing")
+@bp.post("/engagements/<id:engagement_id>/briefing")
 @makes_documents
 def generate(engagement_id: int):
     record = _engagement(engagement_id)
@@ -69,13 +69,13 @@ def generate(engagement_id: int):
     return redirect(url_for("engagements.detail", engagement_id=engagement_id, _anchor="briefing-panel-title"))
 
 
-@bp.get("/documents/<int:document_id>")
+@bp.get("/documents/<id:document_id>")
 def download(document_id: int):
     """The stored bytes of a document, exactly as made (its maker and admins only)."""
     return _send(services.document_for_download(current_actor(), document_id))
 
 
-@bp.post("/documents/<int:document_id>/sent")
+@bp.post("/documents/<id:document_id>/sent")
 def sent(document_id: int):
     document = services.record_sent(current_actor(), document_id)
     flash("Letter recorded as sent.", "success")
@@ -86,12 +86,12 @@ def _letters(person, form: LetterForm | None = None, status: int = 200):
     return render_template("briefings/letters.html", person=person, **panels.person_letters(person, form)), status
 
 
-@bp.get("/people/<int:person_id>/letters")
+@bp.get("/people/<id:person_id>/letters")
 def letters(person_id: int):
     return _letters(services.letter_recipient(person_id))
 
 
-@bp.post("/people/<int:person_id>/letters")
+@bp.post("/people/<id:person_id>/letters")
 def new_letter(person_id: int):
     person = services.letter_recipient(person_id)
     form = LetterForm()

@@ -3,17 +3,15 @@
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional
-from wtforms.widgets import HiddenInput
 
 from engage.consultations.models import COMMITMENT_STATUSES, CONFIDENTIALITY, CONSULTATION_KINDS, OUTCOMES
-from engage.formtools import IsoDateField, choices, int_or_none
+from engage.formtools import IsoDateField, VersionField, choices, int_or_none, record_id
 
 
 def scope_ids(form, prefix: str):
@@ -25,19 +23,19 @@ def scope_ids(form, prefix: str):
 
 
 class ConsultationForm(FlaskForm):
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = VersionField()
     title = StringField("Title", validators=[DataRequired(message="Enter a title."), Length(max=250)])
     date = IsoDateField("Date", validators=[DataRequired(message="Enter the date as YYYY-MM-DD.")])
     kind = SelectField("Kind", choices=choices(CONSULTATION_KINDS.items()), default="meeting")
     confidentiality = SelectField("Confidentiality", choices=choices(CONFIDENTIALITY.items()), default="normal")
     forum_id = SelectField("Forum", coerce=int_or_none, validate_choice=False)
-    topic_ids = SelectMultipleField("Topics", coerce=int, validate_choice=False, render_kw={"size": 6})
-    staff_ids = SelectMultipleField("Our staff", coerce=int, validate_choice=False, render_kw={"size": 6})
+    topic_ids = SelectMultipleField("Topics", coerce=record_id, validate_choice=False, render_kw={"size": 6})
+    staff_ids = SelectMultipleField("Our staff", coerce=record_id, validate_choice=False, render_kw={"size": 6})
     summary = TextAreaField("Summary", render_kw={"rows": 5})
 
 
 class InputForm(FlaskForm):
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = VersionField()
     raised_by = SelectField("Raised by", validate_choice=False)
     topic_id = SelectField("Topic", coerce=int_or_none, validate_choice=False)
     text = TextAreaField(
@@ -49,7 +47,7 @@ class InputForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = VersionField()
     outcome = SelectField("Outcome", choices=choices(OUTCOMES.items()), default="under_review")
     rationale = TextAreaField("Rationale", render_kw={"rows": 2})
     decided_by_id = SelectField("Decided by", coerce=int_or_none, validate_choice=False)
@@ -60,7 +58,7 @@ class DecisionForm(FlaskForm):
 
 
 class CommitmentForm(FlaskForm):
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = VersionField()
     description = TextAreaField(
         "What we promised", validators=[DataRequired(message="Say what we promised.")], render_kw={"rows": 2}
     )
@@ -73,4 +71,4 @@ class CommitmentForm(FlaskForm):
 class CompleteForm(FlaskForm):
     """ "Mark done" on a commitment: only the version the button was shown with."""
 
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = VersionField()

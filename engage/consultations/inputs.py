@@ -10,6 +10,7 @@ from engage.auth.models import User
 from engage.consultations.models import OUTCOMES, Consultation, Decision, Input
 from engage.errors import ConflictError, ValidationError
 from engage.extensions import db
+from engage.ids import as_id
 from engage.policies.models import Clause, PolicyVersion
 from engage.queries import check_version, known_id
 from engage.topics.models import Topic
@@ -20,10 +21,11 @@ MAX_TEXT = 10_000
 def parse_raised_by(consultation: Consultation, value: str) -> tuple[int | None, int | None]:
     """`person:ID` or `organisation:ID`, which must be one of the consultation's participants."""
     kind, _, ident = (value or "").partition(":")
-    if kind == "person" and ident.isdigit() and any(p.id == int(ident) for p in consultation.people):
-        return int(ident), None
-    if kind == "organisation" and ident.isdigit() and any(o.id == int(ident) for o in consultation.organisations):
-        return None, int(ident)
+    number = as_id(ident)
+    if kind == "person" and number and any(p.id == number for p in consultation.people):
+        return number, None
+    if kind == "organisation" and number and any(o.id == number for o in consultation.organisations):
+        return None, number
     raise ValidationError({"raised_by": "Choose who raised it from the consultation's participants."})
 
 
@@ -149,12 +151,13 @@ def decide(actor: Actor, item: Input, version: int | None, data: dict) -> Decisi
         db.session.add(decision)
         action = "create"
     else:
-        check_version(
-            decision,
-            version,
-            message="Someone else recorded a decision on this point while you were editing it. "
-            "Their decision is shown; reload the row to change it.",
+        stale = (
+            "Someone else recorded a decision on this point while you were editing it. "
+            "Their decision is shown; reload the row to change it."
         )
+        if version is None:  # the form was opened before there was a decision
+            raise ConflictError(stale)
+        check_version(decision, version, message=stale)
         for key, value in values.items():
             setattr(decision, key, value)
         action = "update"

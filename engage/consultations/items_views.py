@@ -25,7 +25,7 @@ from engage.consultations.pages import (
 )
 from engage.web import current_actor
 
-bp = Blueprint("consultation_items", __name__, url_prefix="/consultations/<int:consultation_id>")
+bp = Blueprint("consultation_items", __name__, url_prefix="/consultations/<id:consultation_id>")
 
 INPUT_FIELDS = ("raised_by", "topic_id", "text", "clause_id")
 DECISION_FIELDS = ("outcome", "rationale", "decided_by_id", "decided_on", "policy_version_id", "clause_id", "no_change")
@@ -90,12 +90,12 @@ def add_input(consultation_id: int):
     )
 
 
-@bp.route("/inputs/<int:input_id>")
+@bp.route("/inputs/<id:input_id>")
 def input_row(consultation_id: int, input_id: int):
     return _input_row(consultation_id, input_id).render(mode="view")
 
 
-@bp.route("/inputs/<int:input_id>/edit", methods=["GET", "POST"])
+@bp.route("/inputs/<id:input_id>/edit", methods=["GET", "POST"])
 def edit_input(consultation_id: int, input_id: int):
     row = _input_row(consultation_id, input_id)
     return _edit(
@@ -107,7 +107,7 @@ def edit_input(consultation_id: int, input_id: int):
     )
 
 
-@bp.route("/inputs/<int:input_id>/decision", methods=["GET", "POST"])
+@bp.route("/inputs/<id:input_id>/decision", methods=["GET", "POST"])
 def decision(consultation_id: int, input_id: int):
     row = _input_row(consultation_id, input_id)
     return _edit(
@@ -139,12 +139,12 @@ def add_commitment(consultation_id: int):
     )
 
 
-@bp.route("/commitments/<int:commitment_id>")
+@bp.route("/commitments/<id:commitment_id>")
 def commitment_row(consultation_id: int, commitment_id: int):
     return _commitment_row(consultation_id, commitment_id).render(mode="view")
 
 
-@bp.route("/commitments/<int:commitment_id>/edit", methods=["GET", "POST"])
+@bp.route("/commitments/<id:commitment_id>/edit", methods=["GET", "POST"])
 def edit_commitment(consultation_id: int, commitment_id: int):
     row = _commitment_row(consultation_id, commitment_id)
     return _edit(
@@ -156,7 +156,7 @@ def edit_commitment(consultation_id: int, commitment_id: int):
     )
 
 
-@bp.route("/commitments/<int:commitment_id>/complete", methods=["POST"])
+@bp.route("/commitments/<id:commitment_id>/complete", methods=["POST"])
 def complete_commitment(consultation_id: int, commitment_id: int):
     row = _commitment_row(consultation_id, commitment_id)
     form = CompleteForm()

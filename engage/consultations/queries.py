@@ -20,6 +20,7 @@ from engage.consultations.models import (
 )
 from engage.errors import NotFoundError
 from engage.extensions import db
+from engage.ids import as_ids
 from engage.organizations.models import Organisation
 from engage.people.models import Person
 from engage.policies.trail import decided_input_options
@@ -93,7 +94,7 @@ def input_counts(consultation_ids) -> dict[int, int]:
 
 def named(model, ids) -> list:
     """The people or organisations with these ids (e.g. the participants a form picked), by name."""
-    ids = sorted({int(i) for i in ids or [] if str(i).isdigit()})
+    ids = sorted(as_ids(ids))
     if not ids:
         return []
     return list(db.session.execute(select(model).where(model.id.in_(ids)).order_by(model.name)).scalars())

@@ -8,7 +8,7 @@ from sqlalchemy import func, select, update
 from engage.audit import services as audit
 from engage.audit.services import Actor
 from engage.auth.models import User
-from engage.auth.permissions import view_is_audited, visible_to_every_reader
+from engage.auth.permissions import visible_to_every_reader
 from engage.consultations.models import (
     CONFIDENTIALITY,
     CONSULTATION_KINDS,
@@ -19,20 +19,15 @@ from engage.consultations.models import (
 from engage.errors import ValidationError
 from engage.extensions import db
 from engage.forums.models import Forum
+from engage.ids import as_ids
 from engage.organizations.models import Organisation
 from engage.people.models import Person
 from engage.queries import check_version, known_id, like_pattern
 from engage.topics.models import Topic
 
 
-def record_restricted_view(actor: Actor, consultation: Consultation) -> None:
-    """Opening a restricted consultation is audited."""
-    if view_is_audited(consultation):
-        audit.record(actor, "view-restricted", Consultation, consultation.id, f"Viewed {consultation.title[:200]}")
-
-
 def _load_all(model, ids, field: str, what: str, errors: dict, extra=None) -> list:
-    ids = sorted({int(i) for i in ids or [] if str(i).isdigit()})
+    ids = sorted(as_ids(ids))
     if not ids:
         return []
     stmt = select(model).where(model.id.in_(ids))

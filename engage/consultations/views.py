@@ -12,6 +12,7 @@ from engage.consultations.forms import ConsultationForm
 from engage.consultations.models import CONFIDENTIALITY, CONSULTATION_KINDS
 from engage.consultations.pages import render_detail
 from engage.formtools import choices as select_choices
+from engage.ids import id_arg
 from engage.organizations.models import Organisation
 from engage.people.models import Person
 from engage.web import current_actor, paginate, submit
@@ -20,8 +21,7 @@ bp = Blueprint("consultations", __name__)
 
 
 def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "").strip()
-    return int(value) if value.isdigit() else None
+    return id_arg(request.args, name)
 
 
 def _date_arg(name: str) -> date | None:
@@ -130,7 +130,7 @@ def new():
     return _form_page(form, outcome)
 
 
-@bp.route("/consultations/<int:consultation_id>/edit", methods=["GET", "POST"])
+@bp.route("/consultations/<id:consultation_id>/edit", methods=["GET", "POST"])
 def edit(consultation_id: int):
     consultation = queries.get_consultation(current_user, consultation_id)
     form = _consultation_form(consultation)
@@ -141,11 +141,10 @@ def edit(consultation_id: int):
     return _form_page(form, outcome, consultation)
 
 
-@bp.route("/consultations/<int:consultation_id>")
+@bp.route("/consultations/<id:consultation_id>")
 def detail(consultation_id: int):
     consultation = queries.get_consultation(current_user, consultation_id)
-    services.record_restricted_view(current_actor(), consultation)
-    return render_detail(consultation)
+    return render_detail(consultation)  # a restricted one is audited by engage.audit.restricted
 
 
 def _suggestions(kind: str, items, q: str):

@@ -8,7 +8,6 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -16,14 +15,14 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional
-from wtforms.widgets import HiddenInput
 
 from engage import choices as choice_lists
 from engage import zones
 from engage.engagements import records
 from engage.engagements.models import ENGAGEMENT_KINDS, ENGAGEMENT_STATUSES, PARTICIPANT_ROLES, RSVPS, Engagement
 from engage.engagements.services import FEED_SCOPES
-from engage.formtools import choices
+from engage.formtools import VersionField, choices, record_id
+from engage.ids import as_id
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 FOLD_CHOICES = choices([("first", "First occurrence"), ("second", "Second occurrence")])
@@ -32,10 +31,7 @@ FOLD_CHOICES = choices([("first", "First occurrence"), ("second", "Second occurr
 def optional_int(value):
     if value in (None, "", "None"):
         return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return as_id(value)
 
 
 class ParticipantForm(Form):
@@ -65,15 +61,15 @@ class EngagementForm(FlaskForm):
     venue = StringField("Venue", validators=[Length(max=300)])
     virtual_link = StringField("Virtual link", validators=[Length(max=500)])
     forum_id = SelectField("Forum", coerce=optional_int, validate_choice=False)
-    topic_ids = SelectMultipleField("Topics", coerce=int, validate_choice=False)
-    speaker_ids = SelectMultipleField("Our speakers", coerce=int, validate_choice=False)
+    topic_ids = SelectMultipleField("Topics", coerce=record_id, validate_choice=False)
+    speaker_ids = SelectMultipleField("Our speakers", coerce=record_id, validate_choice=False)
     objectives = TextAreaField("Objectives")
     key_messages = TextAreaField("Key messages (Markdown)")
     sensitivities = TextAreaField("Sensitivities")
     logistics = TextAreaField("Logistics")
     agenda = TextAreaField("Agenda (one item a line: “10:15 Title | notes”)")
     participants = FieldList(FormField(ParticipantForm), min_entries=0)
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = VersionField()
 
     def set_choices(self) -> None:
         """Forums (archived ones too, so an edit keeps its forum), active topics and users."""

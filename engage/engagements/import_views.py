@@ -1,10 +1,11 @@
 """Importing an invitation (.ics): upload, preview, confirm."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
-from engage.engagements import importing, invites
+from engage.engagements import importing
 from engage.engagements.forms import ImportForm
 from engage.engagements.pages import display_zone
+from engage.limits import upload_limit
 from engage.web import current_actor, submit
 
 bp = Blueprint("engagement_import", __name__)
@@ -14,10 +15,11 @@ def _upload(form: ImportForm) -> bytes | None:
     upload = form.file.data
     if upload is None or not getattr(upload, "filename", ""):
         return None
-    return upload.read(invites.MAX_BYTES + 1)
+    return upload.read(current_app.config["INVITATION_MAX_BYTES"] + 1)
 
 
 @bp.route("/engagements/import", methods=["GET", "POST"])
+@upload_limit("INVITATION_MAX_BYTES", copies=3)  # the file, and its base64 copy on the confirm step
 def upload():
     form = ImportForm()
     confirm = request.form.get("confirm") == "1" or request.form.get("direct") == "1"

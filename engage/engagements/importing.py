@@ -5,6 +5,7 @@ import binascii
 import re
 from dataclasses import dataclass, field
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from engage import zones
@@ -237,7 +238,8 @@ def run(actor: Actor, previewed: str | None, upload: bytes | None, zone: str, co
     """
     data = _file(previewed, upload)
     try:
-        planned = plan(parse(data, zone))
+        config = current_app.config
+        planned = plan(parse(data, zone, config["INVITATION_MAX_BYTES"], config["INVITATION_MAX_EVENTS"]))
     except InviteError as error:
         raise ValidationError({"file": str(error)})
     if not confirm:

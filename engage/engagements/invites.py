@@ -16,7 +16,8 @@ from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from engage.validation import time_zones
 
-MAX_BYTES = 2_000_000
+MAX_BYTES = 2_000_000  # defaults; the app passes INVITATION_MAX_BYTES and INVITATION_MAX_EVENTS
+MAX_EVENTS = 200
 STATUS_FROM_ICAL = {"CONFIRMED": "confirmed", "TENTATIVE": "proposed", "CANCELLED": "cancelled"}
 RSVP_FROM_PARTSTAT = {
     "ACCEPTED": "accepted",
@@ -107,15 +108,27 @@ def _instant(value, zone: str) -> datetime:
     raise InviteError("An event has a start or end that is not a date or time.")
 
 
-def parse(data: bytes, fallback_zone: str = "Europe/London") -> list[Invite]:
-    """The events of an .ics file; InviteError with a clear message for anything unreadable."""
+def _too_many(count: int, max_events: int) -> InviteError:
+    return InviteError(
+        f"The file holds {count:,} events; Engage imports at most {max_events:,} from one file. "
+        "Export a shorter stretch of the calendar (or the one invitation) and import that."
+    )
+
+
+def parse(
+    data: bytes, fallback_zone: str = "Europe/London", max_bytes: int = MAX_BYTES, max_events: int = MAX_EVENTS
+) -> list[Invite]:
+    """The events of an .ics file; InviteError with a clear message for anything unreadable,
+    larger than `max_bytes` or holding more than `max_events` events."""
     if not data or not data.strip():
         raise InviteError("The file is empty. Choose the .ics file saved from the invitation.")
-    if len(data) > MAX_BYTES:
-        raise InviteError("The file is larger than 2 MB; an invitation is much smaller.")
+    if len(data) > max_bytes:
+        raise InviteError(f"The file is larger than {max_bytes / 1_000_000:g} MB; an invitation is much smaller.")
     text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
     if "BEGIN:VCALENDAR" not in text.upper():
         raise InviteError("This is not an iCalendar file (.ics): it has no BEGIN:VCALENDAR.")
+    if (count := len(re.findall(r"^BEGIN:VEVENT", text, re.IGNORECASE | re.MULTILINE))) > max_events:
+        raise _too_many(count, max_events)  # counted before parsing: a huge file is not read
     try:
         calendar = Calendar.from_ical(text)
         raw_events = calendar.walk("VEVENT")
@@ -123,6 +136,8 @@ def parse(data: bytes, fallback_zone: str = "Europe/London") -> list[Invite]:
         raise InviteError(f"The file could not be read as iCalendar: {str(error)[:200]}")
     if not raw_events:
         raise InviteError("The file has no event (VEVENT) in it.")
+    if len(raw_events) > max_events:
+        raise _too_many(len(raw_events), max_events)
     cancel = str(calendar.get("METHOD", "") or "").strip().upper() == "CANCEL"
     calendar_zone = str(calendar.get("X-WR-TIMEZONE", "") or "").strip() or None
     if calendar_zone not in time_zones():

@@ -18,6 +18,7 @@ from engage.engagements.models import (
 from engage.engagements.services import FEED_SCOPES, scoped, visible
 from engage.errors import NotFoundError
 from engage.extensions import db
+from engage.ids import id_arg
 from engage.people.models import Person
 from engage.queries import like_pattern
 
@@ -25,8 +26,7 @@ WHEN = ("upcoming", "past", "all")
 
 
 def int_arg(args: Mapping[str, str], name: str) -> int | None:
-    value = args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return id_arg(args, name)
 
 
 def date_arg(args: Mapping[str, str], name: str) -> date | None:

@@ -26,6 +26,7 @@ from engage.engagements.models import (
 from engage.errors import ValidationError
 from engage.extensions import db
 from engage.forums.models import Forum
+from engage.ids import as_id
 from engage.people.models import Person, PersonEmail
 from engage.topics.models import Topic
 from engage.validation import Invalid, normalise_country, normalise_url, normalise_zone
@@ -120,7 +121,7 @@ def find_person(ref: str) -> Person | None:
     ref = (ref or "").strip()
     digits = ref.lstrip("#")
     if digits.isdigit():
-        return db.session.get(Person, int(digits))
+        return db.session.get(Person, number) if (number := as_id(digits)) else None
     if "@" in ref:
         stmt = select(Person).join(PersonEmail).where(func.lower(PersonEmail.email) == ref.lower())
     else:

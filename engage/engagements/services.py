@@ -9,8 +9,9 @@ from engage.auth.models import User
 from engage.auth.permissions import visible_engagements
 from engage.engagements import records
 from engage.engagements.models import Engagement, engagement_followers, engagement_speakers
-from engage.errors import ConflictError, NotFoundError
+from engage.errors import NotFoundError
 from engage.extensions import db
+from engage.queries import check_version
 
 FEED_SCOPES = {
     "mine": "Engagements I speak at",
@@ -32,11 +33,12 @@ def create(actor: Actor, data: records.EngagementData, uid: str | None = None) -
 
 def update(actor: Actor, engagement: Engagement, version: int | None, data: records.EngagementData) -> Engagement:
     """Save an edit; a stale `version` is refused, and SEQUENCE grows so calendars update."""
-    if version is None or int(version) != engagement.version:
-        raise ConflictError(
-            "Someone else saved this engagement while you were editing it. Their changes stand; "
-            "reload the page and make your change again."
-        )
+    check_version(
+        engagement,
+        version,
+        message="Someone else saved this engagement while you were editing it. Their changes stand; "
+        "reload the page and make your change again.",
+    )
     clean = records.validate(data, frozenset(p.person_id for p in engagement.participants))
     records.apply(engagement, clean)
     engagement.sequence = (engagement.sequence or 0) + 1

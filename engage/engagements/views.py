@@ -56,7 +56,7 @@ def new():
     return _saved(outcome.value) if outcome.ok else _render_form(form, None, outcome.status)
 
 
-@bp.route("/engagements/<int:engagement_id>/edit", methods=["GET", "POST"])
+@bp.route("/engagements/<id:engagement_id>/edit", methods=["GET", "POST"])
 def edit(engagement_id: int):
     engagement = queries.for_detail(engagement_id, current_user)
     form = EngagementForm() if request.method == "POST" else EngagementForm(data=initial(engagement))
@@ -65,7 +65,7 @@ def edit(engagement_id: int):
     return _saved(outcome.value) if outcome.ok else _render_form(form, engagement, outcome.status)
 
 
-@bp.route("/engagements/<int:engagement_id>")
+@bp.route("/engagements/<id:engagement_id>")
 def detail(engagement_id: int):
     engagement = queries.for_detail(engagement_id, current_user)
     return render_template(
@@ -86,10 +86,10 @@ def _follow(engagement_id: int, following: bool):
     return redirect(url_for("engagements.detail", engagement_id=engagement_id))
 
 
-switch_routes(bp, "/engagements/<int:engagement_id>", {"follow": True, "unfollow": False}, _follow, personal)
+switch_routes(bp, "/engagements/<id:engagement_id>", {"follow": True, "unfollow": False}, _follow, personal)
 
 
-@bp.route("/engagements/<int:engagement_id>.ics")
+@bp.route("/engagements/<id:engagement_id>.ics")
 def ics(engagement_id: int):
     engagement = services.get_visible(current_user, engagement_id)
     body = ics_bytes(services.visible(current_user).where(Engagement.id == engagement.id))

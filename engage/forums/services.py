@@ -15,6 +15,7 @@ from engage.engagements.models import Engagement
 from engage.errors import NotFoundError, ValidationError
 from engage.extensions import db
 from engage.forums.models import FORUM_KINDS, Forum, ForumMember
+from engage.ids import as_id
 from engage.mixins import utcnow
 from engage.organizations.models import Organisation
 from engage.people.models import Person
@@ -188,7 +189,7 @@ def _clean_forum(data: ForumData) -> tuple[dict, list[User]]:
         values["website"] = normalise_url(data.website)
     except Invalid as error:
         errors["website"] = str(error)
-    wanted = {int(i) for i in data.representative_ids or ()}
+    wanted = {as_id(i) or 0 for i in data.representative_ids or ()}  # 0: no such user, refused below
     reps = list(db.session.execute(select(User).where(User.id.in_(wanted))).scalars()) if wanted else []
     if len(reps) != len(wanted):
         errors["representatives"] = "Choose representatives from the list."

@@ -27,7 +27,7 @@ def index():
     return render_template("forums/index.html", page=page, filters=filters, counts=counts, kinds=FORUM_KINDS)
 
 
-@bp.route("/<int:forum_id>")
+@bp.route("/<id:forum_id>")
 def detail(forum_id: int):
     forum = services.get_forum(forum_id)
     today = date.today()
@@ -92,7 +92,7 @@ def new():
     return _save_forum(None)
 
 
-@bp.route("/<int:forum_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:forum_id>/edit", methods=["GET", "POST"])
 def edit(forum_id: int):
     return _save_forum(services.get_forum(forum_id))
 
@@ -109,7 +109,7 @@ def _set_archived(forum_id: int, archived: bool):
     return redirect(url_for("forums.detail", forum_id=forum.id))
 
 
-switch_routes(bp, "/<int:forum_id>", {"archive": True, "restore": False}, _set_archived)
+switch_routes(bp, "/<id:forum_id>", {"archive": True, "restore": False}, _set_archived)
 
 
 # --- Members ----------------------------------------------------------------------------------
@@ -153,18 +153,18 @@ def _save_member(forum: Forum, member: ForumMember | None):
     return render_template("forums/member_form.html", form=form, forum=forum, member=member), outcome.status
 
 
-@bp.route("/<int:forum_id>/members/new", methods=["GET", "POST"])
+@bp.route("/<id:forum_id>/members/new", methods=["GET", "POST"])
 def new_member(forum_id: int):
     return _save_member(services.get_forum(forum_id), None)
 
 
-@bp.route("/<int:forum_id>/members/<int:member_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:forum_id>/members/<id:member_id>/edit", methods=["GET", "POST"])
 def edit_member(forum_id: int, member_id: int):
     forum = services.get_forum(forum_id)
     return _save_member(forum, services.get_member(forum, member_id))
 
 
-@bp.route("/<int:forum_id>/members/<int:member_id>/remove", methods=["POST"])
+@bp.route("/<id:forum_id>/members/<id:member_id>/remove", methods=["POST"])
 def remove_member(forum_id: int, member_id: int):
     forum = services.get_forum(forum_id)
     services.remove_member(current_actor(), services.get_member(forum, member_id))

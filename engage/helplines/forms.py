@@ -1,9 +1,8 @@
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
-from wtforms.widgets import HiddenInput
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
 
-from engage.formtools import choices, optional_id
+from engage.formtools import VersionField, choices, optional_id, record_id
 from engage.helplines.models import CHANNELS
 from engage.validation import countries
 
@@ -13,7 +12,7 @@ def country_choices(blank: str = "International (no country)"):
 
 
 class HelplineForm(FlaskForm):
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = VersionField()
     name = StringField("Name", validators=[DataRequired(message="Enter the helpline's name."), Length(max=250)])
     # Validated by the service (normalise_country), so a bad code gets a clear message.
     country = SelectField("Country", validate_choice=False)
@@ -25,7 +24,7 @@ class HelplineForm(FlaskForm):
     organisation = SelectField("Operating organisation", coerce=optional_id, validate_choice=False)
     escalation_name = StringField("Escalation contact: who", validators=[Length(max=200)])
     escalation_contact = StringField("Escalation contact: how to reach them", validators=[Length(max=300)])
-    topics = SelectMultipleField("Topics", coerce=int, validate_choice=False, render_kw={"size": 8})
+    topics = SelectMultipleField("Topics", coerce=record_id, validate_choice=False, render_kw={"size": 8})
     notes = TextAreaField("Notes")
 
     def __init__(self, *args, **kwargs):

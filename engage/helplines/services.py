@@ -13,6 +13,7 @@ from engage.audit.services import Actor
 from engage.errors import NotFoundError, ValidationError
 from engage.extensions import db
 from engage.helplines.models import CHANNELS, PHONE_CHANNELS, STALE_AFTER, Helpline
+from engage.ids import id_arg
 from engage.organizations.models import Organisation
 from engage.queries import check_version, like_pattern
 from engage.topics.models import Topic
@@ -64,12 +65,11 @@ class HelplineFilters:
         country = args.get("country", "").strip().upper()
         if country not in countries() and country != INTERNATIONAL:
             country = ""
-        topic = args.get("topic", "")
         return cls(
             q=args.get("q", "").strip(),
             country=country,
             channel=args.get("channel", ""),
-            topic=int(topic) if topic.isdigit() else None,
+            topic=id_arg(args, "topic"),
             stale=args.get("stale") == "1",
             archived=args.get("archived") == "1",
             sort=args.get("sort") if args.get("sort") in SORTS else "country",

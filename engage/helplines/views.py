@@ -46,7 +46,7 @@ def crisis():
     ), (400 if unknown else 200)
 
 
-@bp.route("/<int:helpline_id>")
+@bp.route("/<id:helpline_id>")
 def detail(helpline_id: int):
     return render_template("helplines/detail.html", h=services.get_helpline(helpline_id), today=date.today())
 
@@ -116,7 +116,7 @@ def new():
     return _save(None)
 
 
-@bp.route("/<int:helpline_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:helpline_id>/edit", methods=["GET", "POST"])
 def edit(helpline_id: int):
     return _save(services.get_helpline(helpline_id))
 
@@ -129,7 +129,7 @@ def lookup_organisations():
     return render_template("_lookup_options.html", options=options, query=query, limit=LOOKUP_LIMIT)
 
 
-@bp.route("/<int:helpline_id>/verify", methods=["POST"])
+@bp.route("/<id:helpline_id>/verify", methods=["POST"])
 def verify(helpline_id: int):
     helpline = services.verify_helpline(current_actor(), services.get_helpline(helpline_id))
     flash(f"“{helpline.name}” is marked as verified today.", "success")
@@ -149,4 +149,4 @@ def _set_archived(helpline_id: int, archived: bool):
     return redirect(url_for("helplines.detail", helpline_id=helpline.id))
 
 
-switch_routes(bp, "/<int:helpline_id>", {"archive": True, "restore": False}, _set_archived)
+switch_routes(bp, "/<id:helpline_id>", {"archive": True, "restore": False}, _set_archived)

@@ -1,17 +1,15 @@
 """The organisation form: name, kind, country, website, parent, topics, description."""
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import Optional
-from wtforms.widgets import HiddenInput
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 
 from engage import choices as lists
-from engage.formtools import choices, country_choices
+from engage.formtools import VersionField, choices, country_choices
 from engage.organizations.models import ORGANISATION_KINDS
 
 
 class OrganisationForm(FlaskForm):
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = VersionField()
     name = StringField("Name")
     kind = SelectField("Type", choices=choices(ORGANISATION_KINDS.items()), default="ngo", validate_choice=False)
     country = SelectField("Country", validate_choice=False)

@@ -13,6 +13,7 @@ from engage.auth.models import User
 from engage.consultations.models import Consultation, Input
 from engage.extensions import db
 from engage.forums.models import ForumMember
+from engage.ids import as_id, id_arg
 from engage.organizations.models import ORGANISATION_KINDS, Affiliation, Organisation, organisation_topics
 from engage.people.models import Person
 from engage.queries import like_pattern
@@ -51,18 +52,18 @@ def list_query(args: dict):
         stmt = stmt.where(Organisation.kind == kind)
     if country := (args.get("country") or "").strip().upper():
         stmt = stmt.where(Organisation.country == country)
-    if (topic := str(args.get("topic") or "")).isdigit():
-        tagged = select(organisation_topics.c.organisation_id).where(organisation_topics.c.topic_id == int(topic))
+    if (topic := id_arg(args, "topic")) is not None:
+        tagged = select(organisation_topics.c.organisation_id).where(organisation_topics.c.topic_id == topic)
         stmt = stmt.where(Organisation.id.in_(tagged))
-    if (parent := str(args.get("parent") or "")).isdigit():
-        stmt = stmt.where(Organisation.parent_id == int(parent))
+    if (parent := id_arg(args, "parent")) is not None:
+        stmt = stmt.where(Organisation.parent_id == parent)
     return stmt.order_by(*SORTS.get(args.get("sort") or "name", SORTS["name"]))
 
 
 def parent_filter(args: dict) -> Organisation | None:
     """The organisation whose parts the list is filtered to, to name it above the list."""
-    value = str(args.get("parent") or "")
-    return db.session.get(Organisation, int(value)) if value.isdigit() else None
+    value = as_id(args.get("parent"))
+    return db.session.get(Organisation, value) if value else None
 
 
 def people_counts(organisation_ids: list[int]) -> dict[int, int]:

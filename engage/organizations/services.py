@@ -10,6 +10,7 @@ from engage.audit import services as audit
 from engage.audit.services import Actor
 from engage.errors import ValidationError
 from engage.extensions import db
+from engage.ids import as_id, as_ids
 from engage.organizations.models import ORGANISATION_KINDS, Organisation
 from engage.queries import check_version
 from engage.topics.services import topics_by_ids
@@ -57,7 +58,7 @@ def validate_organisation(data: OrganisationData, organisation: Organisation | N
     parent = None
     raw_parent = " ".join((data.parent or "").split())
     if raw_parent:
-        parent = db.session.get(Organisation, int(raw_parent)) if raw_parent.isdigit() else None
+        parent = db.session.get(Organisation, number) if (number := as_id(raw_parent)) else None
         parent = parent or find_organisation_by_name(raw_parent)
         if parent is None:
             errors["parent"] = f"No organisation is called “{raw_parent}”."
@@ -65,7 +66,7 @@ def validate_organisation(data: OrganisationData, organisation: Organisation | N
             errors["parent"] = "An organisation cannot sit under itself or one of its own children."
     clean["parent_id"] = parent.id if parent else None
     try:
-        topics = topics_by_ids(t for t in data.topic_ids or [] if str(t).isdigit())
+        topics = topics_by_ids(as_ids(data.topic_ids))
     except ValidationError as error:
         errors.update(error.errors)
         topics = []

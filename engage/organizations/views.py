@@ -8,7 +8,6 @@ from engage import choices
 from engage.affiliations import services as affiliations
 from engage.affiliations.forms import AffiliationForm, EndAffiliationForm
 from engage.extensions import db
-from engage.formtools import posted
 from engage.organizations import queries, services
 from engage.organizations.forms import OrganisationForm
 from engage.organizations.models import ORGANISATION_KINDS, Organisation
@@ -51,7 +50,7 @@ def _render_detail(organisation_id: int, status: int = 200, affiliation_form=Non
     )
 
 
-@bp.route("/organizations/<int:organisation_id>")
+@bp.route("/organizations/<id:organisation_id>")
 def detail(organisation_id: int):
     return _render_detail(organisation_id)
 
@@ -84,12 +83,12 @@ def new():
     return _render_form(form, None, outcome.status)
 
 
-@bp.route("/organizations/<int:organisation_id>/edit", methods=["GET", "POST"])
+@bp.route("/organizations/<id:organisation_id>/edit", methods=["GET", "POST"])
 def edit(organisation_id: int):
     organisation = db.get_or_404(Organisation, organisation_id)
     form = OrganisationForm(data=queries.form_values(organisation))
     outcome = submit(
-        form, lambda: services.update_organisation(current_actor(), organisation, posted(form.version), _data(form))
+        form, lambda: services.update_organisation(current_actor(), organisation, form.version.data, _data(form))
     )
     if outcome.ok:
         return _saved(organisation.id, f"{organisation.name} is saved.")
@@ -102,10 +101,10 @@ def _archive(organisation_id: int, archived: bool):
     return _saved(organisation.id, f"{organisation.name} is {'archived' if archived else 'back in the directory'}.")
 
 
-switch_routes(bp, "/organizations/<int:organisation_id>", {"archive": True, "unarchive": False}, _archive)
+switch_routes(bp, "/organizations/<id:organisation_id>", {"archive": True, "unarchive": False}, _archive)
 
 
-@bp.route("/organizations/<int:organisation_id>/affiliations", methods=["POST"])
+@bp.route("/organizations/<id:organisation_id>/affiliations", methods=["POST"])
 def add_affiliation(organisation_id: int):
     organisation = db.get_or_404(Organisation, organisation_id)
     form = AffiliationForm()
@@ -131,7 +130,7 @@ def _back(affiliation) -> str:
     return safe_next(request.form.get("next"), default)
 
 
-@bp.route("/affiliations/<int:affiliation_id>/end", methods=["POST"])
+@bp.route("/affiliations/<id:affiliation_id>/end", methods=["POST"])
 def end_affiliation(affiliation_id: int):
     """End an affiliation from the organisation page (the person page has its own route, which
     shows the person page again when the date is refused)."""
@@ -146,7 +145,7 @@ def end_affiliation(affiliation_id: int):
     return _render_detail(affiliation.organisation_id, outcome.status, end_form=form)
 
 
-@bp.route("/affiliations/<int:affiliation_id>/remove", methods=["POST"])
+@bp.route("/affiliations/<id:affiliation_id>/remove", methods=["POST"])
 def remove_affiliation(affiliation_id: int):
     """Remove an affiliation entered by mistake, from either page; back to the page it came from."""
     affiliation = affiliations.get_affiliation(affiliation_id)

@@ -7,7 +7,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -15,10 +14,9 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import Optional
-from wtforms.widgets import HiddenInput
 
 from engage import choices as lists
-from engage.formtools import choices, country_choices
+from engage.formtools import VersionField, choices, country_choices
 from engage.people.merge import FIELDS as MERGE_FIELDS
 from engage.people.models import CONSENT_SCOPES, STANCES
 
@@ -28,7 +26,7 @@ BASIS_LABELS = {"": "Not recorded", "consent": "Consent", "legitimate_interest":
 
 
 class PersonForm(FlaskForm):
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = VersionField()
     name = StringField("Name")
     pronouns = StringField("Pronouns")
     title = StringField("Title or role")
@@ -93,8 +91,8 @@ class HonorariumForm(FlaskForm):
 class MergeForm(FlaskForm):
     """Which side each field of the merged person comes from: the survivor's ("keep") or the other's."""
 
-    version_keep = IntegerField(widget=HiddenInput(), validators=[Optional()])
-    version_other = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version_keep = VersionField()
+    version_other = VersionField()
 
 
 for _key in MERGE_FIELDS:

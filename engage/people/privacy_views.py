@@ -5,7 +5,6 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 
 from engage.auth.permissions import WRITE, access, admin_only, can_see_lived_experience
-from engage.formtools import posted
 from engage.people import merge, privacy, queries, subject_export
 from engage.people.forms import EraseForm, MergeForm
 from engage.people.models import CONSENT_SCOPES
@@ -28,7 +27,7 @@ def _person(person_id: int):
     return queries.get_person(person_id) or abort(404)
 
 
-@bp.route("/<int:person_id>/merge/<int:other_id>", methods=["GET", "POST"])
+@bp.route("/<id:person_id>/merge/<id:other_id>", methods=["GET", "POST"])
 @access(WRITE)
 def merge_people(person_id: int, other_id: int):
     keep, other = _person(person_id), _person(other_id)
@@ -39,7 +38,7 @@ def merge_people(person_id: int, other_id: int):
     if not may_see:
         del form.lived_experience
     picks = {key: form[key].data for key in merge.FIELDS if key in form}
-    versions = (posted(form.version_keep), posted(form.version_other))
+    versions = (form.version_keep.data, form.version_other.data)
     outcome = submit(form, lambda: merge.merge_people(current_actor(), keep, other, versions, picks, may_see))
     if outcome.ok:
         flash(f"The two records are merged into {outcome.value.name}.", "success")
@@ -52,7 +51,7 @@ def merge_people(person_id: int, other_id: int):
     )
 
 
-@bp.route("/<int:person_id>/privacy")
+@bp.route("/<id:person_id>/privacy")
 @admin_only
 def page(person_id: int):
     person = _person(person_id)
@@ -61,7 +60,7 @@ def page(person_id: int):
     )
 
 
-@bp.route("/<int:person_id>/privacy/export.zip")
+@bp.route("/<id:person_id>/privacy/export.zip")
 @admin_only
 def export(person_id: int):
     filename, content = subject_export.subject_export(current_actor(), _person(person_id))
@@ -72,7 +71,7 @@ def export(person_id: int):
     )
 
 
-@bp.route("/<int:person_id>/privacy/erase", methods=["POST"])
+@bp.route("/<id:person_id>/privacy/erase", methods=["POST"])
 @admin_only
 def erase(person_id: int):
     person = _person(person_id)

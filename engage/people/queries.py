@@ -17,6 +17,7 @@ from engage.consultations.models import Consultation, Input
 from engage.engagements.models import Engagement, EngagementParticipant
 from engage.extensions import db
 from engage.forums.models import ForumMember
+from engage.ids import as_id, id_arg
 from engage.organizations.models import Affiliation, Organisation
 from engage.people.models import CONSENT_SCOPES, STANCES, Person, PersonEmail, StakeholderAssessment, person_topics
 from engage.queries import first_per_group, like_pattern
@@ -74,25 +75,25 @@ def list_query(args: dict):
         stmt = stmt.where(or_(Person.name.ilike(pattern, escape="\\"), by_email))
     if country := (args.get("country") or "").strip().upper():
         stmt = stmt.where(Person.country == country)
-    if (topic := str(args.get("topic") or "")).isdigit():
-        stmt = stmt.where(_in(person_topics.c.person_id, [person_topics.c.topic_id == int(topic)]))
+    if (topic := id_arg(args, "topic")) is not None:
+        stmt = stmt.where(_in(person_topics.c.person_id, [person_topics.c.topic_id == topic]))
     if organisation := str(args.get("organisation") or "").strip():
         current = select(Affiliation.person_id).where(current_affiliation_clause(today()))
-        if organisation.isdigit():
-            current = current.where(Affiliation.organisation_id == int(organisation))
-        else:
+        if not organisation.isdigit():
             current = current.join(Organisation).where(Organisation.name.ilike(like_pattern(organisation), escape="\\"))
+        elif (organisation_id := id_arg(args, "organisation")) is not None:  # out of range: ignored, said
+            current = current.where(Affiliation.organisation_id == organisation_id)
         stmt = stmt.where(Person.id.in_(current))
     owner = str(args.get("owner") or "")
     if owner == "none":
         stmt = stmt.where(Person.owner_id.is_(None))
-    elif owner.isdigit():
-        stmt = stmt.where(Person.owner_id == int(owner))
+    elif (owner_id := id_arg(args, "owner")) is not None:
+        stmt = stmt.where(Person.owner_id == owner_id)
     if (stance := args.get("stance")) in STANCES:
         stmt = stmt.where(func.coalesce(current_stance_subquery(), "unknown") == stance)
-    if (forum := str(args.get("forum") or "")).isdigit():
+    if (forum := id_arg(args, "forum")) is not None:
         open_term = or_(ForumMember.term_end.is_(None), ForumMember.term_end >= today())
-        stmt = stmt.where(_in(ForumMember.person_id, [ForumMember.forum_id == int(forum), open_term]))
+        stmt = stmt.where(_in(ForumMember.person_id, [ForumMember.forum_id == forum, open_term]))
     if since := parse_date(args.get("not_contacted_since")):
         stmt = stmt.where(or_(Person.last_interaction_on.is_(None), Person.last_interaction_on < since))
     dnc = args.get("dnc")
@@ -103,8 +104,8 @@ def list_query(args: dict):
 
 def organisation_filter(args: dict) -> Organisation | None:
     """The organisation the list is filtered on by id, to show its name in the filter box."""
-    value = str(args.get("organisation") or "")
-    return db.session.get(Organisation, int(value)) if value.isdigit() else None
+    value = as_id(args.get("organisation"))
+    return db.session.get(Organisation, value) if value else None
 
 
 def current_assessments(person_ids: list[int]) -> dict[int, StakeholderAssessment]:

@@ -21,6 +21,7 @@ from engage.auth.permissions import (
 )
 from engage.errors import ValidationError
 from engage.extensions import db
+from engage.ids import as_id, as_ids
 from engage.people import consent, duplicates
 from engage.people.models import (
     CONSENT_BASES,
@@ -83,7 +84,7 @@ LIVED_EXPERIENCE_REFUSED = (
 def _topics(ids, errors: dict) -> list:
     """The chosen topics by name; an unknown id is a message on `topics`."""
     try:
-        return sorted(topics_by_ids(i for i in ids or [] if str(i).isdigit()), key=lambda t: t.name)
+        return sorted(topics_by_ids(as_ids(ids)), key=lambda t: t.name)
     except ValidationError as error:
         errors.update(error.errors)
         return []
@@ -181,7 +182,7 @@ def validate_person(data: PersonData) -> dict:
     clean["topics"] = _topics(data.topic_ids, errors)
     owner = None
     if data.owner_id not in (None, "", "0"):
-        owner = db.session.get(User, int(data.owner_id)) if str(data.owner_id).isdigit() else None
+        owner = db.session.get(User, number) if (number := as_id(data.owner_id)) else None
         if owner is None or not owner.active:
             errors["owner"] = "Choose an active user as the owner."
     clean["owner_id"] = owner.id if owner else None

@@ -9,7 +9,6 @@ from engage.affiliations import services as affiliations
 from engage.affiliations.forms import AffiliationForm, EndAffiliationForm
 from engage.auth.permissions import can_change_owner, can_see_lived_experience, can_write
 from engage.briefings import panels
-from engage.formtools import posted
 from engage.people import consent, merge, queries, records, services
 from engage.people.forms import AssessmentForm, ConflictForm, HonorariumForm, PersonForm
 from engage.people.models import CONSENT_SCOPES, PROFILE_FIELDS, STANCES, Person
@@ -72,7 +71,7 @@ def render_detail(person_id: int, status: int = 200, **forms):
     )
 
 
-@bp.route("/<int:person_id>")
+@bp.route("/<id:person_id>")
 def detail(person_id: int):
     return render_detail(person_id)
 
@@ -126,7 +125,7 @@ def new():
     return _render_form(form, None, outcome.status)
 
 
-@bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:person_id>/edit", methods=["GET", "POST"])
 def edit(person_id: int):
     person = queries.get_person(person_id) or abort(404)
     may_see = can_see_lived_experience(current_user, person)
@@ -138,9 +137,7 @@ def edit(person_id: int):
     del form.create_anyway  # only a new person is checked for duplicates
     outcome = submit(
         form,
-        lambda: services.update_person(
-            current_actor(), person, posted(form.version), _person_data(form, may_see, person)
-        ),
+        lambda: services.update_person(current_actor(), person, form.version.data, _person_data(form, may_see, person)),
     )
     if outcome.ok:
         return _saved(person, f"{person.name} is saved.")
@@ -153,7 +150,7 @@ def _archive(person_id: int, archived: bool):
     return _saved(person, f"{person.name} is {'archived' if archived else 'back in the directory'}.")
 
 
-switch_routes(bp, "/<int:person_id>", {"archive": True, "unarchive": False}, _archive)
+switch_routes(bp, "/<id:person_id>", {"archive": True, "unarchive": False}, _archive)
 
 
 def _fields(form) -> dict:
@@ -172,17 +169,17 @@ def _small_form(person_id: int, key: str, call, message: str, anchor: str | None
     return render_detail(person_id, outcome.status, **{key: form})
 
 
-@bp.route("/<int:person_id>/assessments", methods=["POST"])
+@bp.route("/<id:person_id>/assessments", methods=["POST"])
 def add_assessment(person_id: int):
     return _small_form(person_id, "assessment_form", records.add_assessment, "The assessment is added.")
 
 
-@bp.route("/<int:person_id>/conflicts", methods=["POST"])
+@bp.route("/<id:person_id>/conflicts", methods=["POST"])
 def add_conflict(person_id: int):
     return _small_form(person_id, "conflict_form", records.add_conflict, "The declaration is recorded.")
 
 
-@bp.route("/<int:person_id>/honoraria", methods=["POST"])
+@bp.route("/<id:person_id>/honoraria", methods=["POST"])
 def add_honorarium(person_id: int):
     return _small_form(person_id, "honorarium_form", records.add_honorarium, "The honorarium is recorded.")
 
@@ -194,12 +191,12 @@ def _affiliate(actor, someone, organisation, role, start_on, end_on, new_organis
     )
 
 
-@bp.route("/<int:person_id>/affiliations", methods=["POST"])
+@bp.route("/<id:person_id>/affiliations", methods=["POST"])
 def add_affiliation(person_id: int):
     return _small_form(person_id, "affiliation_form", _affiliate, "The affiliation is added.")
 
 
-@bp.route("/<int:person_id>/affiliations/<int:affiliation_id>/end", methods=["POST"])
+@bp.route("/<id:person_id>/affiliations/<id:affiliation_id>/end", methods=["POST"])
 def end_affiliation(person_id: int, affiliation_id: int):
     affiliation = affiliations.get_affiliation(affiliation_id)
     if affiliation.person_id != person_id:

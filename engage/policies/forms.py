@@ -1,14 +1,13 @@
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
-from wtforms.widgets import HiddenInput
 
-from engage.formtools import IsoDateField, choices, int_or_none
+from engage.formtools import IsoDateField, VersionField, choices, int_or_none
 from engage.policies.models import POLICY_STATUSES
 
 
 class PolicyForm(FlaskForm):
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = VersionField()
     code = StringField("Code", validators=[DataRequired(message="Enter the policy code."), Length(max=30)])
     title = StringField("Title", validators=[DataRequired(message="Enter the title."), Length(max=250)])
     topic_id = SelectField("Topic", coerce=int_or_none, validate_choice=False)

@@ -8,6 +8,7 @@ from flask_login import current_user
 from engage import choices
 from engage.consultations.models import OUTCOMES
 from engage.formtools import choices as select_choices
+from engage.ids import id_arg, number_arg
 from engage.policies import queries, services, trail
 from engage.policies.diff import clause_statuses, compare_versions
 from engage.policies.forms import PolicyForm, VersionForm
@@ -21,8 +22,7 @@ VERSION_FIELDS = ("label", "effective_on", "public_release_on", "change_summary"
 
 
 def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "").strip()
-    return int(value) if value.isdigit() else None
+    return id_arg(request.args, name)
 
 
 @bp.route("/policies")
@@ -32,7 +32,7 @@ def index():
         "topic_id": _int_arg("topic"),
         "status": request.args.get("status", "") if request.args.get("status") in POLICY_STATUSES else "",
         "owner_id": _int_arg("owner"),
-        "review_within": _int_arg("review_within"),
+        "review_within": number_arg(request.args, "review_within", low=0, high=36500),
         "sort": request.args.get("sort", "code"),
     }
     return render_template(
@@ -72,7 +72,7 @@ def new():
     return _policy_page(form, submit(form, lambda: services.create_policy(current_actor(), data)))
 
 
-@bp.route("/policies/<int:policy_id>/edit", methods=["GET", "POST"])
+@bp.route("/policies/<id:policy_id>/edit", methods=["GET", "POST"])
 def edit(policy_id: int):
     policy = queries.get_policy(policy_id)
     form = _policy_form(policy)
@@ -81,7 +81,7 @@ def edit(policy_id: int):
     return _policy_page(form, outcome, policy)
 
 
-@bp.route("/policies/<int:policy_id>")
+@bp.route("/policies/<id:policy_id>")
 def detail(policy_id: int):
     policy = queries.get_policy(policy_id)
     today = date.today()
@@ -106,7 +106,7 @@ def detail(policy_id: int):
     )
 
 
-@bp.route("/policies/<int:policy_id>/versions/new", methods=["GET", "POST"])
+@bp.route("/policies/<id:policy_id>/versions/new", methods=["GET", "POST"])
 def new_version(policy_id: int):
     policy = queries.get_policy(policy_id)
     latest = services.latest_version(policy)
@@ -121,7 +121,7 @@ def new_version(policy_id: int):
     return render_template("policies/version_form.html", form=form, policy=policy, latest=latest), outcome.status
 
 
-@bp.route("/policies/<int:policy_id>/versions/<int:version_id>")
+@bp.route("/policies/<id:policy_id>/versions/<id:version_id>")
 def version(policy_id: int, version_id: int):
     policy = queries.get_policy(policy_id)
     current = queries.version_of(policy, version_id)
@@ -140,7 +140,7 @@ def version(policy_id: int, version_id: int):
     )
 
 
-@bp.route("/clauses/<int:clause_id>")
+@bp.route("/clauses/<id:clause_id>")
 def clause(clause_id: int):
     clause = queries.get_clause(clause_id)
     history = queries.clause_history(clause)
@@ -160,7 +160,7 @@ def clause(clause_id: int):
     )
 
 
-@bp.route("/policies/<int:policy_id>/clauses/<path:key>")
+@bp.route("/policies/<id:policy_id>/clauses/<path:key>")
 def clause_by_key(policy_id: int, key: str):
     """The clause with this stable key in the policy's latest version that has it."""
     latest = queries.latest_clause_with_key(queries.get_policy(policy_id), key)

@@ -9,6 +9,7 @@ from engage.audit import services as audit
 from engage.audit.services import Actor
 from engage.errors import NotFoundError, ValidationError
 from engage.extensions import db
+from engage.ids import as_id
 from engage.queries import check_version
 from engage.topics.models import SEED_TOPICS, Topic
 
@@ -45,7 +46,7 @@ def all_topics() -> list[Topic]:
 
 def topics_by_ids(ids) -> list[Topic]:
     """The topics with these ids; an unknown id is a ValidationError on `topics`."""
-    wanted = {int(i) for i in ids or ()}
+    wanted = {as_id(i) or 0 for i in ids or ()}  # 0: no such topic, refused below
     if not wanted:
         return []
     found = list(db.session.execute(select(Topic).where(Topic.id.in_(wanted))).scalars())

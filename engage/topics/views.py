@@ -36,7 +36,7 @@ def new():
     return _save(TopicForm(), None)
 
 
-@bp.route("/<int:topic_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:topic_id>/edit", methods=["GET", "POST"])
 @admin_only
 def edit(topic_id: int):
     topic = services.get_topic(topic_id)
@@ -55,10 +55,10 @@ def _set_active(topic_id: int, active: bool):
     return redirect(url_for("topics.index"))
 
 
-switch_routes(bp, "/<int:topic_id>", {"deactivate": False, "activate": True}, _set_active, admin_only)
+switch_routes(bp, "/<id:topic_id>", {"deactivate": False, "activate": True}, _set_active, admin_only)
 
 
-@bp.route("/<int:topic_id>/delete", methods=["POST"])
+@bp.route("/<id:topic_id>/delete", methods=["POST"])
 @admin_only
 def delete(topic_id: int):
     """Delete an unused topic; one in use is refused with a ValidationError (a 400 page)."""

@@ -17,6 +17,7 @@ from engage.audit import services as audit
 from engage.audit.services import Actor
 from engage.errors import ValidationError
 from engage.extensions import db
+from engage.ids import as_id
 from engage.organizations import services as organisations
 from engage.organizations.models import Organisation
 from engage.people import bulk
@@ -213,9 +214,9 @@ def choose(plan: Plan, actions: dict[int, str]) -> None:
         if not choice:
             continue
         action, _, target = choice.partition(":")
-        if action == "update" and plan.kind == "people" and target.isdigit():
-            if int(target) in {m.person_id for m in row.duplicates}:
-                row.action, row.target = "update", int(target)
+        if action == "update" and plan.kind == "people" and (person_id := as_id(target)) is not None:
+            if person_id in {m.person_id for m in row.duplicates}:
+                row.action, row.target = "update", person_id
         elif action in ("create", "skip"):
             row.action = action
 

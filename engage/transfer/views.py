@@ -12,6 +12,7 @@ from flask import (
     url_for,
 )
 
+from engage.ids import as_id, as_number
 from engage.transfer import exports, files, mapping, steps
 from engage.transfer.forms import ImportForm
 from engage.web import current_actor, is_htmx, submit
@@ -32,7 +33,8 @@ def _file(form: ImportForm) -> tuple[str, bytes | None]:
 
 
 def _actions() -> dict[int, str]:
-    return {int(k[4:]): v for k, v in request.form.items() if k.startswith("row-") and k[4:].isdigit()}
+    rows = ((as_id(k[4:]), v) for k, v in request.form.items() if k.startswith("row-"))
+    return {number: v for number, v in rows if number is not None}
 
 
 def _fields(meta_headers: int) -> list[str]:
@@ -45,7 +47,7 @@ def _step(kind: str, form: ImportForm):
     if step == "confirm":
         return steps.confirm(actor, instance, kind, token, _actions())
     if step == "mapping":
-        count = int(request.form.get("columns", "0") or 0)
+        count = as_number(request.form.get("columns", "0")) or 0
         return steps.choose_mapping(actor, instance, kind, token, _fields(min(count, 500)))
     name, data = _file(form)
     return steps.upload(actor, instance, kind, name, data)

@@ -157,7 +157,7 @@ def test_affiliations_from_the_organisation_page(app, client, as_role):
     assert "Dana Fox" in text(client.get(f"/people?organisation={org_id}"))
     with app.app_context():
         affiliation_id = db.session.execute(select(Affiliation.id).where(Affiliation.role == "Chair")).scalar_one()
-    end = {"csrf_token": token, "from": "organisation", "next": f"/organizations/{org_id}"}
+    end = {"csrf_token": token, "from": "organisation", "next": f"/organizations/{org_id}", "version": "1"}
     r = client.post(f"/affiliations/{affiliation_id}/end", data={**end, "end_on": "2024-01-01"})
     assert r.status_code == 400 and "The end date cannot be before the start date." in text(r)
     r = client.post(f"/affiliations/{affiliation_id}/end", data={**end, "end_on": "2025-01-01"})
