@@ -94,10 +94,10 @@ def test_htmx_gets_the_413_as_a_fragment(client):
 
 def test_the_limit_is_configurable_and_checked(monkeypatch, tmp_path):
     monkeypatch.setenv("ENGAGE_MAX_CONTENT_LENGTH", "1048576")
-    assert config_module.load(str(tmp_path))["MAX_CONTENT_LENGTH"] == MB
+    assert config_module.load(str(tmp_path), {"TESTING": True})["MAX_CONTENT_LENGTH"] == MB
     monkeypatch.setenv("ENGAGE_MAX_CONTENT_LENGTH", "lots")
     with pytest.raises(config_module.ConfigError, match="ENGAGE_MAX_CONTENT_LENGTH"):
-        config_module.load(str(tmp_path))
+        config_module.load(str(tmp_path), {"TESTING": True})
 
 
 # --- the invitation upload ----------------------------------------------------------------
