@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 
 from engage import create_app
 from engage.audit.services import Actor
@@ -104,7 +104,13 @@ def _world_ids() -> dict:
     db.session.add(unused_topic)
     db.session.flush()
     names = {  # of records the walk does not rename
-        "person_name": _first(select(Person.name).where(Person.id != person).order_by(Person.id)),
+        "person_name": _first(  # a name only one person has (namesakes are named by email)
+            select(Person.name)
+            .where(Person.id != person)
+            .group_by(Person.name)
+            .having(func.count() == 1)
+            .order_by(Person.name)
+        ),
         "organisation_name": _first(
             select(Organisation.name).where(Organisation.id != first.organisation_id).order_by(Organisation.id)
         ),

@@ -17,7 +17,7 @@ from engage.audit.services import Actor
 from engage.errors import NotFoundError, ValidationError
 from engage.extensions import db
 from engage.organizations.models import Affiliation, Organisation
-from engage.people.models import Person
+from engage.people.models import Person, PersonEmail
 from engage.queries import check_version, first_per_group
 
 
@@ -101,19 +101,20 @@ def organisation_for_name(actor: Actor, name: str, country: str | None = None, n
 
 
 def _person_by_name(name: str, errors: dict) -> Person | None:
-    """The one non-archived person with this name (ignoring case); a message in `errors` otherwise."""
+    """The one non-archived person with this name (ignoring case) or email address; a message in
+    `errors` otherwise (namesakes are told apart by their email)."""
     if not name:
-        errors["person"] = "Enter the person's name."
+        errors["person"] = "Enter the person's name or email address."
         return None
-    matches = (
-        db.session.execute(select(Person).where(Person.archived.is_(False), _same_name(Person.name, name)).limit(2))
-        .scalars()
-        .all()
-    )
+    if "@" in name:
+        where = Person.id.in_(select(PersonEmail.person_id).where(func.lower(PersonEmail.email) == name.lower()))
+    else:
+        where = _same_name(Person.name, name)
+    matches = db.session.execute(select(Person).where(Person.archived.is_(False), where).limit(2)).scalars().all()
     if not matches:
         errors["person"] = f"No person is called “{name}”. Add them first."
     elif len(matches) > 1:
-        errors["person"] = f"Several people are called “{name}”; add the affiliation from the person's page."
+        errors["person"] = f"Several people are called “{name}”: enter the email address of the one you mean."
     else:
         return matches[0]
     return None

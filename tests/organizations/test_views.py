@@ -166,3 +166,21 @@ def test_affiliations_from_the_organisation_page(app, client, as_role):
         f"/affiliations/{affiliation_id}/remove", data={"csrf_token": token, "next": "https://evil.example/"}
     )
     assert r.status_code == 302 and not r.headers["Location"].startswith("https://evil")
+
+
+def test_a_namesake_is_added_to_an_organisation_by_email(app, client, as_role):
+    with app.app_context():
+        org = make_organisation(name="Namesake Trust")
+        make_person(name="Sam Lee", email="sam.lee@one.example")
+        second = make_person(name="Sam Lee", email="sam.lee@two.example")
+        db.session.commit()
+        org_id, second_id = org.id, second.id
+    token = as_role("editor")
+    r = client.post(
+        f"/organizations/{org_id}/affiliations",
+        data={"csrf_token": token, "person": "Sam.Lee@two.example", "role": "Adviser"},
+    )
+    assert r.status_code == 302
+    with app.app_context():
+        rows = db.session.execute(select(Affiliation.person_id).where(Affiliation.organisation_id == org_id))
+        assert rows.scalars().all() == [second_id]
