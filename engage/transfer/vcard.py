@@ -154,6 +154,7 @@ def escape(value: str) -> str:
         .replace(",", "\\,")
         .replace(";", "\\;")
         .replace("\r\n", "\n")
+        .replace("\r", "\n")  # a lone CR is a line break to some readers: a new property
         .replace("\n", "\\n")
     )
 
