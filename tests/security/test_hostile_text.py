@@ -186,8 +186,12 @@ def test_no_page_runs_stored_markup(hostile):
 
 
 def _documents(app, client, token, world) -> list[bytes]:
-    """The briefing pack, a letter and an evidence pack (PDF and CSV), as the admin gets them."""
-    briefing = client.get(f"/engagements/{world.ids['engagement_id']}/briefing.pdf")
+    """The briefing pack, a letter and an evidence pack (PDF and CSV), as the admin gets them: a pack
+    is rendered on the Generate button's POST, and its GET downloads what was stored."""
+    engagement = f"/engagements/{world.ids['engagement_id']}"
+    made = client.post(f"{engagement}/briefing", data={"csrf_token": token})
+    assert made.status_code == 302, made.get_data(as_text=True)[:300]
+    briefing = client.get(f"{engagement}/briefing.pdf")
     assert briefing.status_code == 200, briefing.status_code
     period = {"csrf_token": token, "date_from": "2020-01-01", "date_to": "2029-12-31"}
     letter = client.post(f"/people/{world.ids['person_id']}/letters", data=period)

@@ -3,15 +3,20 @@
 The matrix (test_matrix.py) tries every id route with a hidden consultation, point, commitment and
 another user's document. Here: every route that takes a parent and a child id is tried with a
 child of another parent (a hidden point through a visible consultation, another forum's member,
-another person's affiliation, another policy's version or clause), even by an admin, who may see
-both: the pair does not exist, so the answer is 404 and nothing is written.
+another person's affiliation, another policy's version or clause, a person erased before the merge
+screen opens), even by an admin, who may see both: the pair does not exist, so the answer is 404 and
+nothing is written.
 """
 
 from sqlalchemy import select
 
+from engage.audit.services import Actor
+from engage.auth.models import User
 from engage.extensions import db
 from engage.forums.models import ForumMember
 from engage.organizations.models import Affiliation
+from engage.people.models import Person
+from engage.people.privacy import erase_person
 from engage.policies.models import Clause, PolicyVersion
 from tests.security.world import MARK, body_text, planted_world, signed_in
 from tests.test_routes import _fingerprint
@@ -21,6 +26,21 @@ planted = planted_world  # the module's world (a fixture)
 
 def _first(stmt):
     return db.session.execute(stmt.order_by(stmt.selected_columns[0]).limit(1)).scalar_one()
+
+
+def _erased(world) -> int:
+    """A person erased (by the real erasure, as an admin) whom the walk does not use: nobody merges
+    with them any more. Planted once per module (the tests share the world)."""
+    done = db.session.execute(select(Person.id).where(Person.erased_at.is_not(None)).limit(1)).scalar()
+    if done is not None:
+        return done
+    used = [v for k, v in world.ids.items() if k in ("person_id", "other_id")]
+    used += [v["person_id"] for v in world.ids.values() if isinstance(v, dict) and "person_id" in v]
+    person = db.session.execute(select(Person).where(Person.id.not_in(used)).order_by(Person.id).limit(1)).scalar_one()
+    admin = db.session.execute(select(User).where(User.email == world.emails["admin"])).scalar_one()
+    erase_person(Actor(admin), person, "Planted by the IDOR test")
+    db.session.commit()
+    return person.id
 
 
 def _foreign_children(world) -> dict[str, dict]:
@@ -42,6 +62,7 @@ def _foreign_children(world) -> dict[str, dict]:
                 .where(PolicyVersion.policy_id != policy_id, Clause.key != ids["key"])
             )
         },
+        "other_id": {"other_id": _erased(world)},  # merging the walked person with an erased one
     }
 
 
