@@ -151,6 +151,9 @@ def save_row(row: Row, form, action: Callable, mode: str = "edit", prepare: Call
     if outcome.status == 409:
         row.record = row.load()  # what the other person saved
         return row.render(409, mode="view", message=outcome.conflict)
+    if mode == "view":  # a one-button form ("done"): it has no fields to show its refusal beside
+        errors = [message for messages in form.errors.values() for message in messages]
+        return row.render(outcome.status, mode="view", message=errors[0] if errors else "This could not be saved.")
     return row.render(outcome.status, mode=mode, form=prepare(form))
 
 

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engage.audit.models import AuditEvent
-from engage.consultations.models import Commitment, Decision, Input
+from engage.consultations.models import Commitment, Consultation, Decision, Input
 from engage.extensions import db
 from tests.conftest import login
 from tests.consultations.helpers import build_world
@@ -164,3 +164,21 @@ def test_viewers_cannot_decide(app, client, users, world):
     form = {"csrf_token": token, "outcome": "declined", "rationale": "No.", "version": "1"}
     assert client.post(_decision_url(world), data=form, headers=HX).status_code == 403
     assert _snapshot(app) == before
+
+
+def test_a_refused_done_button_says_why_above_the_row(app, client, world, token):
+    with app.app_context():
+        consultation = db.session.get(Consultation, world["normal"])
+        commitment = Commitment(consultation=consultation, description="Send the draft", status="open")
+        db.session.add(commitment)
+        db.session.commit()
+        consultation_id, commitment_id = consultation.id, commitment.id
+    response = client.post(
+        f"/consultations/{consultation_id}/commitments/{commitment_id}/complete",
+        data={"csrf_token": token, "version": "a\x00b"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code in (400, 409)
+    assert 'role="alert"' in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Commitment, commitment_id).status == "open"
