@@ -7,6 +7,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user
 from sqlalchemy import Select
 from sqlalchemy.orm.exc import StaleDataError
+from wtforms import FieldList, FormField
 
 from engage import queries, transaction
 from engage.audit.services import Actor
@@ -69,11 +70,22 @@ def refuse_nul(form) -> bool:
     """Mark each field whose posted text holds a NUL byte (PostgreSQL cannot store one in text,
     so it would be a 500 there; SQLite is held to the same rule). True when any did."""
     found = False
-    for field in form:
+    for field in _leaf_fields(form):
         if any(isinstance(v, str) and "\x00" in v for v in field.raw_data or ()):
             field.errors = [*list(field.errors or []), NUL]
             found = True
     return found
+
+
+def _leaf_fields(fields):
+    """Every field of a form, into its FieldLists and FormFields (participant rows and the like)."""
+    for field in fields:
+        if isinstance(field, FieldList):
+            yield from _leaf_fields(field.entries)
+        elif isinstance(field, FormField):
+            yield from _leaf_fields(field.form)
+        else:
+            yield field
 
 
 @dataclass

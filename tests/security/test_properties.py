@@ -160,3 +160,25 @@ def test_a_nul_byte_in_a_field_is_refused_next_to_it(app, client, world):
     assert "contains a NUL character" in response.get_data(as_text=True)
     with app.app_context():
         assert _counts() == before
+
+
+def test_a_nul_byte_in_a_row_of_a_form_is_refused_next_to_it(app):
+    """Participant rows are FieldLists of FormFields: a NUL there reached a PostgreSQL lookup (a 500)."""
+    from flask_wtf import FlaskForm
+    from werkzeug.datastructures import MultiDict
+    from wtforms import FieldList, Form, FormField, StringField
+
+    from engage.web import NUL, refuse_nul
+
+    class Row(Form):
+        person = StringField()
+
+    class Rows(FlaskForm):
+        title = StringField()
+        participants = FieldList(FormField(Row), min_entries=1)
+
+    with app.test_request_context(method="POST"):
+        form = Rows(formdata=MultiDict({"title": "ok", "participants-0-person": "a\x00b"}), meta={"csrf": False})
+        assert refuse_nul(form)
+        assert form.participants.entries[0].form.person.errors == [NUL]
+        assert not form.title.errors
