@@ -119,6 +119,8 @@ def people_by_ref(refs) -> dict[str, Person]:
 def find_person(ref: str) -> Person | None:
     """A person by "#id", id, email address or exact (case-insensitive) name, if unique."""
     ref = (ref or "").strip()
+    if "\x00" in ref:  # no name or address holds one (and PostgreSQL cannot compare text with it)
+        return None
     digits = ref.lstrip("#")
     if digits.isdigit():
         return db.session.get(Person, number) if (number := as_id(digits)) else None

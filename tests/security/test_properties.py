@@ -182,3 +182,10 @@ def test_a_nul_byte_in_a_row_of_a_form_is_refused_next_to_it(app):
         assert refuse_nul(form)
         assert form.participants.entries[0].form.person.errors == [NUL]
         assert not form.title.errors
+
+
+def test_a_nul_byte_in_a_participant_finds_no_one(app):
+    from engage.engagements.records import find_person
+
+    with app.app_context():
+        assert find_person("a\x00b") is None and find_person("\x00") is None
