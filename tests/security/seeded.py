@@ -1,5 +1,8 @@
 """Helpers of the security suite: paths with chosen ids, and the forms every page offers."""
 
+from sqlalchemy import func, select
+
+from engage.extensions import db
 from tests.forms import forms_on
 from tests.test_routes import GETS, PUBLIC, _path
 
@@ -29,3 +32,12 @@ def offered_forms(client, world, keep=lambda form: True) -> dict:
             if keep(form):
                 found.setdefault(form.action.split("?")[0] or path, form)
     return found
+
+
+def row_counts() -> dict:
+    """{table: rows} of every table (a refusal must leave them all as they were)."""
+    counts = {
+        t.name: db.session.execute(select(func.count()).select_from(t)).scalar_one() for t in db.metadata.sorted_tables
+    }
+    db.session.remove()
+    return counts

@@ -10,13 +10,11 @@ from datetime import date, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
 
 from engage.engagements import invites
-from engage.extensions import db
 from tests.conftest import login
 from tests.forms import fill
-from tests.security.seeded import offered_forms
+from tests.security.seeded import offered_forms, row_counts
 
 SKIP = {"/logout"}  # signing out would end the walk, not test a form
 EXAMPLES_PER_FORM = 6
@@ -59,14 +57,6 @@ def _offered_forms(client, world) -> dict:
     return offered_forms(client, world, lambda form: bool(form.fields) and form.action not in SKIP)
 
 
-def _counts() -> dict:
-    counts = {
-        t.name: db.session.execute(select(func.count()).select_from(t)).scalar_one() for t in db.metadata.sorted_tables
-    }
-    db.session.remove()
-    return counts
-
-
 def _has_message(body: str) -> bool:
     return "invalid-feedback" in body or 'role="alert"' in body or "<h1" in body
 
@@ -101,14 +91,14 @@ def test_random_input_to_every_form_never_errors_and_never_half_writes(app, clie
                     data[name] = [rest[0], base[name] if isinstance(base[name], str) else rest[0]]
             data["csrf_token"] = token
             with app.app_context():
-                before = _counts()
+                before = row_counts()
             response = client.post(action, data=data)
             status, body = response.status_code, response.get_data(as_text=True)
             if status >= 500:
                 failures.append(f"{action}: {status} for {data!r:.300}")
             elif 400 <= status < 500:
                 with app.app_context():
-                    after = _counts()
+                    after = row_counts()
                 changed = {t: (before[t], after[t]) for t in before if before[t] != after[t]}
                 if changed and status != 401:
                     failures.append(f"{action}: {status} but wrote {changed} for {data!r:.300}")
@@ -154,12 +144,12 @@ def test_a_nul_byte_in_a_field_is_refused_next_to_it(app, client, world):
     """PostgreSQL cannot store NUL in text (a 500 there, found by the test above); both databases refuse it."""
     token = login(client, "admin@example.org")
     with app.app_context():
-        before = _counts()
+        before = row_counts()
     response = client.post("/people/new", data={"csrf_token": token, "name": "Ada\x00Lovelace", "country": "GB"})
     assert response.status_code == 400
     assert "contains a NUL character" in response.get_data(as_text=True)
     with app.app_context():
-        assert _counts() == before
+        assert row_counts() == before
 
 
 def test_a_nul_byte_in_a_row_of_a_form_is_refused_next_to_it(app):

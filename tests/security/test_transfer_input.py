@@ -11,12 +11,12 @@ import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
 
 from engage.errors import ValidationError
 from engage.extensions import db
 from engage.transfer import files, mapping, vcard
 from tests.factories import make_person
+from tests.security.seeded import row_counts
 
 cell = st.text(st.characters(exclude_categories=("Cs",)), max_size=30)
 csv_text = st.lists(st.lists(cell, max_size=6), max_size=8).map(
@@ -69,18 +69,10 @@ def test_the_vcard_parser_never_raises(text):
         assert isinstance(cards, list) and encoding
 
 
-def _counts() -> dict:
-    counts = {
-        t.name: db.session.execute(select(func.count()).select_from(t)).scalar_one() for t in db.metadata.sorted_tables
-    }
-    db.session.remove()
-    return counts
-
-
 def test_random_uploads_never_error_and_the_preview_writes_nothing(app, client, as_role):
     token = as_role("editor")
     with app.app_context():
-        before = _counts()
+        before = row_counts()
     failures = []
 
     @settings(max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck))
@@ -97,7 +89,7 @@ def test_random_uploads_never_error_and_the_preview_writes_nothing(app, client, 
     upload()
     assert not failures, "\n".join(failures[:20])
     with app.app_context():
-        assert _counts() == before  # a preview is not an import
+        assert row_counts() == before  # a preview is not an import
 
 
 HOSTILE = "Evil\rEND:VCARD\rBEGIN:VCARD\rFN:Injected\nTEL:+1\r\nNOTE:x;y,z:w"
