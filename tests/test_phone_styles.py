@@ -55,7 +55,7 @@ PHONE_PAGES = [
     "/forums/{forum}",
     "/helplines",
     "/helplines/{helpline}",
-    "/helplines/crisis",
+    "/helplines/crisis?country=GB",
     "/policies",
     "/policies/{policy}",
     "/clauses/{clause}",
@@ -70,6 +70,11 @@ PHONE_PAGES = [
     "/admin/users",
     "/admin/topics",
 ]
+
+
+TABLES_WIDER_THAN_THEIR_BOX = """[...document.querySelectorAll('.table-responsive')]
+    .filter(box => box.scrollWidth > box.clientWidth + 1)
+    .map(box => box.scrollWidth)"""
 
 
 def test_no_page_scrolls_sideways_at_phone_width(app, chromium):
@@ -99,7 +104,12 @@ def test_no_page_scrolls_sideways_at_phone_width(app, chromium):
         make_affiliation(person, organisation, role="Director of Research and Policy Engagement")
         forum = make_forum(name="Youth Advisory Council on Online Safety and Wellbeing")
         stale = _date.today() - timedelta(days=400)
-        helpline = make_helpline(name="A helpline with a long name", last_verified_on=stale)
+        helpline = make_helpline(
+            name="A helpline with a long name",
+            last_verified_on=stale,
+            escalation_name="Duty manager, A helpline with a long name",
+            escalation_contact="duty-manager-on-call@a-long-helpline-domain.example",
+        )
         policy = make_policy(code="MH-PHONE", title="Suicide, self-harm and eating disorders policy", owner_id=admin.id)
         version = make_version(policy, "v1", {"MH-PHONE 1.1": "Clause text " * 40}, effective_on=_date(2025, 1, 1))
         consultation = make_consultation(
@@ -137,6 +147,10 @@ def test_no_page_scrolls_sideways_at_phone_width(app, chromium):
                 width = page.evaluate("document.fonts.ready.then(() => document.documentElement.scrollWidth)")
                 if width > 390:
                     wide[path] = width
+                # nor does a table hide columns to the side of its scrolling box
+                hidden = page.evaluate(TABLES_WIDER_THAN_THEIR_BOX)
+                if hidden:
+                    wide[path + " (tables)"] = hidden
             assert wide == {}, f"pages wider than the 390 px screen: {wide}"
         finally:
             browser.close()

@@ -151,6 +151,7 @@ def seed_consultations(ctx: Context) -> None:
     people, editors, forums = ctx.ids["people"], ctx.ids["editors"], ctx.ids["forums"]
     topic_ids = ctx.ids["topics"]
     topic_names = dict(zip(ctx.topic_slugs.values(), [n for _, n in SEED_TOPICS], strict=True))
+    slug_of = {topic_id: slug for slug, topic_id in ctx.topic_slugs.items()}
     demo_editor = ctx.ids["users"][1]
     kinds = [
         "meeting",
@@ -186,13 +187,14 @@ def seed_consultations(ctx: Context) -> None:
         roll = rng.random()
         confidentiality = "restricted" if roll < 0.05 else "confidential" if roll < 0.15 else "normal"
         creator = demo_editor if cid % 11 == 0 else rng.choice(editors)
-        title = rng.choice(names.CONSULTATION_TITLES).format(topic=topic_names[topic])
+        drawn, kind = rng.choice(names.CONSULTATION_TITLES), rng.choice(kinds)
+        template = names.title_for(kind, drawn, names.CONSULTATION_TITLES, names.CONSULTATION_TITLES_BY_KIND)
         batch["c"].append(
             dict(
                 id=cid,
-                title=title,
+                title=template.format(topic=topic_names[topic]),
                 held_on=held,
-                kind=rng.choice(kinds),
+                kind=kind,
                 forum_id=rng.choice(forums) if rng.random() < 0.3 else None,
                 summary=f"We discussed {topic_names[topic].lower()} with the participants. Notes below are ours.",
                 confidentiality=confidentiality,
@@ -234,7 +236,7 @@ def seed_consultations(ctx: Context) -> None:
                     person_id=rng.choice(attendees),
                     organisation_id=None,
                     topic_id=point_topic,
-                    text=rng.choice(names.INPUT_TEXTS),
+                    text=names.point_text(slug_of[point_topic], rng.choice(names.INPUT_TEXTS)),
                     clause_id=aimed,
                     version=1,
                     created_at=ctx.now,

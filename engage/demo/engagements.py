@@ -65,6 +65,13 @@ SHOWCASE_KEY_MESSAGES = (
 )
 
 
+def _venue(kind: str, city: str, draw: float) -> str:
+    """Where it happens: a site visit is always on site; other kinds are online a quarter of the time."""
+    if kind == "site_visit":
+        return f"Crisis service, {city}"
+    return f"Conference Centre, {city}" if draw < 0.75 else ""
+
+
 def seed_engagements(ctx: Context) -> None:
     """Engagements in many zones across a year, with speakers, participants and agenda."""
     rng, today = ctx.rng, ctx.today
@@ -91,26 +98,29 @@ def seed_engagements(ctx: Context) -> None:
             if past
             else rng.choice(["confirmed", "confirmed", "proposed"])
         )
-        title = rng.choice(names.ENGAGEMENT_TITLES).format(topic=topic_names[topic], city=names.CITIES[country])
+        drawn, kind = rng.choice(names.ENGAGEMENT_TITLES), rng.choice(kinds)
+        title = names.title_for(kind, drawn, names.ENGAGEMENT_TITLES, names.ENGAGEMENT_TITLES_BY_KIND).format(
+            topic=topic_names[topic], city=names.CITIES[country]
+        )
         key_messages = DEFAULT_KEY_MESSAGES
         if eid == 1:  # the showcase: a suicide-prevention panel in London in three days, for the demo editor
             zone, country, topic, status = "Europe/London", "GB", ctx.topic_slugs["suicide-self-harm"], "confirmed"
             starts = datetime.combine(today + timedelta(days=3), time(14, 0), ZoneInfo(zone)).astimezone(UTC)
             ends = starts + timedelta(minutes=90)
-            title = "Panel: suicide prevention online — London Safer Internet Forum"
+            title, kind = "Panel: suicide prevention online — London Safer Internet Forum", "panel"
             key_messages = SHOWCASE_KEY_MESSAGES
         rows.append(
             dict(
                 id=eid,
                 uid=f"demo-{eid:06d}@engage.example",
                 title=title,
-                kind=rng.choice(kinds),
+                kind=kind,
                 forum_id=rng.choice(ctx.ids["forums"]) if rng.random() < 0.25 else None,
                 starts_at=starts,
                 ends_at=ends,
                 timezone=zone,
                 country=country,
-                venue=f"Conference Centre, {names.CITIES[country]}" if rng.random() < 0.75 else "",
+                venue=_venue(kind, names.CITIES[country], rng.random()),
                 virtual_link="https://meet.example.org/room/" + str(eid) if rng.random() < 0.4 else "",
                 status=status,
                 objectives="Explain our approach and listen to concerns from the sector.",

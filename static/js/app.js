@@ -11,6 +11,24 @@ document.addEventListener("DOMContentLoaded", () => {
   });
 });
 
+// Tables stacked into cards on phones (.table-stack): each cell is labelled with its column's
+// heading, unless the template labelled it; a heading that is only for screen readers labels none.
+function labelStackedCells(root) {
+  root.querySelectorAll("table.table-stack").forEach((table) => {
+    const headings = [...table.querySelectorAll("thead th")].map((th) => {
+      const hidden = th.querySelector(".visually-hidden");
+      return hidden && hidden.textContent.trim() === th.textContent.trim() ? "" : th.textContent.trim();
+    });
+    table.querySelectorAll("tbody tr").forEach((row) => {
+      [...row.children].forEach((cell, i) => {
+        if (!cell.hasAttribute("data-label") && headings[i]) cell.setAttribute("data-label", headings[i]);
+      });
+    });
+  });
+}
+document.addEventListener("DOMContentLoaded", () => labelStackedCells(document));
+document.addEventListener("htmx:afterSwap", (event) => labelStackedCells(event.target));
+
 // --- Consultations (feature/consultations) ------------------------------------------------
 // htmx does not swap error responses by default; our fragments for 400 (messages next to the
 // fields), 409 (someone saved first) and 422 are meant to be shown in place.

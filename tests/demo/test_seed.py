@@ -141,4 +141,58 @@ def test_demo_points_are_on_their_consultations_topics(app):
             .where(Policy.topic_id != Input.topic_id)
         )
         assert db.session.execute(crossed).scalar_one() == 0
+        # And what the point says is about its topic: no eating-disorder point on a suicide policy.
+        from engage.topics.models import Topic
+
+        said = db.session.execute(select(Topic.slug, Input.text).join(Topic, Topic.id == Input.topic_id)).all()
+        for slug, text in said:
+            assert any(word in text.lower() for word in TOPIC_WORDS[slug]), (slug, text)
+        db.session.rollback()
+
+
+TOPIC_WORDS = {  # a point on a topic uses one of its words
+    "suicide-self-harm": ("suicid", "self-harm"),
+    "disordered-eating": ("eating", "diet", "fasting"),
+    "body-image": ("body image", "weight", "cosmetic"),
+    "emotionally-vulnerable": ("sad", "lonel", "hopeless"),
+    "product-wellbeing": ("screen-time", "autoplay", "well-being"),
+    "commercial-content": ("commercial", "paid", "ad label"),
+    "crisis-response": ("crisis", "helpline", "imminent risk"),
+    "regulation": ("regulator", "transparency", "age assurance"),
+}
+
+
+# The words a title must hold for each kind of record (one of them): a "Site visit" is not a panel.
+CONSULTATION_KIND_WORDS = {
+    "meeting": ("session", "meeting", "briefing"),
+    "call": ("call",),
+    "roundtable": ("roundtable",),
+    "workshop": ("workshop",),
+    "written_submission": ("written",),
+    "survey": ("survey",),
+    "email": ("email",),
+}
+ENGAGEMENT_KIND_WORDS = {
+    "speaking": ("keynote", "talk"),
+    "panel": ("panel",),
+    "roundtable": ("roundtable",),
+    "council_meeting": ("council",),
+    "site_visit": ("site visit",),
+    "conference": ("conference",),
+}
+
+
+def test_demo_titles_say_their_kind(app):
+    """A consultation or engagement is of the kind its title says, and a site visit happens on site."""
+    from engage.demo.seed import seed
+
+    with app.app_context():
+        seed(people=200)
+        for words, model in ((CONSULTATION_KIND_WORDS, Consultation), (ENGAGEMENT_KIND_WORDS, Engagement)):
+            rows = db.session.execute(select(model.title, model.kind)).all()
+            assert {kind for _, kind in rows} == set(words)  # every kind appears
+            for title, kind in rows:
+                assert any(word in title.lower() for word in words[kind]), (title, kind)
+        visits = select(Engagement.venue).where(Engagement.kind == "site_visit")
+        assert all(venue for (venue,) in db.session.execute(visits))
         db.session.rollback()
