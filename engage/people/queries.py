@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 
+from engage import choices
 from engage.affiliations import history
 from engage.affiliations.services import current_affiliation_clause, current_affiliations, split_current, today
 from engage.auth.models import User
@@ -23,7 +24,19 @@ from engage.people.models import CONSENT_SCOPES, STANCES, Person, PersonEmail, S
 from engage.queries import first_per_group, like_pattern
 
 TIMELINE_LIMIT = history.DETAIL_LIMIT
-FILTER_KEYS = ("q", "country", "topic", "organisation", "owner", "stance", "forum", "not_contacted_since", "dnc")
+FILTER_KEYS = (
+    "q",
+    "country",
+    "topic",
+    "organisation",
+    "owner",
+    "stance",
+    "stance_topic",
+    "forum",
+    "not_contacted_since",
+    "cooling",
+    "dnc",
+)
 SORTS = {
     "name": (Person.name.asc(), Person.id.asc()),
     "-name": (Person.name.desc(), Person.id.desc()),
@@ -42,15 +55,28 @@ def parse_date(value: str | None) -> date | None:
         return None
 
 
-def current_stance_subquery():
-    """The newest assessment's stance for the outer Person row (correlated)."""
+def current_stance_subquery(topic_id: int | None = None):
+    """The newest assessment's stance for the outer Person row (correlated); with `topic_id`, the
+    newest that applies to that topic: one naming it, or one on all topics."""
+    applies = (
+        [or_(StakeholderAssessment.topic_id == topic_id, StakeholderAssessment.topic_id.is_(None))]
+        if topic_id is not None
+        else []
+    )
     return (
         select(StakeholderAssessment.stance)
-        .where(StakeholderAssessment.person_id == Person.id)
+        .where(StakeholderAssessment.person_id == Person.id, *applies)
         .order_by(StakeholderAssessment.assessed_on.desc(), StakeholderAssessment.id.desc())
         .limit(1)
         .scalar_subquery()
     )
+
+
+def for_reader(args: dict, user: User) -> dict:
+    """`args` with the reader's own words made ids: `owner=me` is the signed-in user."""
+    if args.get("owner") == "me":
+        return {**args, "owner": str(user.id)}
+    return args
 
 
 def _in(column, values):
@@ -90,12 +116,15 @@ def list_query(args: dict):
     elif (owner_id := id_arg(args, "owner")) is not None:
         stmt = stmt.where(Person.owner_id == owner_id)
     if (stance := args.get("stance")) in STANCES:
-        stmt = stmt.where(func.coalesce(current_stance_subquery(), "unknown") == stance)
+        on_topic = id_arg(args, "stance_topic")
+        stmt = stmt.where(func.coalesce(current_stance_subquery(on_topic), "unknown") == stance)
     if (forum := id_arg(args, "forum")) is not None:
         open_term = or_(ForumMember.term_end.is_(None), ForumMember.term_end >= today())
         stmt = stmt.where(_in(ForumMember.person_id, [ForumMember.forum_id == forum, open_term]))
     if since := parse_date(args.get("not_contacted_since")):
-        stmt = stmt.where(or_(Person.last_interaction_on.is_(None), Person.last_interaction_on < since))
+        stmt = stmt.where(choices.not_contacted_since(since))
+    if months := choices.cooling_months(args.get("cooling")):
+        stmt = stmt.where(choices.cooling(months, today()))
     dnc = args.get("dnc")
     if dnc in ("yes", "no"):
         stmt = stmt.where(Person.do_not_contact.is_(dnc == "yes"))
@@ -171,6 +200,16 @@ class PersonDetail:
     lived_experience: str | None = None  # set only when the user may see it
 
     @property
+    def assessments_by_topic(self) -> list[tuple]:
+        """(topic or None for all topics, newest assessment, the earlier ones) per topic assessed:
+        all topics first, then by topic name. The history is kept per topic."""
+        groups: dict = {}
+        for assessment in self.person.assessments:  # newest first
+            groups.setdefault(assessment.topic_id, []).append(assessment)
+        rows = [(group[0].topic, group[0], group[1:]) for group in groups.values()]
+        return sorted(rows, key=lambda row: (row[0] is not None, row[0].name if row[0] else ""))
+
+    @property
     def timeline(self) -> list[dict]:
         """Consultations and engagements together, newest first."""
         items = [{"kind": "consultation", "on": c.held_on, "record": c} for c in self.consultations]
@@ -196,7 +235,9 @@ def person_detail(user: User, person_id: int) -> PersonDetail | None:
             selectinload(Person.phones),
             selectinload(Person.topics),
             joinedload(Person.owner),
-            selectinload(Person.assessments).joinedload(StakeholderAssessment.assessed_by),
+            selectinload(Person.assessments).options(
+                joinedload(StakeholderAssessment.assessed_by), joinedload(StakeholderAssessment.topic)
+            ),
             selectinload(Person.conflicts),
             selectinload(Person.honoraria),
         )

@@ -30,7 +30,7 @@ PAGE_FORMS = {
 @bp.route("")
 def index():
     args = request.args.to_dict()
-    page = paginate(queries.list_query(args))
+    page = paginate(queries.list_query(queries.for_reader(args, current_user)))
     return render_template(
         "people/list.html",
         page=page,
@@ -38,7 +38,8 @@ def index():
         filtered=any(args.get(k) for k in queries.FILTER_KEYS),
         **queries.list_rows(current_user, page.items),
         topics=choices.topics(include_inactive=True),
-        owners=[("none", "No owner"), *choices.users(include_inactive=True)],
+        owners=[("me", "Me"), ("none", "No owner"), *choices.users(include_inactive=True)],
+        cooling=[(str(m), f"{m} months" if m > 1 else "1 month") for m in choices.COOLING_MONTHS],
         forums=choices.forums(),
         organisation_filter=queries.organisation_filter(args),
         countries=countries(),
