@@ -12,9 +12,9 @@ from engage.audit import services as audit
 from engage.audit.services import Actor
 from engage.errors import ValidationError
 from engage.extensions import db
+from engage.people.models import STANCES, ConflictDeclaration, Honorarium, Person, StakeholderAssessment
 from engage.queries import known_id
 from engage.topics.models import Topic
-from engage.people.models import STANCES, ConflictDeclaration, Honorarium, Person, StakeholderAssessment
 
 
 def _required_date(value, field_name: str, errors: dict, label: str) -> date | None:
