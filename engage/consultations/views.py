@@ -48,6 +48,9 @@ def index():
         "date_from": _date_arg("from"),
         "date_to": _date_arg("to"),
         "sort": request.args.get("sort", "-date"),
+        # ?staff=me: the reader's own; ?awaiting=1: with points awaiting a decision (the home page's links)
+        "staff_id": current_user.id if request.args.get("staff") == "me" else None,
+        "awaiting": request.args.get("awaiting") == "1",
     }
     page = paginate(queries.consultation_query(current_user, **filters))
     person, organisation = queries.filter_subjects(filters["person_id"], filters["organisation_id"])

@@ -162,17 +162,32 @@ def seed_people(ctx: Context) -> None:
             emails.append(dict(person_id=i, email=f"p{i}@mail.example", label="personal", position=1))
         if rng.random() < 0.6:
             phones.append(dict(person_id=i, number=ctx.phone_for(country), label="mobile", position=0))
-        for topic in rng.sample(ctx.ids["topics"], rng.randint(1, 3)):
+        ctx.person_country[i] = country
+        own_topics = rng.sample(ctx.ids["topics"], rng.randint(1, 3))
+        for topic in own_topics:
             topics.append({"person_id": i, "topic_id": topic})
         for k in range(rng.choice([1, 1, 1, 2])):
             assessments.append(
                 dict(
                     person_id=i,
+                    topic_id=None,
                     influence=rng.randint(1, 5),
                     stance=rng.choice(STANCES),
                     assessed_on=today - timedelta(days=rng.randint(0, 400) + 400 * k),
                     assessed_by_id=rng.choice(editors),
                     note="",
+                )
+            )
+        if i % 3 == 0:  # a stance on their first topic too (issue 14), without drawing from `rng`
+            assessments.append(
+                dict(
+                    person_id=i,
+                    topic_id=own_topics[0],
+                    influence=i % 5 + 1,
+                    stance=STANCES[i % len(STANCES)],
+                    assessed_on=today - timedelta(days=i % 90),
+                    assessed_by_id=editors[i % len(editors)],
+                    note="On this topic in particular.",
                 )
             )
         org = rng.choice(orgs)

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 
-from engage import choices
+from engage import choices, regions
 from engage.affiliations import history
 from engage.affiliations.services import current_affiliation_clause, current_affiliations, split_current, today
 from engage.auth.models import User
@@ -35,6 +35,8 @@ FILTER_KEYS = (
     "forum",
     "not_contacted_since",
     "cooling",
+    "consulted_for",
+    "region",
     "dnc",
 )
 SORTS = {
@@ -83,8 +85,24 @@ def _in(column, values):
     return Person.id.in_(select(column).where(*values))
 
 
-def list_query(args: dict):
-    """The people list's SELECT for the filters in `args` (a dict of query-string values).
+def consulted_for(version_id: int, user: User | None):
+    """SQL condition on Person: raised a point, in a consultation `user` may see, whose decision
+    produced policy version `version_id` (the experts consulted for that version, as the policy's
+    influence trail counts them)."""
+    from engage.auth.permissions import visible_consultations
+    from engage.consultations.models import Decision
+
+    return Person.id.in_(
+        select(Input.person_id)
+        .join(Consultation, Consultation.id == Input.consultation_id)
+        .join(Decision, Decision.input_id == Input.id)
+        .where(Decision.policy_version_id == version_id, visible_consultations(user))
+    )
+
+
+def list_query(args: dict, user: User | None = None):
+    """The people list's SELECT for the filters in `args` (a dict of query-string values); filters
+    that read consultations (`consulted_for`) see only what `user` may see.
 
     Lived experience is deferred with raiseload: no list can show it, for anyone.
     """
@@ -125,6 +143,10 @@ def list_query(args: dict):
         stmt = stmt.where(choices.not_contacted_since(since))
     if months := choices.cooling_months(args.get("cooling")):
         stmt = stmt.where(choices.cooling(months, today()))
+    if (version_id := id_arg(args, "consulted_for")) is not None:
+        stmt = stmt.where(consulted_for(version_id, user))
+    if (region := args.get("region")) in regions.REGIONS:
+        stmt = stmt.where(Person.country.in_(regions.countries_in(region)))
     dnc = args.get("dnc")
     if dnc in ("yes", "no"):
         stmt = stmt.where(Person.do_not_contact.is_(dnc == "yes"))

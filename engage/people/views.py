@@ -12,6 +12,7 @@ from engage.briefings import panels
 from engage.people import consent, merge, queries, records, services
 from engage.people.forms import AssessmentForm, ConflictForm, HonorariumForm, PersonForm
 from engage.people.models import CONSENT_SCOPES, PROFILE_FIELDS, STANCES, Person
+from engage.regions import REGIONS
 from engage.validation import countries, time_zones
 from engage.web import current_actor, paginate, submit, switch_routes
 
@@ -30,7 +31,7 @@ PAGE_FORMS = {
 @bp.route("")
 def index():
     args = request.args.to_dict()
-    page = paginate(queries.list_query(queries.for_reader(args, current_user)))
+    page = paginate(queries.list_query(queries.for_reader(args, current_user), current_user))
     return render_template(
         "people/list.html",
         page=page,
@@ -44,6 +45,7 @@ def index():
         organisation_filter=queries.organisation_filter(args),
         countries=countries(),
         stances=[(s, s.capitalize()) for s in STANCES],
+        regions=[(r, r) for r in REGIONS],
     )
 
 
