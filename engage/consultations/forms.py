@@ -88,5 +88,5 @@ class BulkCommitmentsForm(FlaskForm):
     """The register's bulk action: the ticked ids, mark done or reassign (to `assignee_id`)."""
 
     ids = SelectMultipleField("Commitments", coerce=record_id, validate_choice=False)
-    action = SelectField("With the ticked", choices=[("done", "Mark done"), ("reassign", "Reassign to")])
+    action = SelectField("With the ticked", choices=choices([("done", "Mark done"), ("reassign", "Reassign to")]))
     assignee_id = SelectField("New assignee", coerce=optional_id, validate_choice=False)

@@ -9,6 +9,7 @@ from engage.consultations import commitments as commitment_services
 from engage.consultations import register
 from engage.consultations.forms import BulkCommitmentsForm, NewCommitmentForm
 from engage.errors import NotFoundError
+from engage.formtools import choices as select_choices
 from engage.web import current_actor, paginate, safe_next, submit
 
 bp = Blueprint("commitments", __name__, url_prefix="/commitments")
@@ -17,7 +18,7 @@ SUBJECT_PAGES = {"person": "people.detail", "organisation": "organizations.detai
 
 
 def _assignees(form) -> None:
-    form.assignee_id.choices = choices.as_strings(choices.users(writers_only=True), blank="— Choose —")
+    form.assignee_id.choices = select_choices(choices.as_strings(choices.users(writers_only=True), blank="— Choose —"))
 
 
 def _render_list(bulk_form=None, status: int = 200):

@@ -76,7 +76,7 @@ class AssessmentForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.topic_id.choices = lists.as_strings(lists.topics(), blank="All topics")
+        self.topic_id.choices = choices(lists.as_strings(lists.topics(), blank="All topics"))
 
 
 class ConflictForm(FlaskForm):
