@@ -11,7 +11,7 @@ digest's reader is the policy owner), in a fixed number of statements whatever t
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import distinct, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from engage import choices, regions
@@ -175,7 +175,7 @@ def alerts_for(
 
 def policy_owners_with_alerts(today: date) -> list[User]:
     """The active owners of policies due for review: whom the weekly digest goes to."""
-    owner_ids = select(distinct(Policy.owner_id)).where(
+    owner_ids = select(Policy.owner_id).where(
         Policy.next_review_on.is_not(None), Policy.next_review_on <= today + HORIZON, Policy.status != "retired"
     )
     return list(
