@@ -6,6 +6,7 @@ from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.auth.models import User
+from engage.engagements.models import Engagement
 from engage.extensions import db
 from engage.forums.models import Forum
 from engage.mixins import Timestamped, Versioned, link_table
@@ -140,4 +141,4 @@ class Commitment(Versioned, Timestamped, db.Model):
     consultation: Mapped[Consultation | None] = relationship()
     person: Mapped[Person | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
-    engagement: Mapped["Engagement | None"] = relationship("Engagement")  # noqa: F821 (engagements.models)
+    engagement: Mapped[Engagement | None] = relationship()

@@ -127,15 +127,16 @@ def subjects(filters: Filters) -> dict:
 # --- Made from a person, an organisation or an engagement ----------------------------------------
 
 
-def subject_of(args) -> tuple[str, object] | None:
-    """The (kind, record) a new commitment is made from, named in `args` (?person=ID …), or None."""
+def subject_of(path_ids: dict) -> tuple[str, object]:
+    """The (kind, record) a new commitment is made from, by the id its address names
+    ({"person_id": 7} …); NotFoundError when there is no such record."""
     for name, model in SUBJECTS.items():
-        if (value := id_arg(args, name)) is not None:
+        if (value := path_ids.get(f"{name}_id")) is not None:
             record = db.session.get(model, value)
             if record is None:
-                raise NotFoundError()
+                break
             return name, record
-    return None
+    raise NotFoundError()
 
 
 def create_for(actor: Actor, kind: str, subject, data: dict) -> Commitment:

@@ -8,7 +8,6 @@ from engage import choices
 from engage.consultations import commitments as commitment_services
 from engage.consultations import register
 from engage.consultations.forms import BulkCommitmentsForm, NewCommitmentForm
-from engage.errors import NotFoundError
 from engage.formtools import choices as select_choices
 from engage.web import current_actor, paginate, safe_next, submit
 
@@ -65,13 +64,12 @@ def bulk():
     return _render_list(form, outcome.status)
 
 
-@bp.route("/new", methods=["GET", "POST"])
-def new():
-    """A commitment owed to a person or an organisation, or made at an engagement (?person=ID …)."""
-    subject = register.subject_of(request.args)
-    if subject is None:
-        raise NotFoundError()
-    kind, record = subject
+@bp.route("/new/person/<id:person_id>", methods=["GET", "POST"])
+@bp.route("/new/organisation/<id:organisation_id>", methods=["GET", "POST"])
+@bp.route("/new/engagement/<id:engagement_id>", methods=["GET", "POST"])
+def new(**subject_id):
+    """A commitment owed to a person or an organisation, or made at an engagement."""
+    kind, record = register.subject_of(subject_id)
     form = NewCommitmentForm()
     _assignees(form)
     if request.method == "GET":

@@ -74,10 +74,10 @@ def test_commitment_made_from_a_person_an_organisation_and_an_engagement(app, cl
     w = _world(app)
     token = login(client, "me@test.example")
     for kind in ("person", "organisation", "engagement"):
-        page = client.get(f"/commitments/new?{kind}={w[kind]}")
+        page = client.get(f"/commitments/new/{kind}/{w[kind]}")
         assert page.status_code == 200
         response = client.post(
-            f"/commitments/new?{kind}={w[kind]}",
+            f"/commitments/new/{kind}/{w[kind]}",
             data={"csrf_token": token, "description": f"Follow up {kind}", "due_on": "2099-01-02", "assignee_id": ""},
         )
         assert response.status_code == 302
@@ -89,7 +89,7 @@ def test_commitment_made_from_a_person_an_organisation_and_an_engagement(app, cl
             assert made.consultation_id is None
         assert f"Follow up {kind}" in _rows(client, f"?scope=team&{kind}={w[kind]}")
     # The pages offer it.
-    assert f"/commitments/new?person={w['person']}" in client.get(f"/people/{w['person']}").get_data(as_text=True)
+    assert f"/commitments/new/person/{w['person']}" in client.get(f"/people/{w['person']}").get_data(as_text=True)
 
 
 def test_bad_input_on_a_new_commitment(app, client):
@@ -103,16 +103,17 @@ def test_bad_input_on_a_new_commitment(app, client):
         ({"description": "Call back", "assignee_id": "abc"}, "Choose an assignee from the list."),
         ({"description": "Call back", "assignee_id": "987654"}, "Choose an assignee from the list."),
     ):
-        bad = client.post(f"/commitments/new?person={w['person']}", data={"csrf_token": token, **data})
+        bad = client.post(f"/commitments/new/person/{w['person']}", data={"csrf_token": token, **data})
         assert bad.status_code == 400 and message in bad.get_data(as_text=True), data
-    assert client.get("/commitments/new").status_code == 404  # made from nothing
-    assert client.get("/commitments/new?person=999999").status_code == 404
+    assert client.get("/commitments/new/person/999999").status_code == 404
+    assert client.get("/commitments/new/organisation/999999").status_code == 404
+    assert client.get("/commitments/new/person/abc").status_code == 404
     with app.app_context():
         assert db.session.execute(select(func.count()).select_from(Commitment)).scalar_one() == before
     reader = app.test_client()
     reader_token = login(reader, "viewer@test.example")
     refused = reader.post(
-        f"/commitments/new?person={w['person']}", data={"csrf_token": reader_token, "description": "Viewer's"}
+        f"/commitments/new/person/{w['person']}", data={"csrf_token": reader_token, "description": "Viewer's"}
     )
     assert refused.status_code == 403
     with app.app_context():
