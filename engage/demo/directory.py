@@ -163,8 +163,7 @@ def seed_people(ctx: Context) -> None:
         if rng.random() < 0.6:
             phones.append(dict(person_id=i, number=ctx.phone_for(country), label="mobile", position=0))
         ctx.person_country[i] = country
-        own_topics = rng.sample(ctx.ids["topics"], rng.randint(1, 3))
-        for topic in own_topics:
+        for topic in rng.sample(ctx.ids["topics"], rng.randint(1, 3)):
             topics.append({"person_id": i, "topic_id": topic})
         for k in range(rng.choice([1, 1, 1, 2])):
             assessments.append(
@@ -176,18 +175,6 @@ def seed_people(ctx: Context) -> None:
                     assessed_on=today - timedelta(days=rng.randint(0, 400) + 400 * k),
                     assessed_by_id=rng.choice(editors),
                     note="",
-                )
-            )
-        if i % 3 == 0:  # a stance on their first topic too (issue 14), without drawing from `rng`
-            assessments.append(
-                dict(
-                    person_id=i,
-                    topic_id=own_topics[0],
-                    influence=i % 5 + 1,
-                    stance=STANCES[i % len(STANCES)],
-                    assessed_on=today - timedelta(days=i % 90),
-                    assessed_by_id=editors[i % len(editors)],
-                    note="On this topic in particular.",
                 )
             )
         org = rng.choice(orgs)
