@@ -127,7 +127,7 @@ def home(user: User, cooling: int | None = None, now: datetime | None = None) ->
     )
     figure(
         "awaiting",
-        "of your consultations with points awaiting a decision",
+        "consultations of yours with points awaiting a decision",
         consultation_queries.consultation_query(user, staff_id=user.id, awaiting=True),
         url_for("consultations.index", staff="me", awaiting=1),
     )
