@@ -8,7 +8,7 @@ the reader may not see is never listed, counted or touched by a bulk action.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, select
 from sqlalchemy.orm import selectinload
 
 from engage.audit import services as audit
@@ -107,12 +107,6 @@ def register_query(user: User, filters: Filters) -> Select:
         )
         .order_by(overdue, Commitment.due_on.is_(None), Commitment.due_on, Commitment.id)
     )
-
-
-def count(user: User, filters: Filters) -> int:
-    """How many rows `register_query` lists (the home page's numbers)."""
-    stmt = register_query(user, filters).order_by(None).options()
-    return db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
 
 
 def subjects(filters: Filters) -> dict:
