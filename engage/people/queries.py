@@ -60,14 +60,9 @@ def parse_date(value: str | None) -> date | None:
 def current_stance_subquery(topic_id: int | None = None):
     """The newest assessment's stance for the outer Person row (correlated); with `topic_id`, the
     newest that applies to that topic: one naming it, or one on all topics."""
-    applies = (
-        [or_(StakeholderAssessment.topic_id == topic_id, StakeholderAssessment.topic_id.is_(None))]
-        if topic_id is not None
-        else []
-    )
     return (
         select(StakeholderAssessment.stance)
-        .where(StakeholderAssessment.person_id == Person.id, *applies)
+        .where(StakeholderAssessment.person_id == Person.id, *applies_to(topic_id))
         .order_by(StakeholderAssessment.assessed_on.desc(), StakeholderAssessment.id.desc())
         .limit(1)
         .scalar_subquery()
@@ -159,14 +154,21 @@ def organisation_filter(args: dict) -> Organisation | None:
     return db.session.get(Organisation, value) if value else None
 
 
-def current_assessments(person_ids: list[int]) -> dict[int, StakeholderAssessment]:
-    """The newest assessment of each person, in one statement."""
+def applies_to(topic_id: int | None) -> list:
+    """Conditions on StakeholderAssessment: those that apply to a topic (naming it, or on all
+    topics); none for no topic (every assessment counts)."""
+    if topic_id is None:
+        return []
+    return [or_(StakeholderAssessment.topic_id == topic_id, StakeholderAssessment.topic_id.is_(None))]
+
+
+def current_assessments(person_ids: list[int], topic_id: int | None = None) -> dict[int, StakeholderAssessment]:
+    """The newest assessment of each person (on `topic_id`, when given), in one statement."""
     if not person_ids:
         return {}
     newest = (StakeholderAssessment.assessed_on.desc(), StakeholderAssessment.id.desc())
-    stmt = first_per_group(
-        StakeholderAssessment, StakeholderAssessment.person_id, newest, StakeholderAssessment.person_id.in_(person_ids)
-    )
+    where = [StakeholderAssessment.person_id.in_(person_ids), *applies_to(topic_id)]
+    stmt = first_per_group(StakeholderAssessment, StakeholderAssessment.person_id, newest, *where)
     rows = db.session.execute(stmt).scalars()
     return {a.person_id: a for a in rows}
 
@@ -198,11 +200,12 @@ def visible_last_interactions(user: User, person_ids: list[int]) -> dict[int, da
     return result
 
 
-def list_rows(user: User, people: list[Person]) -> dict:
-    """What the people list shows beside each person on the page, in a fixed number of statements."""
+def list_rows(user: User, people: list[Person], stance_topic: int | None = None) -> dict:
+    """What the people list shows beside each person on the page, in a fixed number of statements;
+    the stance shown is the one on `stance_topic` when the list is filtered by it."""
     ids = [p.id for p in people]
     return {
-        "assessments": current_assessments(ids),
+        "assessments": current_assessments(ids, stance_topic),
         "affiliations": current_affiliations(ids),
         "last_interactions": visible_last_interactions(user, ids),
     }

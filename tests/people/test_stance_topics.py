@@ -37,7 +37,9 @@ def test_assessments_per_topic_history_and_list_filter(app, client, as_role):
         return text(client.get(f"/people?{query}"))
 
     # Stance on Eating: Ada's newest that applies is the supportive one; Bo's all-topics critical applies.
-    assert "Ada Topical" in listed(f"stance=supportive&stance_topic={eating_id}")
+    on_eating = listed(f"stance=supportive&stance_topic={eating_id}")
+    assert "Ada Topical" in on_eating
+    assert "4/5" in on_eating and "5/5" not in on_eating  # the column shows her stance on Eating
     assert "Bo Overall" in listed(f"stance=critical&stance_topic={eating_id}")
     assert "Ada Topical" not in listed(f"stance=critical&stance_topic={eating_id}")
     # On Gaming Ada is critical; on a topic nobody named, the all-topics assessment decides.
