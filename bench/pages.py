@@ -39,12 +39,14 @@ PAGES = [
     "/consultations?kind=workshop&page=50",
     "/consultations/{consultation}",
     "/commitments",
+    "/commitments?scope=team&due=overdue",
     "/engagements",
     "/engagements/{engagement}",
     "/engagements/calendar?view=month",
     "/search?q=mind",
     "/search?q=Fernández",
     "/",
+    "/?cooling=12",
 ]
 
 

@@ -54,6 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
     from engage.auth.views import bp as auth_bp
     from engage.briefings.views import bp as briefings_bp
     from engage.consultations.items_views import bp as consultation_items_bp
+    from engage.consultations.register_views import bp as commitments_bp
     from engage.consultations.views import bp as consultations_bp
     from engage.dashboard.views import bp as dashboard_bp
     from engage.engagements.calendar_views import bp as engagement_calendar_bp
@@ -85,6 +86,7 @@ def create_app(config: dict | None = None) -> Flask:
         policies_bp,
         consultations_bp,
         consultation_items_bp,
+        commitments_bp,
         engagements_bp,
         engagement_calendar_bp,
         engagement_import_bp,

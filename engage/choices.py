@@ -164,3 +164,43 @@ def topics_keeping(selected_ids=()) -> Pairs:
 def users_keeping(current_id=None) -> Pairs:
     """Active users, plus the one already on the record (e.g. a deactivated relationship owner)."""
     return _pairs_keeping(User, [current_id] if current_id else [])
+
+
+# --- Contact: the one definition of "contacted" and of a cooling relationship (issue 14) ---------
+
+# A person was last contacted on `Person.last_interaction_on`: their latest consultation that every
+# reader may see (consultations.services.refresh_last_interaction), so the date reveals nothing
+# restricted. The home page, the people list's filters and the policy alerts all read this column.
+COOLING_MONTHS = (1, 3, 6, 9, 12, 18, 24)
+COOLING_DEFAULT = 6
+
+
+def months_before(day: date, months: int) -> date:
+    """`day` moved back by whole months (the last day of a shorter month when it has no such day)."""
+    month = day.month - 1 - months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - 28 always exists
+
+
+def not_contacted_since(since: date) -> ColumnElement[bool]:
+    """SQL condition on Person: never contacted, or last contacted before `since`."""
+    return or_(Person.last_interaction_on.is_(None), Person.last_interaction_on < since)
+
+
+def cooling_months(value) -> int | None:
+    """A query-string `cooling` value as one of COOLING_MONTHS, else None."""
+    try:
+        months = int(str(value or "").strip())
+    except ValueError:
+        return None
+    return months if months in COOLING_MONTHS else None
+
+
+def cooling(months: int, today: date) -> ColumnElement[bool]:
+    """SQL condition on Person: not contacted for `months` months (a cooling relationship)."""
+    return not_contacted_since(months_before(today, months))

@@ -57,13 +57,26 @@ def seed_demo(people: int, if_empty: bool) -> None:
 
 @engage_cli.command("send-reminders")
 @click.option("--days", type=int, default=None, help="Days ahead (default: REMINDER_DAYS, 2).")
-def send_reminders(days: int | None) -> None:
-    """Mail speakers before their engagements and assignees before commitments fall due."""
+@click.option("--digest", is_flag=True, help="Send the weekly digest of policy-cycle alerts to policy owners instead.")
+def send_reminders(days: int | None, digest: bool) -> None:
+    """Mail speakers before their engagements and assignees before commitments fall due; with
+    --digest, each policy owner their policy-cycle alerts (once a week, run it daily or weekly)."""
     from datetime import UTC, datetime
 
     from engage.engagements import reminders
 
     config = current_app.config
+    if digest:
+        from engage.dashboard.digest import send_digests
+
+        def sent_one(user, where):
+            db.session.commit()  # one commit per digest: a later failure never resends this one
+            click.echo(f"digest → {user.email} ({where})")
+
+        count = send_digests(config["BASE_URL"] or config["CLI_BASE_URL"], on_sent=sent_one)
+        db.session.commit()
+        click.echo(f"{count} digest{'s' if count != 1 else ''} sent.")
+        return
     days = days if days is not None else int(config.get("REMINDER_DAYS", 2))
     now = datetime.now(UTC)
     sent = 0

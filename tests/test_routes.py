@@ -245,6 +245,8 @@ EXTRA = {
     "organizations.add_affiliation": lambda ids: {"person": ids["person_name"], "role": "Adviser"},
     "forums.new_member": lambda ids: {"person": str(ids["new_member_id"])},
     "people.add_honorarium": lambda ids: {"amount": "250.00"},
+    # The register's bulk action: the rows a user ticks (the walk's open commitment), marked done.
+    "commitments.bulk": lambda ids: {"ids": [str(ids["commitment_id"])], "action": "done"},
     "helplines.new": lambda ids: {"channel": "phone", "contact": "+44 20 7946 0958"},
     "transfer.import_people": lambda ids: {
         "file": (io.BytesIO(b"Name,Email,Country\nWalked Importee,walked.importee@example.org,GB\n"), "people.csv")

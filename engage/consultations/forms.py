@@ -11,7 +11,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from engage.consultations.models import COMMITMENT_STATUSES, CONFIDENTIALITY, CONSULTATION_KINDS, OUTCOMES
-from engage.formtools import IsoDateField, VersionField, choices, int_or_none, record_id
+from engage.formtools import IsoDateField, VersionField, choices, int_or_none, optional_id, record_id
 
 
 def scope_ids(form, prefix: str):
@@ -72,3 +72,21 @@ class CompleteForm(FlaskForm):
     """ "Mark done" on a commitment: only the version the button was shown with."""
 
     version = VersionField()
+
+
+class NewCommitmentForm(FlaskForm):
+    """A commitment made from a person, an organisation or an engagement page (no consultation)."""
+
+    description = TextAreaField(
+        "What we promised", validators=[DataRequired(message="Say what we promised.")], render_kw={"rows": 2}
+    )
+    assignee_id = SelectField("Assignee", coerce=optional_id, validate_choice=False)
+    due_on = IsoDateField("Due", validators=[Optional()])
+
+
+class BulkCommitmentsForm(FlaskForm):
+    """The register's bulk action: the ticked ids, mark done or reassign (to `assignee_id`)."""
+
+    ids = SelectMultipleField("Commitments", coerce=record_id, validate_choice=False)
+    action = SelectField("With the ticked", choices=choices([("done", "Mark done"), ("reassign", "Reassign to")]))
+    assignee_id = SelectField("New assignee", coerce=optional_id, validate_choice=False)

@@ -6,6 +6,7 @@ from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.auth.models import User
+from engage.engagements.models import Engagement
 from engage.extensions import db
 from engage.forums.models import Forum
 from engage.mixins import Timestamped, Versioned, link_table
@@ -131,9 +132,13 @@ class Commitment(Versioned, Timestamped, db.Model):
     consultation_id: Mapped[int | None] = mapped_column(ForeignKey("consultations.id"), index=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     engagement_id: Mapped[int | None] = mapped_column(ForeignKey("engagements.id"), index=True)
+    # Owed to an organisation rather than (or as well as) a person: made from the organisation's page.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reminded_for: Mapped[date | None] = mapped_column(Date)  # due date last reminded about
 
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     consultation: Mapped[Consultation | None] = relationship()
     person: Mapped[Person | None] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+    engagement: Mapped[Engagement | None] = relationship()

@@ -16,6 +16,7 @@ from engage.consultations.models import (
     Input,
     consultation_organisations,
     consultation_people,
+    consultation_staff,
     consultation_topics,
 )
 from engage.errors import NotFoundError
@@ -34,6 +35,19 @@ def _linked(table, column: str, value: int):
     return Consultation.id.in_(select(table.c.consultation_id).where(table.c[column] == value))
 
 
+def awaiting_decision():
+    """SQL condition on Input: a point nobody has decided on yet (no decision, or one under review)."""
+    from engage.consultations.models import Decision
+
+    decided = select(Decision.input_id).where(Decision.outcome != "under_review")
+    return Input.id.not_in(decided)
+
+
+def with_points_awaiting():
+    """SQL condition on Consultation: it has at least one point awaiting a decision."""
+    return Consultation.id.in_(select(Input.consultation_id).where(awaiting_decision()))
+
+
 def consultation_query(
     user,
     q: str = "",
@@ -46,6 +60,8 @@ def consultation_query(
     date_from: date | None = None,
     date_to: date | None = None,
     sort: str = "-date",
+    staff_id: int | None = None,
+    awaiting: bool = False,
 ) -> Select:
     """The consultations `user` may see that match the filters; visibility is part of the query."""
     stmt = (
@@ -72,6 +88,10 @@ def consultation_query(
         stmt = stmt.where(_linked(consultation_people, "person_id", person_id))
     if organisation_id:
         stmt = stmt.where(_linked(consultation_organisations, "organisation_id", organisation_id))
+    if staff_id:
+        stmt = stmt.where(_linked(consultation_staff, "user_id", staff_id))
+    if awaiting:
+        stmt = stmt.where(with_points_awaiting())
     if date_from:
         stmt = stmt.where(Consultation.held_on >= date_from)
     if date_to:

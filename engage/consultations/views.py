@@ -1,4 +1,4 @@
-"""Consultations: the list, the log form, the consultation page, participant suggestions, my commitments."""
+"""Consultations: the list, the log form, the consultation page, participant suggestions."""
 
 from datetime import date
 
@@ -6,7 +6,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from engage import choices
-from engage.consultations import commitments as commitment_services
 from engage.consultations import queries, services
 from engage.consultations.forms import ConsultationForm
 from engage.consultations.models import CONFIDENTIALITY, CONSULTATION_KINDS
@@ -49,6 +48,9 @@ def index():
         "date_from": _date_arg("from"),
         "date_to": _date_arg("to"),
         "sort": request.args.get("sort", "-date"),
+        # ?staff=me: the reader's own; ?awaiting=1: with points awaiting a decision (the home page's links)
+        "staff_id": current_user.id if request.args.get("staff") == "me" else None,
+        "awaiting": request.args.get("awaiting") == "1",
     }
     page = paginate(queries.consultation_query(current_user, **filters))
     person, organisation = queries.filter_subjects(filters["person_id"], filters["organisation_id"])
@@ -164,11 +166,3 @@ def suggest_people():
 def suggest_organisations():
     q = request.args.get("q") or request.args.get("organisation_q", "")
     return _suggestions("organisation", services.suggest_organisations(q), q)
-
-
-@bp.route("/commitments")
-def my_commitments():
-    today = date.today()
-    open_page = paginate(commitment_services.my_commitments_query(current_user, "open", today))
-    done = commitment_services.recent_done(current_user, today)
-    return render_template("consultations/commitments.html", page=open_page, done=done, today=today)

@@ -1,8 +1,9 @@
 """The home page."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
+from engage import choices
 from engage.dashboard import services
 
 bp = Blueprint("dashboard", __name__)
@@ -10,4 +11,5 @@ bp = Blueprint("dashboard", __name__)
 
 @bp.route("/")
 def home():
-    return render_template("dashboard/home.html", home=services.home(current_user))
+    cooling = choices.cooling_months(request.args.get("cooling"))
+    return render_template("dashboard/home.html", home=services.home(current_user, cooling))

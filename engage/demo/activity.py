@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import text
 
+from engage import regions
 from engage.consultations.models import (
     Commitment,
     Consultation,
@@ -144,11 +145,23 @@ def _version_at(versions, day):
     return current, following
 
 
+LAPSED_AFTER = 280  # days: the lapsed seventh of the directory was last met before this
+# A coverage gap for the policy alerts to find: nobody from this region consulted on this topic
+# in the last year (though the directory has experts from there on it).
+GAP_TOPIC, GAP_REGION, GAP_DAYS = "disordered-eating", "Latin America and the Caribbean", 400
+
+
 def seed_consultations(ctx: Context) -> None:
     """Consultations with participants, staff and topics; inputs with decisions; commitments."""
     rng, today = ctx.rng, ctx.today
     count = ctx.people * 3
     people, editors, forums = ctx.ids["people"], ctx.ids["editors"], ctx.ids["forums"]
+    gap_topic, gap_countries = ctx.topic_slugs[GAP_TOPIC], set(regions.countries_in(GAP_REGION))
+    pools = {
+        (lapsed, gap): [p for p in people if (lapsed or p % 7) and not (gap and ctx.person_country[p] in gap_countries)]
+        for lapsed in (True, False)
+        for gap in (True, False)
+    }
     topic_ids = ctx.ids["topics"]
     topic_names = dict(zip(ctx.topic_slugs.values(), [n for _, n in SEED_TOPICS], strict=True))
     slug_of = {topic_id: slug for slug, topic_id in ctx.topic_slugs.items()}
@@ -204,7 +217,11 @@ def seed_consultations(ctx: Context) -> None:
                 updated_at=ctx.now,
             )
         )
-        attendees = rng.sample(people, rng.choice([1, 1, 2, 2, 3, 4]))
+        # Every seventh person has not been met for over nine months: cooling relationships, and
+        # experts consulted for a policy version and not contacted since (issue 14's alerts).
+        recent_gap = held >= today - timedelta(days=GAP_DAYS)
+        pool = pools[(held < today - timedelta(days=LAPSED_AFTER), recent_gap and topic == gap_topic)]
+        attendees = rng.sample(pool, rng.choice([1, 1, 2, 2, 3, 4]))
         batch["people"].extend({"consultation_id": cid, "person_id": p} for p in attendees)
         orgs = {ctx.person_org[p] for p in attendees[:1] if p in ctx.person_org}
         batch["orgs"].extend({"consultation_id": cid, "organisation_id": o} for o in orgs)
@@ -218,6 +235,8 @@ def seed_consultations(ctx: Context) -> None:
         staff = {creator} | ({rng.choice(editors)} if rng.random() < 0.5 else set())
         batch["staff"].extend({"consultation_id": cid, "user_id": u} for u in staff)
         topics = {topic} | ({rng.choice(topic_ids)} if rng.random() < 0.3 else set())
+        if recent_gap and topic != gap_topic and any(ctx.person_country[p] in gap_countries for p in attendees):
+            topics.discard(gap_topic)
         batch["topics"].extend({"consultation_id": cid, "topic_id": t} for t in topics)
         # Each point is on one of its consultation's topics (mostly the main one), and a decision
         # changes that topic's policy: an evidence pack for a topic then reads true.

@@ -27,6 +27,7 @@ class Context:
     counts: dict[str, int] = field(default_factory=dict)
     topic_slugs: dict[str, int] = field(default_factory=dict)
     person_org: dict[int, int] = field(default_factory=dict)
+    person_country: dict[int, str] = field(default_factory=dict)
     helpline_orgs: dict[str, list[int]] = field(default_factory=dict)
     last_person: dict[int, date] = field(default_factory=dict)
     last_org: dict[int, date] = field(default_factory=dict)

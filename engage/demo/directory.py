@@ -162,12 +162,14 @@ def seed_people(ctx: Context) -> None:
             emails.append(dict(person_id=i, email=f"p{i}@mail.example", label="personal", position=1))
         if rng.random() < 0.6:
             phones.append(dict(person_id=i, number=ctx.phone_for(country), label="mobile", position=0))
+        ctx.person_country[i] = country
         for topic in rng.sample(ctx.ids["topics"], rng.randint(1, 3)):
             topics.append({"person_id": i, "topic_id": topic})
         for k in range(rng.choice([1, 1, 1, 2])):
             assessments.append(
                 dict(
                     person_id=i,
+                    topic_id=None,
                     influence=rng.randint(1, 5),
                     stance=rng.choice(STANCES),
                     assessed_on=today - timedelta(days=rng.randint(0, 400) + 400 * k),

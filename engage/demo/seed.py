@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from engage.auth.models import User, random_token
-from engage.demo import activity, directory, engagements
+from engage.demo import activity, directory, engagements, stances
 from engage.demo.base import Context, bulk_insert, reset_sequences
 from engage.extensions import db
 from engage.transfer import mapping
@@ -100,6 +100,7 @@ STEPS = [
     directory.seed_topics,
     directory.seed_organisations,
     directory.seed_people,
+    stances.seed_topic_stances,
     directory.seed_forums,
     directory.seed_helplines,
     activity.seed_policies,

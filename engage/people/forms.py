@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import Optional
 
 from engage import choices as lists
-from engage.formtools import VersionField, choices, country_choices
+from engage.formtools import VersionField, choices, country_choices, optional_id
 from engage.people.merge import FIELDS as MERGE_FIELDS
 from engage.people.models import CONSENT_SCOPES, STANCES
 
@@ -69,8 +69,14 @@ class AssessmentForm(FlaskForm):
     stance = SelectField(
         "Stance towards us", choices=choices((s, s.capitalize()) for s in STANCES), validate_choice=False
     )
+    # The topic the stance is on (issue 14); blank: all topics.
+    topic_id = SelectField("On topic", coerce=optional_id, validate_choice=False)
     assessed_on = DateField("Assessed on", default=date.today, validators=[Optional()])
     note = TextAreaField("Note", render_kw={"rows": 2})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.topic_id.choices = choices(lists.as_strings(lists.topics(), blank="All topics"))
 
 
 class ConflictForm(FlaskForm):

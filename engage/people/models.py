@@ -121,6 +121,8 @@ class StakeholderAssessment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    # The topic the stance and influence are about; None: all topics (the person as a whole).
+    topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id"), index=True)
     influence: Mapped[int]
     stance: Mapped[str] = mapped_column(String(20))
     assessed_on: Mapped[date] = mapped_column(Date)
@@ -129,6 +131,7 @@ class StakeholderAssessment(db.Model):
 
     person: Mapped[Person] = relationship(back_populates="assessments")
     assessed_by: Mapped[User | None] = relationship()
+    topic: Mapped[Topic | None] = relationship()
 
 
 class ConflictDeclaration(db.Model):

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 
+from engage import choices, regions
 from engage.affiliations import history
 from engage.affiliations.services import current_affiliation_clause, current_affiliations, split_current, today
 from engage.auth.models import User
@@ -23,7 +24,21 @@ from engage.people.models import CONSENT_SCOPES, STANCES, Person, PersonEmail, S
 from engage.queries import first_per_group, like_pattern
 
 TIMELINE_LIMIT = history.DETAIL_LIMIT
-FILTER_KEYS = ("q", "country", "topic", "organisation", "owner", "stance", "forum", "not_contacted_since", "dnc")
+FILTER_KEYS = (
+    "q",
+    "country",
+    "topic",
+    "organisation",
+    "owner",
+    "stance",
+    "stance_topic",
+    "forum",
+    "not_contacted_since",
+    "cooling",
+    "consulted_for",
+    "region",
+    "dnc",
+)
 SORTS = {
     "name": (Person.name.asc(), Person.id.asc()),
     "-name": (Person.name.desc(), Person.id.desc()),
@@ -42,23 +57,47 @@ def parse_date(value: str | None) -> date | None:
         return None
 
 
-def current_stance_subquery():
-    """The newest assessment's stance for the outer Person row (correlated)."""
+def current_stance_subquery(topic_id: int | None = None):
+    """The newest assessment's stance for the outer Person row (correlated); with `topic_id`, the
+    newest that applies to that topic: one naming it, or one on all topics."""
     return (
         select(StakeholderAssessment.stance)
-        .where(StakeholderAssessment.person_id == Person.id)
+        .where(StakeholderAssessment.person_id == Person.id, *applies_to(topic_id))
         .order_by(StakeholderAssessment.assessed_on.desc(), StakeholderAssessment.id.desc())
         .limit(1)
         .scalar_subquery()
     )
 
 
+def for_reader(args: dict, user: User) -> dict:
+    """`args` with the reader's own words made ids: `owner=me` is the signed-in user."""
+    if args.get("owner") == "me":
+        return {**args, "owner": str(user.id)}
+    return args
+
+
 def _in(column, values):
     return Person.id.in_(select(column).where(*values))
 
 
-def list_query(args: dict):
-    """The people list's SELECT for the filters in `args` (a dict of query-string values).
+def consulted_for(version_id: int, user: User | None):
+    """SQL condition on Person: raised a point, in a consultation `user` may see, whose decision
+    produced policy version `version_id` (the experts consulted for that version, as the policy's
+    influence trail counts them)."""
+    from engage.auth.permissions import visible_consultations
+    from engage.consultations.models import Decision
+
+    return Person.id.in_(
+        select(Input.person_id)
+        .join(Consultation, Consultation.id == Input.consultation_id)
+        .join(Decision, Decision.input_id == Input.id)
+        .where(Decision.policy_version_id == version_id, visible_consultations(user))
+    )
+
+
+def list_query(args: dict, user: User | None = None):
+    """The people list's SELECT for the filters in `args` (a dict of query-string values); filters
+    that read consultations (`consulted_for`) see only what `user` may see.
 
     Lived experience is deferred with raiseload: no list can show it, for anyone.
     """
@@ -90,12 +129,19 @@ def list_query(args: dict):
     elif (owner_id := id_arg(args, "owner")) is not None:
         stmt = stmt.where(Person.owner_id == owner_id)
     if (stance := args.get("stance")) in STANCES:
-        stmt = stmt.where(func.coalesce(current_stance_subquery(), "unknown") == stance)
+        on_topic = id_arg(args, "stance_topic")
+        stmt = stmt.where(func.coalesce(current_stance_subquery(on_topic), "unknown") == stance)
     if (forum := id_arg(args, "forum")) is not None:
         open_term = or_(ForumMember.term_end.is_(None), ForumMember.term_end >= today())
         stmt = stmt.where(_in(ForumMember.person_id, [ForumMember.forum_id == forum, open_term]))
     if since := parse_date(args.get("not_contacted_since")):
-        stmt = stmt.where(or_(Person.last_interaction_on.is_(None), Person.last_interaction_on < since))
+        stmt = stmt.where(choices.not_contacted_since(since))
+    if months := choices.cooling_months(args.get("cooling")):
+        stmt = stmt.where(choices.cooling(months, today()))
+    if (version_id := id_arg(args, "consulted_for")) is not None:
+        stmt = stmt.where(consulted_for(version_id, user))
+    if (region := args.get("region")) in regions.REGIONS:
+        stmt = stmt.where(Person.country.in_(regions.countries_in(region)))
     dnc = args.get("dnc")
     if dnc in ("yes", "no"):
         stmt = stmt.where(Person.do_not_contact.is_(dnc == "yes"))
@@ -108,14 +154,21 @@ def organisation_filter(args: dict) -> Organisation | None:
     return db.session.get(Organisation, value) if value else None
 
 
-def current_assessments(person_ids: list[int]) -> dict[int, StakeholderAssessment]:
-    """The newest assessment of each person, in one statement."""
+def applies_to(topic_id: int | None) -> list:
+    """Conditions on StakeholderAssessment: those that apply to a topic (naming it, or on all
+    topics); none for no topic (every assessment counts)."""
+    if topic_id is None:
+        return []
+    return [or_(StakeholderAssessment.topic_id == topic_id, StakeholderAssessment.topic_id.is_(None))]
+
+
+def current_assessments(person_ids: list[int], topic_id: int | None = None) -> dict[int, StakeholderAssessment]:
+    """The newest assessment of each person (on `topic_id`, when given), in one statement."""
     if not person_ids:
         return {}
     newest = (StakeholderAssessment.assessed_on.desc(), StakeholderAssessment.id.desc())
-    stmt = first_per_group(
-        StakeholderAssessment, StakeholderAssessment.person_id, newest, StakeholderAssessment.person_id.in_(person_ids)
-    )
+    where = [StakeholderAssessment.person_id.in_(person_ids), *applies_to(topic_id)]
+    stmt = first_per_group(StakeholderAssessment, StakeholderAssessment.person_id, newest, *where)
     rows = db.session.execute(stmt).scalars()
     return {a.person_id: a for a in rows}
 
@@ -147,11 +200,12 @@ def visible_last_interactions(user: User, person_ids: list[int]) -> dict[int, da
     return result
 
 
-def list_rows(user: User, people: list[Person]) -> dict:
-    """What the people list shows beside each person on the page, in a fixed number of statements."""
+def list_rows(user: User, people: list[Person], stance_topic: int | None = None) -> dict:
+    """What the people list shows beside each person on the page, in a fixed number of statements;
+    the stance shown is the one on `stance_topic` when the list is filtered by it."""
     ids = [p.id for p in people]
     return {
-        "assessments": current_assessments(ids),
+        "assessments": current_assessments(ids, stance_topic),
         "affiliations": current_affiliations(ids),
         "last_interactions": visible_last_interactions(user, ids),
     }
@@ -169,6 +223,16 @@ class PersonDetail:
     inputs: list[Input] = field(default_factory=list)
     last_interaction: date | None = None
     lived_experience: str | None = None  # set only when the user may see it
+
+    @property
+    def assessments_by_topic(self) -> list[tuple]:
+        """(topic or None for all topics, newest assessment, the earlier ones) per topic assessed:
+        all topics first, then by topic name. The history is kept per topic."""
+        groups: dict = {}
+        for assessment in self.person.assessments:  # newest first
+            groups.setdefault(assessment.topic_id, []).append(assessment)
+        rows = [(group[0].topic, group[0], group[1:]) for group in groups.values()]
+        return sorted(rows, key=lambda row: (row[0] is not None, row[0].name if row[0] else ""))
 
     @property
     def timeline(self) -> list[dict]:
@@ -196,7 +260,9 @@ def person_detail(user: User, person_id: int) -> PersonDetail | None:
             selectinload(Person.phones),
             selectinload(Person.topics),
             joinedload(Person.owner),
-            selectinload(Person.assessments).joinedload(StakeholderAssessment.assessed_by),
+            selectinload(Person.assessments).options(
+                joinedload(StakeholderAssessment.assessed_by), joinedload(StakeholderAssessment.topic)
+            ),
             selectinload(Person.conflicts),
             selectinload(Person.honoraria),
         )

@@ -13,6 +13,8 @@ from engage.audit.services import Actor
 from engage.errors import ValidationError
 from engage.extensions import db
 from engage.people.models import STANCES, ConflictDeclaration, Honorarium, Person, StakeholderAssessment
+from engage.queries import known_id
+from engage.topics.models import Topic
 
 
 def _required_date(value, field_name: str, errors: dict, label: str) -> date | None:
@@ -30,10 +32,13 @@ def _record(actor: Actor, record, summary: str):
 
 
 def add_assessment(
-    actor: Actor, person: Person, influence, stance: str, assessed_on: date | None, note: str
+    actor: Actor, person: Person, influence, stance: str, assessed_on: date | None, note: str, topic_id=None
 ) -> StakeholderAssessment:
-    """A new stakeholder assessment; older ones stay as history."""
+    """A new stakeholder assessment, on one topic or (no `topic_id`) all topics; older ones stay as
+    history, per topic."""
     errors: dict[str, str] = {}
+    if topic_id is not None:
+        topic_id = known_id(Topic, topic_id, errors, "topic_id", "Choose a topic from the list, or all topics.")
     try:
         influence = int(influence)
     except (TypeError, ValueError):
@@ -49,11 +54,13 @@ def add_assessment(
         person_id=person.id,
         influence=influence,
         stance=stance,
+        topic_id=topic_id,
         assessed_on=assessed_on,
         assessed_by_id=actor.user.id if actor.user else None,
         note=(note or "").strip(),
     )
-    return _record(actor, assessment, f"Assessment of {person.name}: {stance}, {influence}/5")
+    on = f" on topic {topic_id}" if topic_id else ""
+    return _record(actor, assessment, f"Assessment of {person.name}{on}: {stance}, {influence}/5")
 
 
 def add_conflict(actor: Actor, person: Person, declared_on: date | None, description: str) -> ConflictDeclaration:

@@ -9,9 +9,11 @@ from engage.affiliations import services as affiliations
 from engage.affiliations.forms import AffiliationForm, EndAffiliationForm
 from engage.auth.permissions import can_change_owner, can_see_lived_experience, can_write
 from engage.briefings import panels
+from engage.ids import id_arg
 from engage.people import consent, merge, queries, records, services
 from engage.people.forms import AssessmentForm, ConflictForm, HonorariumForm, PersonForm
 from engage.people.models import CONSENT_SCOPES, PROFILE_FIELDS, STANCES, Person
+from engage.regions import REGIONS
 from engage.validation import countries, time_zones
 from engage.web import current_actor, paginate, submit, switch_routes
 
@@ -30,19 +32,21 @@ PAGE_FORMS = {
 @bp.route("")
 def index():
     args = request.args.to_dict()
-    page = paginate(queries.list_query(args))
+    page = paginate(queries.list_query(queries.for_reader(args, current_user), current_user))
     return render_template(
         "people/list.html",
         page=page,
         args=args,
         filtered=any(args.get(k) for k in queries.FILTER_KEYS),
-        **queries.list_rows(current_user, page.items),
+        **queries.list_rows(current_user, page.items, id_arg(args, "stance_topic")),
         topics=choices.topics(include_inactive=True),
-        owners=[("none", "No owner"), *choices.users(include_inactive=True)],
+        owners=[("me", "Me"), ("none", "No owner"), *choices.users(include_inactive=True)],
+        cooling=[(str(m), f"{m} months" if m > 1 else "1 month") for m in choices.COOLING_MONTHS],
         forums=choices.forums(),
         organisation_filter=queries.organisation_filter(args),
         countries=countries(),
         stances=[(s, s.capitalize()) for s in STANCES],
+        regions=[(r, r) for r in REGIONS],
     )
 
 

@@ -81,8 +81,9 @@ def _person_fields(people: list[tuple[Person, str]]) -> Iterator[dict]:
 def _people(actor: Actor, args: dict, what: str):
     """The people list's query for `args` with the reader's lived-experience column (built now, while
     the reader is loaded: the rows stream after the request's transaction has ended)."""
-    _start(actor, Person, what, people_queries.list_query(args), args, people_queries.FILTER_KEYS)
-    return people_queries.list_query(args).add_columns(lived_experience_column(actor.user).label("le"))
+    args = people_queries.for_reader(args, actor.user)
+    _start(actor, Person, what, people_queries.list_query(args, actor.user), args, people_queries.FILTER_KEYS)
+    return people_queries.list_query(args, actor.user).add_columns(lived_experience_column(actor.user).label("le"))
 
 
 def people_csv(actor: Actor, args: dict) -> Iterator[str]:

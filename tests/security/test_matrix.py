@@ -137,7 +137,11 @@ MATRIX = {
     ("policies.clause_by_key", "GET"): "LRRR",  # a permanent address: redirects to the clause's page
     # consultations: what they show depends on the consultation's confidentiality
     ("consultations.index", "GET"): READ,
-    ("consultations.my_commitments", "GET"): READ,
+    # the commitments register (issue 14): a bulk POST without ticked ids is refused for its data
+    ("commitments.index", "GET"): READ,
+    ("commitments.bulk", "POST"): WRITE,
+    ("commitments.new", "GET"): READ,
+    ("commitments.new", "POST"): WRITE,
     ("consultations.suggest_people", "GET"): READ,
     ("consultations.suggest_organisations", "GET"): READ,
     ("consultations.new", "GET"): READ,
