@@ -17,7 +17,7 @@ from engage.consultations.models import (
     consultation_staff,
     consultation_topics,
 )
-from engage.demo import names
+from engage.demo import names, texts
 from engage.demo.base import Context, bulk_insert, bulk_link
 from engage.extensions import db
 from engage.policies.models import Clause, Policy, PolicyVersion
@@ -201,7 +201,7 @@ def seed_consultations(ctx: Context) -> None:
         confidentiality = "restricted" if roll < 0.05 else "confidential" if roll < 0.15 else "normal"
         creator = demo_editor if cid % 11 == 0 else rng.choice(editors)
         drawn, kind = rng.choice(names.CONSULTATION_TITLES), rng.choice(kinds)
-        template = names.title_for(kind, drawn, names.CONSULTATION_TITLES, names.CONSULTATION_TITLES_BY_KIND)
+        template = texts.title_for(kind, drawn, names.CONSULTATION_TITLES, texts.CONSULTATION_TITLES_BY_KIND)
         batch["c"].append(
             dict(
                 id=cid,
@@ -255,7 +255,7 @@ def seed_consultations(ctx: Context) -> None:
                     person_id=rng.choice(attendees),
                     organisation_id=None,
                     topic_id=point_topic,
-                    text=names.point_text(slug_of[point_topic], rng.choice(names.INPUT_TEXTS)),
+                    text=texts.point_text(slug_of[point_topic], rng.choice(names.INPUT_TEXTS)),
                     clause_id=aimed,
                     version=1,
                     created_at=ctx.now,

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from engage.demo import names
+from engage.demo import names, texts
 from engage.demo.base import Context, bulk_insert, bulk_link
 from engage.engagements.models import (
     AgendaItem,
@@ -99,7 +99,7 @@ def seed_engagements(ctx: Context) -> None:
             else rng.choice(["confirmed", "confirmed", "proposed"])
         )
         drawn, kind = rng.choice(names.ENGAGEMENT_TITLES), rng.choice(kinds)
-        title = names.title_for(kind, drawn, names.ENGAGEMENT_TITLES, names.ENGAGEMENT_TITLES_BY_KIND).format(
+        title = texts.title_for(kind, drawn, names.ENGAGEMENT_TITLES, texts.ENGAGEMENT_TITLES_BY_KIND).format(
             topic=topic_names[topic], city=names.CITIES[country]
         )
         key_messages = DEFAULT_KEY_MESSAGES
