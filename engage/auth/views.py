@@ -9,8 +9,8 @@ from engage.auth.forms import EditUserForm, LoginForm, NewUserForm, PasswordForm
 from engage.auth.models import User
 from engage.auth.permissions import admin_only, personal, public
 from engage.extensions import login_manager
-from engage.zones import ZONE_COOKIE
 from engage.web import current_actor, paginate, safe_next, submit
+from engage.zones import ZONE_COOKIE
 
 bp = Blueprint("auth", __name__)
 

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from engage import zones
 from engage.audit import services as audit
 from engage.audit.services import Actor
 from engage.auth.models import User
@@ -27,7 +28,6 @@ from engage.errors import NotFoundError, ValidationError
 from engage.extensions import db
 from engage.people.models import Person
 from engage.topics.models import Topic
-from engage import zones
 from engage.validation import Invalid, normalise_zone
 
 MAX_PERIOD_DAYS = 366 * 10

@@ -41,7 +41,8 @@ def briefing_pdf(engagement_id: int):
     document = services.current_briefing(current_actor(), engagement_id, request.args.get("tz") or None)
     if document is None:
         flash("There is no up-to-date briefing pack for you yet: generate one below.", "info")
-        return redirect(url_for("briefings.engagement", engagement_id=engagement_id, _anchor="briefing-panel-title"), 303)
+        page = url_for("briefings.engagement", engagement_id=engagement_id, _anchor="briefing-panel-title")
+        return redirect(page, 303)
     return _send(services.document_for_download(current_actor(), document.id))
 
 
