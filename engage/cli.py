@@ -99,8 +99,8 @@ def send_reminders(days: int | None, digest: bool) -> None:
     default=None,
     help="Email of the user the pack is for (default: the first admin).",
 )
-@click.option("--tz", "zone", default="UTC", show_default=True, help="The reader's IANA time zone.")
-def briefing(engagement_id: int, output: str, reader_email: str | None, zone: str) -> None:
+@click.option("--tz", "zone", default=None, help="An IANA time zone for the reader's times (default: their account's).")
+def briefing(engagement_id: int, output: str, reader_email: str | None, zone: str | None) -> None:
     """Write the briefing pack for an engagement, as READER would get it, and keep a copy."""
     from engage.briefings import services as briefing_services
 

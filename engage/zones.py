@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from engage.validation import Invalid, normalise_zone
+from engage.validation import Invalid, normalise_zone, time_zones
 
 FOLDS = {"first": 0, "second": 1}
 DEFAULT_VIEW_ZONE = "Europe/London"
+ZONE_COOKIE = "engage_tz"  # a zone the reader picked on a page (`?tz=`), until they set one on /account
 
 
 def _hm(value: datetime) -> str:
@@ -144,3 +145,13 @@ def viewer_zone(candidate: str | None) -> str:
         return normalise_zone(candidate) or DEFAULT_VIEW_ZONE
     except Invalid:
         return DEFAULT_VIEW_ZONE
+
+
+def zone_names() -> list[str]:
+    """Every IANA zone a reader may choose, sorted (the account form's list)."""
+    return sorted(time_zones())
+
+
+def reader_zone(user) -> str:
+    """The zone a signed-in reader's own times are shown in: their account setting, else the default."""
+    return viewer_zone(getattr(user, "time_zone", None))

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from engage.auth.models import ROLES
 from engage.formtools import VersionField, choices
+from engage.zones import zone_names
 
 ROLE_CHOICES = choices((r, r.capitalize()) for r in ROLES)
 
@@ -42,3 +43,14 @@ class EditUserForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     role = SelectField("Role", choices=ROLE_CHOICES)
     active = BooleanField("Active (may sign in)")
+
+
+class TimeZoneForm(FlaskForm):
+    """The reader's own zone: the times briefings and engagement pages show them."""
+
+    time_zone = SelectField("Your time zone", validators=[DataRequired(message="Choose a time zone.")])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.time_zone.choices = choices((z, z.replace("_", " ")) for z in zone_names())
+        self.time_zone.validate_choice = False  # the service names an unknown zone next to the field

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from engage.extensions import db
 from engage.mixins import Timestamped, UTCDateTime, Versioned, utcnow
+from engage.zones import DEFAULT_VIEW_ZONE
 
 ROLES = ("admin", "editor", "viewer")
 
@@ -31,6 +32,8 @@ class User(UserMixin, Versioned, Timestamped, db.Model):
     # The secret of the user's subscribable calendar feed; replaced to revoke it.
     feed_token: Mapped[str] = mapped_column(String(64), unique=True, default=random_token)
     feed_scope: Mapped[str] = mapped_column(String(20), default="mine")  # mine / following / team
+    # The IANA zone the reader's own times are shown in (briefings, the engagement page's "your time").
+    time_zone: Mapped[str] = mapped_column(String(64), default=DEFAULT_VIEW_ZONE, server_default=DEFAULT_VIEW_ZONE)
 
     @property
     def is_active(self) -> bool:  # Flask-Login: deactivated users cannot sign in

@@ -16,6 +16,7 @@ from engage.auth.permissions import locks_self_out
 from engage.errors import NotFoundError, ValidationError
 from engage.extensions import db
 from engage.queries import check_version
+from engage.validation import Invalid, normalise_zone
 
 MIN_PASSWORD = 10
 # Compared against when the email is unknown, so a miss costs as long as a hit.
@@ -131,6 +132,16 @@ def change_password(actor: Actor, user: User, current: str, new: str) -> None:
     user.must_change_password = False
     audit.record_change(actor, "password", user, f"Password changed: {user.email}")
     sessions.end_others(user)  # after the audit: its DELETE flushes the user's changes
+
+
+def set_time_zone(actor: Actor, user: User, zone: str | None) -> User:
+    """The user's own zone, for the times Engage shows them; an unknown zone is refused at the field."""
+    try:
+        user.time_zone = normalise_zone(zone, required=True)
+    except Invalid as error:
+        raise ValidationError({"time_zone": str(error)})
+    audit.record_change(actor, "update", user, f"Time zone set to {user.time_zone}: {user.email}")
+    return user
 
 
 def sign_in_status(user: User) -> dict:

@@ -5,11 +5,12 @@ from flask_login import current_user, login_user, logout_user
 
 from engage import transaction
 from engage.auth import services, sessions
-from engage.auth.forms import EditUserForm, LoginForm, NewUserForm, PasswordForm
+from engage.auth.forms import EditUserForm, LoginForm, NewUserForm, PasswordForm, TimeZoneForm
 from engage.auth.models import User
 from engage.auth.permissions import admin_only, personal, public
 from engage.extensions import login_manager
 from engage.web import current_actor, paginate, safe_next, submit
+from engage.zones import ZONE_COOKIE
 
 bp = Blueprint("auth", __name__)
 
@@ -76,7 +77,24 @@ def account():
         login_user(current_user)  # keep this session; the others end
         flash("Your password is changed. Other sessions have been signed out.", "success")
         return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form), outcome.status
+    return _account_page(form, TimeZoneForm(formdata=None, time_zone=current_user.time_zone), outcome.status)
+
+
+def _account_page(form, zone_form, status: int):
+    return render_template("auth/account.html", form=form, zone_form=zone_form), status
+
+
+@bp.route("/account/zone", methods=["POST"])
+@personal
+def account_zone():
+    form = TimeZoneForm()
+    outcome = submit(form, lambda: services.set_time_zone(current_actor(), current_user, form.time_zone.data))
+    if not outcome.ok:
+        return _account_page(PasswordForm(formdata=None), form, outcome.status)
+    flash(f"Times are now shown in {outcome.value.time_zone}.", "success")
+    response = redirect(url_for("auth.account") + "#time-zone")
+    response.delete_cookie(ZONE_COOKIE)  # a zone picked on a page before gives way to the account's
+    return response
 
 
 @bp.route("/admin/users")

@@ -19,11 +19,12 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from engage.auth.models import User
 from engage.auth.permissions import visible_consultations
-from engage.briefings import dossiers, helplines, points, policy_changes, safe_messaging
+from engage.briefings import dossiers, helplines, points, policy_changes, safe_messaging, summary
 from engage.briefings.dossiers import Dossier, OrganisationPresent
 from engage.briefings.helplines import Helplines
 from engage.briefings.points import Point
 from engage.briefings.policy_changes import PolicySummary
+from engage.briefings.summary import PageOne
 from engage.engagements.models import ENGAGEMENT_KINDS, ENGAGEMENT_STATUSES, Engagement, EngagementParticipant
 from engage.extensions import db
 from engage.people.models import Person
@@ -66,6 +67,8 @@ class BriefingData:
     organisations: list[OrganisationPresent]
     policies: list[PolicySummary]
     likely_questions: list[Point]
+    more_questions: int  # declined or parked points beyond those listed
+    page_one: PageOne
     safe_messaging: bool
     findings: list[safe_messaging.Finding]
     helplines: Helplines | None
@@ -76,6 +79,16 @@ class BriefingData:
     as_of: datetime  # the data's freeze time: the latest change to what the pack reads
     as_of_label: str
     data_timestamps: dict
+
+    @property
+    def dossiers(self) -> list[Dossier]:
+        """The participants who get a full dossier (accepted or tentative, not audience)."""
+        return [p for p in self.participants if p.full]
+
+    @property
+    def one_liners(self) -> list[Dossier]:
+        """Everyone else: one line each."""
+        return [p for p in self.participants if not p.full]
 
 
 def _span(starts: datetime, ends: datetime, zone: str) -> str:
@@ -119,22 +132,32 @@ def gather_briefing(
 
     people = [p.person for p in engagement.participants]
     ids = [p.id for p in people]
+    topic_ids = [t.id for t in engagement.topics]
     visible = visible_consultations(reader)
-    interactions, restricted_met = dossiers.interactions(ids, visible)
-    told, restricted_points = dossiers.points(ids, visible)
+    told, totals = dossiers.points(ids, visible, topic_ids)
     gathered = dossiers.Gathered(
         affiliations=dossiers.affiliations(ids, today),
-        interactions=interactions,
+        interactions=dossiers.interactions(ids, visible),
         points=told,
         promises=dossiers.promises(ids, visible, today),
+        totals=totals,
     )
-    named = {p.id: p.name for p in people if dossiers.may_be_named(p)}
-    likely, restricted_likely = points.likely_questions(named, visible)
-    policies = policy_changes.policies_on([t.id for t in engagement.topics])
+    # Likely questions come from the people who are coming (and whom we may name).
+    coming = {p.person_id for p in engagement.participants if p.rsvp != "declined"}
+    named = {p.id: p.name for p in people if p.id in coming and dossiers.may_be_named(p)}
+    likely, likely_total = points.likely_questions(named, visible)
+    likely = likely[: summary.QUESTIONS_IN_PACK]
+    policies = policy_changes.policies_on(topic_ids)
     pack_helplines = helplines.helplines_for(engagement, today)
     participants, organisations = dossiers.dossiers(engagement, gathered, policies, reader)
     topic_names = {t.id: t.name for t in engagement.topics}
-    includes_restricted = restricted_met or restricted_points or restricted_likely
+    # Restricted when anything the pack shows comes from a restricted consultation.
+    shown = [d for d in participants if d.full]
+    includes_restricted = (
+        any(i.confidentiality == "restricted" for d in shown for i in d.interactions)
+        or any(pt.restricted for d in shown for pt in d.points)
+        or any(pt.restricted for pt in likely)
+    )
     as_of = points.latest(
         engagement.updated_at,
         *(p.updated_at for p in people),
@@ -167,6 +190,8 @@ def gather_briefing(
         organisations=organisations,
         policies=policy_changes.summaries(policies, participants, topic_names, today),
         likely_questions=likely,
+        more_questions=max(0, likely_total - sum(q.count for q in likely)),
+        page_one=summary.page_one(engagement.key_messages, participants, likely, pack_helplines),
         safe_messaging=helplines.needs_helplines(engagement),
         findings=safe_messaging.check_fields(safe_messaging.engagement_texts(engagement)),
         helplines=pack_helplines,

@@ -11,7 +11,7 @@ from engage.engagements.models import Engagement
 from engage.extensions import db
 from engage.helplines.models import CHANNELS, Helpline, helpline_topics
 from engage.topics.models import SAFE_MESSAGING_TOPICS
-from engage.validation import country_name
+from engage.validation import country_name, display_phone, language_name
 
 
 @dataclass
@@ -40,16 +40,21 @@ def needs_helplines(engagement: Engagement) -> bool:
     return bool({t.slug for t in engagement.topics} & SAFE_MESSAGING_TOPICS)
 
 
+def _readable(contact: str) -> str:
+    """A number as people dial it (+44 20 7946 0000); anything else as stored."""
+    return display_phone(contact) if contact.startswith("+") else contact
+
+
 def _row(helpline: Helpline, today: date) -> HelplineRow:
     return HelplineRow(
         name=helpline.name,
         channel=CHANNELS.get(helpline.channel, helpline.channel),
-        contact=helpline.contact,
+        contact=helpline.contact_text,
         hours=helpline.hours,
-        languages=", ".join(helpline.languages or []),
+        languages=", ".join(language_name(code) for code in helpline.languages or []),
         ages=helpline.ages,
         organisation=helpline.organisation.name if helpline.organisation else "",
-        escalation=" · ".join(x for x in (helpline.escalation_name, helpline.escalation_contact) if x),
+        escalation=" · ".join(x for x in (helpline.escalation_name, _readable(helpline.escalation_contact)) if x),
         last_verified_on=helpline.last_verified_on,
         stale=helpline.is_stale(today),
     )

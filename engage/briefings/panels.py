@@ -3,6 +3,7 @@ page's letters. The host page's view passes these to the template, so templates 
 
 from flask_login import current_user
 
+from engage import zones
 from engage.briefings import services
 from engage.briefings.forms import BriefingForm, LetterForm
 
@@ -12,7 +13,7 @@ def engagement_panel(engagement, form: BriefingForm | None = None, reader=None) 
     own (all of them for admins), nothing about anyone else's."""
     return {
         "panel": services.engagement_panel(engagement, reader or current_user),
-        "briefing_form": form or BriefingForm(formdata=None, tz=engagement.timezone),
+        "briefing_form": form or BriefingForm(formdata=None, tz=zones.reader_zone(reader or current_user)),
     }
 
 

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from engage import zones
 from engage.audit import services as audit
 from engage.audit.services import Actor
 from engage.auth.models import User
@@ -83,19 +84,25 @@ def _audited(actor: Actor, action: str, model, record_id: int, summary: str, doc
     return document
 
 
-def reader_zone(value: str | None) -> str:
-    """The zone the reader wants times in; UTC when not given."""
+def reader_zone(value: str | None, reader: User | None = None) -> str:
+    """The zone the reader wants times in: `value`, else their account's zone (UTC with no reader)."""
     try:
-        return normalise_zone(value) or "UTC"
+        return normalise_zone(value) or (zones.reader_zone(reader) if reader is not None else "UTC")
     except Invalid as error:
         raise ValidationError({"tz": str(error)})
 
 
 def _briefing_data(actor: Actor, engagement_id: int, zone: str | None, now: datetime | None):
-    data = gather_briefing(engagement_id, actor.user, reader_zone(zone), now or datetime.now(UTC))
+    data = gather_briefing(engagement_id, actor.user, reader_zone(zone, actor.user), now or datetime.now(UTC))
     if data is None:
         raise NotFound(engagement_id)
     return data, fingerprint("briefing", asdict(data))
+
+
+def briefing_page(actor: Actor, engagement_id: int):
+    """The briefing for the phone page: the very data the reader's PDF is built from (same
+    gatherer, same privacy rules), with times in the reader's own zone. Nothing is stored."""
+    return _briefing_data(actor, engagement_id, None, None)[0]
 
 
 def generate_briefing(

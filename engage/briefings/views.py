@@ -41,15 +41,18 @@ def briefing_pdf(engagement_id: int):
     document = services.current_briefing(current_actor(), engagement_id, request.args.get("tz") or None)
     if document is None:
         flash("There is no up-to-date briefing pack for you yet: generate one below.", "info")
-        return redirect(url_for("briefings.engagement", engagement_id=engagement_id), 303)
+        page = url_for("briefings.engagement", engagement_id=engagement_id, _anchor="briefing-panel-title")
+        return redirect(page, 303)
     return _send(services.document_for_download(current_actor(), document.id))
 
 
 def _briefing_page(record: Engagement, form: BriefingForm | None = None, status: int = 200):
-    """The briefing panel on its own page (the engagement page includes the same partial)."""
+    """The briefing to read on a phone (or print), built from the same data as the reader's PDF,
+    with the PDF panel (generate, download) below it."""
     back = url_for("engagements.detail", engagement_id=record.id)
     context = panels.engagement_panel(record, form)
-    return render_template("briefings/engagement.html", engagement=record, back=back, **context), status
+    data = services.briefing_page(current_actor(), record.id)
+    return render_template("briefings/briefing.html", engagement=record, back=back, d=data, **context), status
 
 
 @bp.get("/engagements/<id:engagement_id>/briefing")

@@ -72,6 +72,11 @@ def _venue(kind: str, city: str, draw: float) -> str:
     return f"Conference Centre, {city}" if draw < 0.75 else ""
 
 
+# The showcase panel's ten participants: who is on stage, who watches, and two who declined.
+SHOWCASE_ROLES = ["moderator", *["co_panellist"] * 4, "organiser", "audience", "audience", *["co_panellist"] * 2]
+SHOWCASE_RSVPS = [*["accepted"] * 4, "tentative", "accepted", "accepted", "invited", "declined", "declined"]
+
+
 def seed_engagements(ctx: Context) -> None:
     """Engagements in many zones across a year, with speakers, participants and agenda."""
     rng, today = ctx.rng, ctx.today
@@ -137,10 +142,12 @@ def seed_engagements(ctx: Context) -> None:
         chosen = {demo_editor} if eid % 4 == 0 or eid == 1 else set()
         chosen |= set(rng.sample(editors, rng.choice([1, 1, 2])))
         speakers.extend({"engagement_id": eid, "user_id": u} for u in chosen)
-        for person in rng.sample(people, min(len(people), 10 if eid == 1 else rng.randint(2, 8))):
-            participants.append(
-                dict(engagement_id=eid, person_id=person, role=rng.choice(roles), rsvp=rng.choice(rsvps))
-            )
+        chosen_people = rng.sample(people, min(len(people), 10 if eid == 1 else rng.randint(2, 8)))
+        for number, person in enumerate(chosen_people):
+            role, rsvp = rng.choice(roles), rng.choice(rsvps)
+            if eid == 1:
+                role, rsvp = SHOWCASE_ROLES[number], SHOWCASE_RSVPS[number]
+            participants.append(dict(engagement_id=eid, person_id=person, role=role, rsvp=rsvp))
         for position, (label, item) in enumerate(
             [
                 ("", "Welcome and introductions"),

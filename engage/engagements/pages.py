@@ -1,6 +1,7 @@
 """What the engagement views share: the reader's display zone, the filter choices, .ics responses."""
 
 from flask import Response, after_this_request, current_app, request
+from flask_login import current_user
 from sqlalchemy import Select
 
 from engage import choices, zones
@@ -8,13 +9,14 @@ from engage.engagements import feeds, ical
 from engage.engagements.models import ENGAGEMENT_KINDS, ENGAGEMENT_STATUSES, PARTICIPANT_ROLES, RSVPS
 from engage.web import base_url
 
-ZONE_COOKIE = "engage_tz"
+ZONE_COOKIE = zones.ZONE_COOKIE
 # The labels of an engagement's coded values, for the pages that show them.
 LABELS = {"kinds": ENGAGEMENT_KINDS, "statuses": ENGAGEMENT_STATUSES, "roles": PARTICIPANT_ROLES, "rsvps": RSVPS}
 
 
 def display_zone() -> str:
-    """The reader's display zone: `tz` in the query (remembered in a cookie), the cookie, or London."""
+    """The reader's display zone: `tz` in the query (remembered in a cookie), the cookie, or the zone
+    of their account (London unless they chose another)."""
     asked = request.args.get("tz")
     if asked:
         zone = zones.viewer_zone(asked)
@@ -26,7 +28,8 @@ def display_zone() -> str:
                 return response
 
         return zone
-    return zones.viewer_zone(request.cookies.get(ZONE_COOKIE))
+    picked = request.cookies.get(ZONE_COOKIE)
+    return zones.viewer_zone(picked) if picked else zones.reader_zone(current_user)
 
 
 def filter_options() -> dict:

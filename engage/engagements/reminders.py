@@ -84,7 +84,8 @@ def _engagement_mail(reminder: Reminder, base_url: str, sender: tuple[str, str])
         f"({zone}, {start.tzname()}).\n"
         f"{'Venue: ' + engagement.venue + chr(10) if engagement.venue else ''}"
         f"{'Online: ' + engagement.virtual_link + chr(10) if engagement.virtual_link else ''}\n"
-        f"Briefing pack: {base}/engagements/{engagement.id}/briefing.pdf\n"
+        f"Your briefing, to read on your phone: {base}/engagements/{engagement.id}/briefing\n"
+        f"Briefing pack (PDF): {base}/engagements/{engagement.id}/briefing.pdf\n"
         f"Details: {base}/engagements/{engagement.id}\n\n"
         "The calendar entry is attached.\n\n— Engage\n"
     )

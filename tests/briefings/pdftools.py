@@ -55,3 +55,15 @@ def raw_objects(pdf: bytes) -> bytes:
         except zlib.error:
             continue
     return b"\n".join(parts)
+
+
+def reading(pdf: bytes, page: int | None = None) -> str:
+    """The text in reading order (each table cell kept whole), whitespace collapsed."""
+    args = ["pdftotext", "-enc", "UTF-8"]
+    if page is not None:
+        args += ["-f", str(page), "-l", str(page)]
+    return re.sub(r"\s+", " ", _run(args, pdf))
+
+
+def pages(pdf: bytes) -> int:
+    return int(info(pdf)["Pages"])

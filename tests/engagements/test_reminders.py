@@ -81,6 +81,7 @@ def test_send_reminders_twice_sends_each_once(app):
     mail = engagement_mails[0]
     body = mail.get_body(preferencelist=("plain",)).get_content()
     assert f"/engagements/{soon_id}/briefing.pdf" in body and "Asia/Kolkata" in body
+    assert f"/engagements/{soon_id}/briefing\n" in body  # the phone briefing too
     (attachment,) = list(mail.iter_attachments())
     assert attachment.get_content_type() == "text/calendar"
     (event,) = read_icaljs(attachment.get_payload(decode=True))

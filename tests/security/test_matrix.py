@@ -46,6 +46,7 @@ MATRIX = {
     ("auth.logout", "POST"): ANYONE_SIGNED_IN,
     ("auth.account", "GET"): ANYONE_SIGNED_IN,
     ("auth.account", "POST"): ANYONE_SIGNED_IN,
+    ("auth.account_zone", "POST"): ANYONE_SIGNED_IN,  # the reader's own time zone
     ("auth.users", "GET"): ADMIN,
     ("auth.new_user", "GET"): ADMIN,
     ("auth.new_user", "POST"): ADMIN,
