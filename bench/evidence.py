@@ -84,7 +84,7 @@ def main() -> None:
         again, again_cpu = time.perf_counter() - again_started, time.process_time() - again_cpu
         assert again_doc.id == pdf_doc.id, "unchanged data must give back the stored pack"
         pages = pdf_bytes.count(b"/Type /Page\n") or pdf_bytes.count(b"/Type /Page")
-        topic_name, printed = topic.name, data.printed()[1]
+        topic_name, printed = topic.name, data.listed_inputs
         db.session.rollback()
 
     rows = [
@@ -100,7 +100,7 @@ def main() -> None:
     body = (
         f"`bench/evidence.py --people {args.people}` on SQLite: the pack for *{topic_name}* over "
         f"{args.months} months ({start} to {today}) for the demo editor. Data: {seeded.splitlines()[0]} "
-        f"({volume}). The pack: {len(data.consultations):,} consultations, {data.input_count:,} points on "
+        f"({volume}). The pack: {data.consultation_count:,} consultations, {data.input_count:,} points on "
         f"the harm area; PDF {len(pdf_bytes) / 1024:,.0f} KB (points listed one by one up to "
         f"{printed:,}, the rest in the CSV, {len(csv_bytes) / 1024 / 1024:,.1f} MB). "
         f"{machine()}; load average {load:.1f} during the run.\n\n"

@@ -7,7 +7,7 @@ stored bytes, never a fresh rendering.
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
@@ -17,15 +17,16 @@ from engage.audit import services as audit
 from engage.audit.services import Actor
 from engage.auth.models import User
 from engage.auth.permissions import can_download_document, consent_recorded, documents_listed_for
-from engage.briefings import builder, safe_messaging
+from engage.briefings import builder, evidence_reads, safe_messaging
 from engage.briefings.data import gather_briefing
-from engage.briefings.evidence import CSV_HEADER, gather_evidence
+from engage.briefings.evidence import CSV_HEADER, gather_evidence, scope_of
 from engage.briefings.letters import gather_letter
 from engage.briefings.models import Document
 from engage.engagements.models import Engagement
-from engage.errors import NotFoundError, ValidationError
+from engage.errors import ConflictError, NotFoundError, ValidationError
 from engage.extensions import db
 from engage.people.models import Person
+from engage.policies.models import current_version, version_standing
 from engage.topics.models import Topic
 from engage.validation import Invalid, normalise_zone
 
@@ -153,11 +154,6 @@ def current_briefing(actor: Actor, engagement_id: int, zone: str | None = None) 
     return stored("briefing", print_, actor.user, engagement_id=engagement_id)
 
 
-def asdict_shallow(data) -> dict:
-    """A dataclass's fields as a dict, without copying what they hold (the pack's rows are many)."""
-    return {f.name: getattr(data, f.name) for f in fields(data)}
-
-
 def _period(date_from: date | None, date_to: date | None) -> None:
     errors = {}
     if date_from is None:
@@ -245,14 +241,37 @@ def record_sent(actor: Actor, document_id: int, now: datetime | None = None) -> 
     return document
 
 
+EVIDENCE_FORMAT = 2  # bump when the pack's layout changes: an older stored pack is then not reused
+
+
+def evidence_fingerprint(topic: Topic, date_from: date, date_to: date, user: User, today: date) -> str:
+    """The scope's fingerprint, from a few aggregates (evidence_reads.scope_stats) and not from the
+    gathered pack: equal for an unchanged scope, so a repeated request reuses the stored pack
+    before reading a single point. Also what the pack prints that is not in those rows: the
+    reader, the period, the harm area, and each version's standing today."""
+    stats = evidence_reads.scope_stats(scope_of(topic, date_from, date_to, user), topic.id)
+    standings = {}
+    for policy in evidence_reads.policies():
+        current = current_version(policy.versions, today)
+        standings.update({v.id: version_standing(v, current, today) for v in policy.versions})
+    reader = [user.id, user.name, user.role]
+    return fingerprint("evidence", EVIDENCE_FORMAT, [topic.id, topic.name, topic.slug], reader, stats, standings)
+
+
 def generate_evidence(
     actor: Actor,
     topic_id: int | None,
     date_from: date | None,
     date_to: date | None,
     now: datetime | None = None,
+    wanted=lambda: True,
 ) -> tuple[Document, Document]:
-    """The evidence pack as a PDF and a CSV, frozen and audited; returns (pdf, csv)."""
+    """The evidence pack as a PDF and a CSV, frozen and audited; returns (pdf, csv).
+
+    The stored pack is handed back when the scope's fingerprint is unchanged (nothing gathered or
+    rendered). Otherwise it is gathered and rendered, then stored only if `wanted()` still says
+    someone waits for it (the view: the client has not hung up); if not, a ConflictError, so the
+    request stores nothing and a second request makes (and keeps) the one pack."""
     now = now or datetime.now(UTC)
     topic = db.session.get(Topic, topic_id) if topic_id else None
     errors = {}
@@ -264,33 +283,36 @@ def generate_evidence(
         errors.update(error.errors)
     if errors:
         raise ValidationError(errors)
-    data = gather_evidence(topic, date_from, date_to, actor.user, now)
-    csv_bytes = builder.build_csv(CSV_HEADER, data.csv_rows())
-    summary = {k: v for k, v in asdict_shallow(data).items() if k != "consultations"}
-    print_ = fingerprint("evidence", csv_bytes, summary)
+    print_ = evidence_fingerprint(topic, date_from, date_to, actor.user, now.date())
     pdf = stored("evidence_pdf", print_, actor.user)
     csv_doc = db.session.get(Document, pdf.params.get("csv_document_id")) if pdf else None
-    label = f"Evidence pack {topic.name} {date_from}\N{EN DASH}{date_to} ({data.classification})"
+    label = f"Evidence pack {topic.name} {date_from}\N{EN DASH}{date_to}"
     if pdf is None or csv_doc is None:
+        data = gather_evidence(topic, date_from, date_to, actor.user, now)
+        csv_bytes = builder.build_csv(CSV_HEADER, data.csv_rows())
+        pdf_bytes = builder.build_evidence_pdf(data)
+        if not wanted():
+            raise ConflictError("The evidence pack was abandoned before it was ready: nothing was stored.")
         stem = f"evidence-{topic.slug}-{date_from:%Y%m%d}-{date_to:%Y%m%d}"
         params = {
             "topic_id": topic.id,
             "date_from": date_from.isoformat(),
             "date_to": date_to.isoformat(),
-            "consultations": len(data.consultations),
+            "consultations": data.consultation_count,
             "inputs": data.input_count,
             "classification": data.classification,
             "generated_at": now.isoformat(),
             "as_of": data.as_of.isoformat(),
             "fingerprint": print_,
         }
-        pdf = _store(actor, "evidence_pdf", stem + ".pdf", "application/pdf", builder.build_evidence_pdf(data), params)
+        pdf = _store(actor, "evidence_pdf", stem + ".pdf", "application/pdf", pdf_bytes, params)
         csv_doc = _store(
             actor, "evidence_csv", stem + ".csv", "text/csv", csv_bytes, {**params, "pdf_document_id": pdf.id}
         )
         pdf.params = {**params, "csv_document_id": csv_doc.id}
+        label += f" ({data.classification})"
     else:
-        label += ", unchanged data: stored copies"
+        label += f" ({pdf.params.get('classification', '')}), unchanged data: stored copies"
     audit.record(
         actor,
         "evidence",

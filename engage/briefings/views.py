@@ -10,7 +10,7 @@ from engage.briefings import panels, services
 from engage.briefings.forms import BriefingForm, EvidenceForm, LetterForm
 from engage.engagements.models import Engagement
 from engage.extensions import db
-from engage.web import current_actor, safe_next, submit
+from engage.web import client_connected, current_actor, safe_next, submit
 
 bp = Blueprint("briefings", __name__)
 
@@ -113,7 +113,7 @@ def evidence():
     outcome = submit(
         form,
         lambda: services.generate_evidence(
-            current_actor(), int(form.topic.data), form.date_from.data, form.date_to.data
+            current_actor(), int(form.topic.data), form.date_from.data, form.date_to.data, wanted=client_connected
         ),
     )
     if outcome.ok:
