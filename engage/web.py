@@ -38,26 +38,6 @@ def base_url() -> str:
     return current_app.config["BASE_URL"] or request.url_root.rstrip("/")
 
 
-def client_connected() -> bool:
-    """False once the client of this request has hung up (its socket reads end-of-file).
-
-    Asked by long requests before they store what they made: a pack nobody waits for is not
-    kept (issue 10). The server's socket is in the WSGI environ (gunicorn, Werkzeug); without
-    one (the test client) the client is taken to be there. A client that sent more (a pipelined
-    request) is still there; only a closed connection reads b"" without blocking."""
-    import socket
-
-    sock = request.environ.get("gunicorn.socket") or request.environ.get("werkzeug.socket")
-    if sock is None:
-        return True
-    try:
-        return sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) != b""
-    except (BlockingIOError, ValueError):
-        return True  # nothing to read yet: the client is waiting (ValueError: a TLS socket, no peeking)
-    except OSError:
-        return False  # reset by the peer
-
-
 def page_number() -> int:
     return as_number(request.args.get("page", "1"), low=1) or 1  # junk or out of range: the first page
 

@@ -17,17 +17,14 @@ from engage.audit import services as audit
 from engage.audit.services import Actor
 from engage.auth.models import User
 from engage.auth.permissions import can_download_document, consent_recorded, documents_listed_for
-from engage.briefings import builder, evidence_reads, safe_messaging
+from engage.briefings import builder, safe_messaging
 from engage.briefings.data import gather_briefing
-from engage.briefings.evidence import CSV_HEADER, gather_evidence, scope_of
 from engage.briefings.letters import gather_letter
 from engage.briefings.models import Document
 from engage.engagements.models import Engagement
-from engage.errors import ConflictError, NotFoundError, ValidationError
+from engage.errors import NotFoundError, ValidationError
 from engage.extensions import db
 from engage.people.models import Person
-from engage.policies.models import current_version, version_standing
-from engage.topics.models import Topic
 from engage.validation import Invalid, normalise_zone
 
 MAX_PERIOD_DAYS = 366 * 10
@@ -58,7 +55,7 @@ def stored(kind: str, print_: str, user: User, **links) -> Document | None:
     return db.session.execute(stmt.order_by(Document.id.desc()).limit(1)).scalar_one_or_none()
 
 
-def _store(actor: Actor, kind: str, filename: str, mimetype: str, content: bytes, params: dict, **links) -> Document:
+def store(actor: Actor, kind: str, filename: str, mimetype: str, content: bytes, params: dict, **links) -> Document:
     document = Document(
         kind=kind,
         filename=filename,
@@ -110,7 +107,7 @@ def generate_briefing(
     data, print_ = _briefing_data(actor, engagement_id, zone, now)
     document = stored("briefing", print_, actor.user, engagement_id=engagement_id)
     if document is None:
-        document = _store(
+        document = store(
             actor,
             "briefing",
             f"briefing-{engagement_id}-{data.as_of:%Y%m%d-%H%M%S}.pdf",
@@ -154,7 +151,7 @@ def current_briefing(actor: Actor, engagement_id: int, zone: str | None = None) 
     return stored("briefing", print_, actor.user, engagement_id=engagement_id)
 
 
-def _period(date_from: date | None, date_to: date | None) -> None:
+def period(date_from: date | None, date_to: date | None) -> None:
     errors = {}
     if date_from is None:
         errors["date_from"] = "Enter the first day of the period (YYYY-MM-DD)."
@@ -188,7 +185,7 @@ def generate_letter(
     now = now or datetime.now(UTC)
     today = today or now.date()
     person = letter_recipient(person_id)
-    _period(date_from, date_to)
+    period(date_from, date_to)
     if person.do_not_contact:
         raise ValidationError("This person asked not to be contacted, so no letter can be prepared for them.")
     if not consent_recorded(person):
@@ -198,7 +195,7 @@ def generate_letter(
         )
     data = gather_letter(person, date_from, date_to, today, actor.user.name)
     content = builder.build_letter(data)
-    document = _store(
+    document = store(
         actor,
         "letter",
         f"you-said-we-did-{person_id}-{date_from:%Y%m%d}-{date_to:%Y%m%d}.pdf",
@@ -239,89 +236,6 @@ def record_sent(actor: Actor, document_id: int, now: datetime | None = None) -> 
         details={"document_id": document.id},
     )
     return document
-
-
-EVIDENCE_FORMAT = 2  # bump when the pack's layout changes: an older stored pack is then not reused
-
-
-def evidence_fingerprint(topic: Topic, date_from: date, date_to: date, user: User, today: date) -> str:
-    """The scope's fingerprint, from a few aggregates (evidence_reads.scope_stats) and not from the
-    gathered pack: equal for an unchanged scope, so a repeated request reuses the stored pack
-    before reading a single point. Also what the pack prints that is not in those rows: the
-    reader, the period, the harm area, and each version's standing today."""
-    stats = evidence_reads.scope_stats(scope_of(topic, date_from, date_to, user), topic.id)
-    standings = {}
-    for policy in evidence_reads.policies():
-        current = current_version(policy.versions, today)
-        standings.update({v.id: version_standing(v, current, today) for v in policy.versions})
-    reader = [user.id, user.name, user.role]
-    return fingerprint("evidence", EVIDENCE_FORMAT, [topic.id, topic.name, topic.slug], reader, stats, standings)
-
-
-def generate_evidence(
-    actor: Actor,
-    topic_id: int | None,
-    date_from: date | None,
-    date_to: date | None,
-    now: datetime | None = None,
-    wanted=lambda: True,
-) -> tuple[Document, Document]:
-    """The evidence pack as a PDF and a CSV, frozen and audited; returns (pdf, csv).
-
-    The stored pack is handed back when the scope's fingerprint is unchanged (nothing gathered or
-    rendered). Otherwise it is gathered and rendered, then stored only if `wanted()` still says
-    someone waits for it (the view: the client has not hung up); if not, a ConflictError, so the
-    request stores nothing and a second request makes (and keeps) the one pack."""
-    now = now or datetime.now(UTC)
-    topic = db.session.get(Topic, topic_id) if topic_id else None
-    errors = {}
-    if topic is None:
-        errors["topic"] = "Choose a topic."
-    try:
-        _period(date_from, date_to)
-    except ValidationError as error:
-        errors.update(error.errors)
-    if errors:
-        raise ValidationError(errors)
-    print_ = evidence_fingerprint(topic, date_from, date_to, actor.user, now.date())
-    pdf = stored("evidence_pdf", print_, actor.user)
-    csv_doc = db.session.get(Document, pdf.params.get("csv_document_id")) if pdf else None
-    label = f"Evidence pack {topic.name} {date_from}\N{EN DASH}{date_to}"
-    if pdf is None or csv_doc is None:
-        data = gather_evidence(topic, date_from, date_to, actor.user, now)
-        csv_bytes = builder.build_csv(CSV_HEADER, data.csv_rows())
-        pdf_bytes = builder.build_evidence_pdf(data)
-        if not wanted():
-            raise ConflictError("The evidence pack was abandoned before it was ready: nothing was stored.")
-        stem = f"evidence-{topic.slug}-{date_from:%Y%m%d}-{date_to:%Y%m%d}"
-        params = {
-            "topic_id": topic.id,
-            "date_from": date_from.isoformat(),
-            "date_to": date_to.isoformat(),
-            "consultations": data.consultation_count,
-            "inputs": data.input_count,
-            "classification": data.classification,
-            "generated_at": now.isoformat(),
-            "as_of": data.as_of.isoformat(),
-            "fingerprint": print_,
-        }
-        pdf = _store(actor, "evidence_pdf", stem + ".pdf", "application/pdf", pdf_bytes, params)
-        csv_doc = _store(
-            actor, "evidence_csv", stem + ".csv", "text/csv", csv_bytes, {**params, "pdf_document_id": pdf.id}
-        )
-        pdf.params = {**params, "csv_document_id": csv_doc.id}
-        label += f" ({data.classification})"
-    else:
-        label += f" ({pdf.params.get('classification', '')}), unchanged data: stored copies"
-    audit.record(
-        actor,
-        "evidence",
-        Topic,
-        topic.id,
-        label,
-        details={"pdf": pdf.sha256, "csv": csv_doc.sha256, "document_ids": [pdf.id, csv_doc.id]},
-    )
-    return pdf, csv_doc
 
 
 def document_for_download(actor: Actor, document_id: int) -> Document:
@@ -366,3 +280,10 @@ def engagement_panel(engagement: Engagement, reader: User) -> Panel:
     stmt = stmt.where(documents_listed_for(reader)).options(joinedload(Document.created_by))
     documents = db.session.execute(stmt.order_by(Document.created_at.desc(), Document.id.desc()).limit(50)).scalars()
     return Panel(engagement, findings, list(documents))
+
+
+def generate_evidence(actor: Actor, topic_id, date_from, date_to, now: datetime | None = None):
+    """The evidence pack made here and now, not in the background (see evidence_service)."""
+    from engage.briefings import evidence_service
+
+    return evidence_service.generate_evidence(actor, topic_id, date_from, date_to, now)

@@ -28,3 +28,13 @@ def make_pack(client, engagement_id: int, tz: str | None = None):
     made = client.post(f"/engagements/{engagement_id}/briefing", data={"csrf_token": token, "tz": tz or "UTC"})
     assert made.status_code == 302, made.get_data(as_text=True)[:500]
     return client.get(f"/engagements/{engagement_id}/briefing.pdf", query_string={"tz": tz} if tz else {})
+
+
+def ask_evidence(client, data: dict):
+    """POST /evidence as the form does, then let the background job finish; returns the answer to
+    the POST (303 to the job's page, or 302 to the stored pack)."""
+    from engage.briefings import jobs
+
+    response = client.post("/evidence", data=data)
+    jobs.wait()
+    return response
