@@ -38,3 +38,21 @@ def ask_evidence(client, data: dict):
     response = client.post("/evidence", data=data)
     jobs.wait()
     return response
+
+
+def plant_evidence_job(user, topic_id: int) -> int:
+    """A finished evidence-pack job of `user`, its pack made here and now (inside an app context,
+    not committed); returns the job's id. For the route walks, which need a job page to read."""
+    from datetime import date
+
+    from engage.audit.services import Actor
+    from engage.briefings import services
+    from engage.briefings.models import DocumentJob
+
+    pdf, csv_doc = services.generate_evidence(Actor(user), topic_id, date(2020, 1, 1), date.today())
+    scope = {"topic_id": topic_id, "date_from": "2020-01-01", "date_to": date.today().isoformat()}
+    job = DocumentJob(status="done", step=4, total=4, step_label="Ready", fingerprint=pdf.fingerprint, scope=scope)
+    job.requested_by_id, job.pdf_document_id, job.csv_document_id = user.id, pdf.id, csv_doc.id
+    db.session.add(job)
+    db.session.flush()
+    return job.id
