@@ -8,9 +8,9 @@ itself, in steps the job reports as it goes.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from engage.audit import services as audit
 from engage.audit.services import Actor
@@ -161,3 +161,11 @@ def job_for(user: User, job_id: int) -> DocumentJob:
     if job is None or not can_see_job(user, job):
         raise NotFound(job_id)
     return job
+
+
+def open_jobs(user: User) -> list[DocumentJob]:
+    """The user's evidence packs still being made, or that failed in the last day, newest first."""
+    recent = DocumentJob.created_at >= datetime.now(UTC) - timedelta(days=1)
+    unfinished = or_(DocumentJob.status.in_(("queued", "running")), and_(DocumentJob.status == "failed", recent))
+    stmt = select(DocumentJob).where(DocumentJob.requested_by_id == user.id, unfinished)
+    return list(db.session.execute(stmt.order_by(DocumentJob.id.desc()).limit(10)).scalars())

@@ -131,7 +131,9 @@ def evidence():
         form.date_from.data = date(today.year - 1, today.month, 1)
     made = as_id(request.args.get("made"))
     documents = services.evidence_documents(current_user)
-    return render_template("briefings/evidence.html", form=form, documents=documents, made=made), outcome.status
+    jobs = evidence_service.open_jobs(current_user)
+    page = render_template("briefings/evidence.html", form=form, documents=documents, made=made, jobs=jobs)
+    return page, outcome.status
 
 
 @bp.get("/evidence/jobs/<id:job_id>")
