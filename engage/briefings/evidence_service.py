@@ -26,6 +26,7 @@ from engage.policies.models import current_version, version_standing
 from engage.topics.models import Topic
 
 EVIDENCE_FORMAT = 2  # bump when the pack's layout changes: an older stored pack is then not reused
+STALE_AFTER = timedelta(minutes=10)  # a job whose worker reported nothing for this long has died
 STEPS = ("Reading the consultations and decisions", "Writing the CSV", "Laying out the PDF", "Storing the files")
 
 
@@ -86,13 +87,14 @@ def request_evidence(
     if pack is not None:
         _audit_pack(actor, topic, f"{label} ({pack[0].params.get('classification', '')}), unchanged data", *pack)
         return EvidenceRequest(pdf=pack[0], csv=pack[1])
-    job = db.session.execute(
-        select(DocumentJob)
-        .where(DocumentJob.fingerprint == print_, DocumentJob.requested_by_id == actor.user.id)
-        .where(DocumentJob.status.in_(("queued", "running")))
-        .order_by(DocumentJob.id.desc())
-        .limit(1)
-    ).scalar_one_or_none()
+    mine = select(DocumentJob).where(DocumentJob.fingerprint == print_, DocumentJob.requested_by_id == actor.user.id)
+    unfinished = list(db.session.execute(mine.where(DocumentJob.status.in_(("queued", "running")))).scalars())
+    job = None
+    for candidate in sorted(unfinished, key=lambda j: j.id, reverse=True):
+        if candidate.updated_at >= now - STALE_AFTER:
+            job = job or candidate
+        else:  # its worker is gone (the server restarted): say so, and start again
+            candidate.status, candidate.error = "failed", "Interrupted before it was ready (the server restarted)."
     if job is None:
         scope = {"topic_id": topic.id, "date_from": date_from.isoformat(), "date_to": date_to.isoformat()}
         job = DocumentJob(

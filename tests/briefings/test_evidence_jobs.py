@@ -2,7 +2,7 @@
 pack per scope however often it is asked for, a progress page only its requester and admins
 see, errors shown on it, and a clause-change table that follows the version diff."""
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import event, func, select
 
@@ -98,6 +98,19 @@ def test_asking_twice_while_it_runs_or_after_leaving_gives_one_pack(app, client,
     assert third.status_code == 303 and third.headers["Location"].endswith(f"/evidence/jobs/{running_id}")
     with app.app_context():
         assert _count(Document) == 0 and _count(DocumentJob) == 2
+
+    # One whose worker died (nothing reported for an hour) is marked failed, and a new job makes the pack.
+    with app.app_context():
+        an_hour_ago = datetime.now(UTC) - timedelta(hours=1)
+        db.session.execute(
+            DocumentJob.__table__.update().where(DocumentJob.id == running_id).values(updated_at=an_hour_ago)
+        )
+        db.session.commit()
+    fourth = ask_evidence(client, data)
+    assert fourth.status_code == 303 and not fourth.headers["Location"].endswith(f"/evidence/jobs/{running_id}")
+    with app.app_context():
+        assert db.session.get(DocumentJob, running_id).status == "failed"
+        assert _count(Document) == 2 and _count(DocumentJob) == 3
 
 
 def test_the_progress_page_polls_then_links_the_files_for_its_requester_and_admins_only(app, client, users):
