@@ -96,7 +96,12 @@ def request_evidence(
         else:  # its worker is gone (the server restarted): say so, and start again
             candidate.status, candidate.error = "failed", "Interrupted before it was ready (the server restarted)."
     if job is None:
-        scope = {"topic_id": topic.id, "date_from": date_from.isoformat(), "date_to": date_to.isoformat()}
+        scope = {
+            "topic_id": topic.id,
+            "topic": topic.name,
+            "date_from": date_from.isoformat(),
+            "date_to": date_to.isoformat(),
+        }
         job = DocumentJob(
             kind="evidence", fingerprint=print_, requested_by_id=actor.user.id, scope=scope, total=len(STEPS)
         )
