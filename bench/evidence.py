@@ -11,6 +11,7 @@ Writes the figures into docs/PERFORMANCE.md under "Evidence pack".
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import time
@@ -93,7 +94,7 @@ def main() -> None:
             lambda: evidence_service.request_evidence(actor, topic.id, start, today, now),
         )
         assert again.pdf is not None and again.pdf.id == pdf_doc.id, "unchanged data must give back the stored pack"
-        pages = pdf_bytes.count(b"/Type /Page\n") or pdf_bytes.count(b"/Type /Page")
+        pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf_bytes))
         topic_name, printed = topic.name, data.listed_inputs
         db.session.rollback()
 
@@ -114,7 +115,16 @@ def main() -> None:
         write_section("Evidence pack", body + "\n\n" + NOTES)
 
 
-NOTES = """How (issue 10). A POST no longer makes the pack: it computes the scope's fingerprint (counts,
+NOTES = """Before (2026-12-01, same machine, the code this replaced): at 100,000 people the 18-month
+pack took 16 s of CPU in the request (issue 10), and an unchanged second request gathered
+everything again to learn it was unchanged. At 20,000 people (17,599 points), load average
+about 7: POST /evidence 15.6 s wall clock, 7.0 s CPU (gather 2.4 s, CSV 0.5 s, PDF 10.1 s wall
+for 150 points over 22 pages); the same request again 5.6 s wall, 2.8 s CPU. After, at the same
+20,000 people: the POST for new data costs the fingerprint (0.6 s CPU) and returns a progress
+page; the job's work is ~5.5 s CPU in the background (PDF 9 pages, 2.1 s); the same request
+again 0.5-0.6 s CPU.
+
+How (issue 10). A POST no longer makes the pack: it computes the scope's fingerprint (counts,
 id sums and latest `updated_at` of the consultations, points, decisions, participant links,
 people, organisations, policies, versions and clauses in scope, plus the reader, period and each
 version's standing today: nine aggregate statements) and hands back the stored pack when it
