@@ -30,6 +30,7 @@ from engage.organizations.models import Affiliation, Organisation
 from engage.people.models import Person
 from engage.policies.models import Clause
 from engage.topics.models import Topic
+from tests.briefings.helpers import plant_evidence_job
 from tests.conftest import PASSWORD, csrf_from, login
 from tests.forms import fill, forms_on
 
@@ -148,6 +149,7 @@ def _world_ids() -> dict:
         "commitment_id": commitment.id,
         "engagement_id": engagement,
         "document_id": document.id,
+        "job_id": plant_evidence_job(admin, clause.version.policy.topic_id),
         "user_id": _first(select(User.id).where(User.email == EMAIL["viewer"])),
         "token": admin.feed_token,
         "filename": "css/app.css",
@@ -199,8 +201,8 @@ def _may_read(role: str, endpoint: str, level: str) -> bool:
         return role == "admin"
     if level == WRITE:  # pages only writers use (likely duplicates, the merge screen)
         return role != "viewer"
-    if endpoint == "briefings.download":
-        return role == "admin"  # the seeded document was made by the admin
+    if endpoint in ("briefings.download", "briefings.evidence_job"):
+        return role == "admin"  # the seeded document and evidence-pack job were made by the admin
     return True
 
 

@@ -299,3 +299,12 @@ def lived_experience_column(user: User | None):
 def can_export(user: User | None) -> bool:
     """Exports of the directory lists: every active signed-in user, with the list's own rules."""
     return can_read(user)
+
+
+# --- Document jobs (issue 10: evidence packs made in the background) ------------------------------
+
+
+def can_see_job(user: User | None, job) -> bool:
+    """A background document job (its progress, its error, its files): whoever asked for it, and admins.
+    The files themselves are still checked by `can_download_document` when downloaded."""
+    return is_admin(user) or (can_read(user) and job.requested_by_id == user.id)

@@ -10,6 +10,7 @@ import io
 
 from flask import render_template
 
+from engage.briefings.evidence import PDF_POINTS_EACH
 from engage.briefings.pdf import render_pdf
 
 
@@ -27,7 +28,7 @@ def build_letter(data) -> bytes:
 
 def build_evidence_pdf(data) -> bytes:
     """The regulator evidence pack as a PDF (see evidence.gather_evidence)."""
-    html = render_template("briefings/pdf/evidence.html", d=data)
+    html = render_template("briefings/pdf/evidence.html", d=data, points_each=PDF_POINTS_EACH)
     return render_pdf(html, created=data.as_of)
 
 

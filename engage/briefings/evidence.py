@@ -7,6 +7,7 @@ included, and the pack is marked RESTRICTED when any restricted one is.
 """
 
 import string
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
@@ -15,13 +16,26 @@ from engage.briefings import evidence_reads as reads
 from engage.briefings.policy_changes import current_label, policies_on
 from engage.consultations.models import CONFIDENTIALITY, CONSULTATION_KINDS, OUTCOMES
 from engage.organizations.models import ORGANISATION_KINDS
-from engage.policies.models import VERSION_STANDINGS, PolicyVersion, current_version, version_standing
+from engage.policies.models import (
+    VERSION_STANDINGS,
+    PolicyVersion,
+    clause_statuses,
+    current_version,
+    version_order_key,
+    version_standing,
+)
 from engage.topics.models import Topic
 
 CLASSIFICATION_DEFAULT = "CONFIDENTIAL — PREPARED FOR A REGULATOR"
 CLASSIFICATION_RESTRICTED = "RESTRICTED"
 
-PDF_POINTS = 150  # points listed one by one in the PDF; the CSV lists them all
+# What the PDF lists one by one; each list says how many more there are, and the CSV frozen with
+# it holds every point. WeasyPrint lays out ~40 table rows a second on the shared machine, and a
+# regulator reads the counts and the clause changes on paper, the points in the spreadsheet.
+PDF_CONSULTATIONS = 20  # the first consultations of the period, in date order
+PDF_POINTS_EACH = 3  # points listed per consultation
+PDF_PARTICIPANTS = 8  # participants named per consultation
+PDF_CLAUSE_CHANGES = 40  # rows of the clause-change table
 
 CSV_HEADER = [
     "consultation_date",
@@ -73,6 +87,8 @@ class EvidenceConsultation:
     confidentiality: str
     participants: list[str]
     inputs: list[EvidenceInput] = field(default_factory=list)
+    more_participants: int = 0  # beyond those the PDF names (the CSV names them all)
+    more_inputs: int = 0  # points beyond those the PDF lists
 
 
 @dataclass
@@ -81,7 +97,10 @@ class EvidenceData:
     topic_id: int
     date_from: date
     date_to: date
-    consultations: list[EvidenceConsultation]
+    consultations: list[EvidenceConsultation]  # the first PDF_CONSULTATIONS, as the PDF lists them
+    consultation_count: int
+    input_count: int
+    outcomes: list[tuple[str, int]]  # (outcome label, points), in the order of OUTCOMES
     named_people: int
     pseudonymised_people: int
     pseudonymised_organisations: int
@@ -92,162 +111,211 @@ class EvidenceData:
     generated_by: str
     as_of: datetime  # the data's freeze time: the latest change to anything the pack reads
     as_of_label: str
+    labels: "Labels" = field(repr=False, compare=False, default=None)
 
     @property
-    def input_count(self) -> int:
+    def listed_inputs(self) -> int:
         return sum(len(c.inputs) for c in self.consultations)
 
-    def outcome_counts(self) -> list[tuple[str, int]]:
-        """How many points ended how, in the order of OUTCOMES (then "No decision yet")."""
-        counts: dict[str, int] = {}
-        for c in self.consultations:
-            for i in c.inputs:
-                counts[i.outcome] = counts.get(i.outcome, 0) + 1
-        order = [*OUTCOMES.values(), "No decision yet"]
-        return [(label, counts[label]) for label in order if label in counts]
+    def shown_changes(self) -> tuple[list[tuple[str, str, int]], int]:
+        """The clause-change rows the PDF prints and how many more there are."""
+        return self.clause_changes[:PDF_CLAUSE_CHANGES], max(0, len(self.clause_changes) - PDF_CLAUSE_CHANGES)
 
-    def printed(self, limit: int = PDF_POINTS) -> tuple[list["EvidenceConsultation"], int]:
-        """The consultations the PDF lists point by point (in date order, whole consultations, up to
-        about `limit` points) and how many points that is. The CSV always holds every point: laying
-        out tens of thousands of table rows took WeasyPrint minutes, and nobody reads them on paper."""
-        shown, points = [], 0
-        for c in self.consultations:
-            if points >= limit:
-                break
-            shown.append(c)
-            points += len(c.inputs)
-        return shown, points
+    def csv_rows(self):
+        """Every consultation of the pack and each of its points, as CSV rows (streamed)."""
+        return self.labels.csv_rows()
 
-    def csv_rows(self) -> list[list]:
-        rows = []
-        for c in self.consultations:
-            base = [c.held_on.isoformat(), c.title, c.kind, c.confidentiality, "; ".join(c.participants)]
-            if not c.inputs:
-                rows.append([*base, "", "", "", "", "", "", "", "", ""])
-            for i in c.inputs:
-                rows.append(
-                    [
-                        *base,
-                        i.raised_by,
-                        i.text,
-                        i.outcome,
-                        i.rationale,
-                        i.decided_on.isoformat() if i.decided_on else "",
-                        i.version,
-                        i.clause,
-                        "yes" if i.no_change else "",
-                        i.public_release_on.isoformat() if i.public_release_on else "",
-                    ]
-                )
-        return rows
+
+class Labels:
+    """How the pack names people, organisations, versions and clauses, and its scope: shared by the
+    PDF's few consultations and the CSV's every row, so both say the same."""
+
+    def __init__(self, scope, topic_id: int, today: date):
+        self.scope, self.topic_id, self.today = scope, topic_id, today
+        people = reads.people(scope, topic_id)
+        self.org_kinds = reads.organisation_kinds(scope, topic_id)
+        self.names = _pseudonyms(people, self.org_kinds)
+        self.named = sum(1 for name in people.values() if name is not None)
+        self.hidden = len(people) - self.named
+        self.policies = reads.policies()
+        self.versions = {v.id: (p, v) for p in self.policies for v in p.versions}
+        self.currents = {p.id: current_version(p.versions, today) for p in self.policies}
+        self.clauses = reads.clauses()
+        self.clause_keys = {c.id: c.key for c in self.clauses}
+
+    def participants(self, people_pairs, org_pairs) -> dict[int, list[str]]:
+        found: dict[int, list[str]] = defaultdict(list)
+        for consultation_id, person_id in people_pairs:
+            found[consultation_id].append(self.names[("p", person_id)])
+        for consultation_id, org_id in org_pairs:
+            found[consultation_id].append(self.names[("o", org_id)])
+        return found
+
+    def point(self, r) -> EvidenceInput:
+        policy, version = self.versions.get(r.policy_version_id, (None, None))
+        if r.person_id:
+            raised_by = self.names[("p", r.person_id)]
+        elif r.organisation_id:
+            raised_by = self.names[("o", r.organisation_id)]
+        else:
+            raised_by = "Not recorded"
+        return EvidenceInput(
+            raised_by=raised_by,
+            text=r.text,
+            outcome=OUTCOMES.get(r.outcome, r.outcome) if r.outcome else "No decision yet",
+            rationale=r.rationale or "",
+            decided_on=r.decided_on,
+            version=f"{policy.code} {version.label}" if version else "",
+            clause=self.clause_keys.get(r.clause_id, ""),
+            no_change=bool(r.no_change),
+            public_release_on=version.public_release_on if version else None,
+            standing=_standing(version, self.currents.get(policy.id) if policy else None, self.today),
+        )
+
+    def changed_clauses(self, policy_ids: set[int]) -> set[int]:
+        """The clauses of these policies whose version added or changed them (policies.models.clause_statuses,
+        the clause page's one definition): a decision against an unchanged clause changed nothing."""
+        by_key: dict[tuple[int, str], list] = defaultdict(list)
+        for clause in self.clauses:
+            policy, _ = self.versions.get(clause.version_id, (None, None))
+            if policy is not None and policy.id in policy_ids:
+                by_key[(policy.id, clause.key)].append(clause)
+        ordered = {p.id: sorted(p.versions, key=version_order_key) for p in self.policies if p.id in policy_ids}
+        changed = set()
+        for (policy_id, _), history in by_key.items():
+            statuses = clause_statuses(history, ordered[policy_id])
+            changed |= {cid for cid, status in statuses.items() if status in ("added", "changed")}
+        return changed
+
+    def csv_rows(self):
+        people_pairs, org_pairs = reads.participants(lambda column: column.in_(self.scope))
+        participants = self.participants(people_pairs, org_pairs)
+        for c, r in reads.every_row(self.scope, self.topic_id):
+            base = [c.held_on.isoformat(), c.title, _kind(c), _confidentiality(c), "; ".join(participants[c.id])]
+            if r is None:
+                yield [*base, "", "", "", "", "", "", "", "", ""]
+                continue
+            i = self.point(r)
+            yield [
+                *base,
+                i.raised_by,
+                i.text,
+                i.outcome,
+                i.rationale,
+                i.decided_on.isoformat() if i.decided_on else "",
+                i.version,
+                i.clause,
+                "yes" if i.no_change else "",
+                i.public_release_on.isoformat() if i.public_release_on else "",
+            ]
+
+
+def _kind(row) -> str:
+    return CONSULTATION_KINDS.get(row.kind, row.kind)
+
+
+def _confidentiality(row) -> str:
+    return CONFIDENTIALITY.get(row.confidentiality, row.confidentiality)
+
+
+def scope_of(topic: Topic, date_from: date, date_to: date, user: User):
+    return reads.consultations_in_scope(topic.id, date_from, date_to, user)
 
 
 def gather_evidence(
-    topic: Topic, date_from: date, date_to: date, user: User, now: datetime | None = None
+    topic: Topic,
+    date_from: date,
+    date_to: date,
+    user: User,
+    now: datetime | None = None,
+    stats: dict | None = None,
 ) -> EvidenceData:
     """The harm area's points raised in [date_from, date_to] in consultations `user` may see,
     their decisions, and the clause changes of the harm area's policies they drove.
 
-    Reads plain rows (evidence_reads) in a fixed number of statements. `now` is only "today" for
-    a version's standing; the pack's date is the data's freeze time (`as_of`), so the same data
-    gives the same bytes.
+    Counts and the clause-change table are aggregates; only the consultations the PDF lists are
+    read row by row (the CSV streams the rest: `csv_rows`). `now` is only "today" for a version's
+    standing; the pack's date is the data's freeze time (`as_of`, from `stats`: evidence_reads.
+    scope_stats), so the same data gives the same bytes.
     """
     now = now or datetime.now(UTC)
     today = now.date()
-    scope = reads.consultations_in_scope(topic.id, date_from, date_to, user)
-    consultations = reads.consultations(scope)
-    point_rows = reads.points(scope, topic.id)
-    people_pairs, org_pairs = reads.participants(scope)
+    scope = scope_of(topic, date_from, date_to, user)
+    stats = stats or reads.scope_stats(scope, topic.id)
+    labels = Labels(scope, topic.id, today)
 
-    person_ids = {p for _, p in people_pairs} | {r.person_id for r in point_rows if r.person_id}
-    org_ids = {o for _, o in org_pairs} | {r.organisation_id for r in point_rows if r.organisation_id}
-    people = reads.people(person_ids)
-    names = _pseudonyms(people, reads.organisation_kinds(org_ids))
-
-    policies = reads.policies()
-    versions = {v.id: (p, v) for p in policies for v in p.versions}
-    currents = {p.id: current_version(p.versions, today) for p in policies}
-    clauses = reads.clause_keys({r.clause_id for r in point_rows if r.clause_id})
-    stamps = [c.updated_at for c in consultations] + [stamp for _, stamp in people.values()]
-
-    by_consultation: dict[int, EvidenceConsultation] = {}
-    includes_restricted = False
-    for c in consultations:
-        includes_restricted |= c.confidentiality == "restricted"
-        by_consultation[c.id] = EvidenceConsultation(
+    listed = reads.first_consultations(scope, PDF_CONSULTATIONS)
+    ids = [c.id for c in listed]
+    people_pairs, org_pairs = reads.participants(lambda column: column.in_(ids))
+    participants = labels.participants(people_pairs, org_pairs)
+    points: dict[int, list] = defaultdict(list)
+    for r in reads.points_of(ids, topic.id):
+        points[r.consultation_id].append(r)
+    consultations = [
+        EvidenceConsultation(
             held_on=c.held_on,
             title=c.title,
-            kind=CONSULTATION_KINDS.get(c.kind, c.kind),
-            confidentiality=CONFIDENTIALITY.get(c.confidentiality, c.confidentiality),
-            participants=[],
+            kind=_kind(c),
+            confidentiality=_confidentiality(c),
+            participants=participants[c.id][:PDF_PARTICIPANTS],
+            inputs=[labels.point(r) for r in points[c.id][:PDF_POINTS_EACH]],
+            more_participants=max(0, len(participants[c.id]) - PDF_PARTICIPANTS),
+            more_inputs=max(0, len(points[c.id]) - PDF_POINTS_EACH),
         )
-    for consultation_id, person_id in people_pairs:
-        by_consultation[consultation_id].participants.append(names[("p", person_id)])
-    for consultation_id, org_id in org_pairs:
-        by_consultation[consultation_id].participants.append(names[("o", org_id)])
+        for c in listed
+    ]
 
-    changes: dict[tuple[str, str], int] = {}
-    for r in point_rows:
-        stamps += [r.updated_at, r.decision_updated_at]
-        policy, version = versions.get(r.policy_version_id, (None, None))
-        version_label = f"{policy.code} {version.label}" if version else ""
-        clause = clauses.get(r.clause_id, "")
-        # The pack's "resulting clause changes" are those of the harm area's own policies.
-        if r.outcome and not r.no_change and version and policy.topic_id == topic.id:
-            changes[(version_label, clause)] = changes.get((version_label, clause), 0) + 1
-        if r.person_id:
-            raised_by = names[("p", r.person_id)]
-        elif r.organisation_id:
-            raised_by = names[("o", r.organisation_id)]
-        else:
-            raised_by = "Not recorded"
-        by_consultation[r.consultation_id].inputs.append(
-            EvidenceInput(
-                raised_by=raised_by,
-                text=r.text,
-                outcome=OUTCOMES.get(r.outcome, r.outcome) if r.outcome else "No decision yet",
-                rationale=r.rationale or "",
-                decided_on=r.decided_on,
-                version=version_label,
-                clause=clause,
-                no_change=bool(r.no_change),
-                public_release_on=version.public_release_on if version else None,
-                standing=_standing(version, currents.get(policy.id) if policy else None, today),
-            )
-        )
+    own_policies = policies_on([topic.id])
+    changed = labels.changed_clauses({p.id for p in labels.policies if p.topic_id == topic.id})
+    changes = []
+    for version_id, clause_id, n in reads.clause_decisions(scope, topic.id, topic.id):
+        if clause_id is not None and clause_id not in changed:
+            continue  # recorded against a clause its version did not change
+        policy, version = labels.versions[version_id]
+        changes.append((f"{policy.code} {version.label}", labels.clause_keys.get(clause_id, ""), n))
+    outcomes = reads.outcome_counts(scope, topic.id)
+    order = [*OUTCOMES, None]
+    outcome_rows = [(OUTCOMES.get(o, "No decision yet"), outcomes[o]) for o in order if outcomes.get(o)]
 
-    own_policies = [p for p in policies_on([topic.id])]
-    stamps += [p.updated_at for p in own_policies] + [v.updated_at for p in own_policies for v in p.versions]
+    count, _, _, restricted = stats["consultations"]
+    stamps = [stats["consultations"][2], stats["points"][2], stats["points"][5], stats["people"][1]]
+    stamps += [stats["organisations"][1], stats["policies"][1], stats["versions"][1]]
     as_of = max((s for s in stamps if s is not None), default=None) or datetime.combine(date_to, time(), UTC)
+    includes_restricted = bool(restricted)
     return EvidenceData(
         topic=topic.name,
         topic_id=topic.id,
         date_from=date_from,
         date_to=date_to,
-        consultations=list(by_consultation.values()),
-        named_people=sum(1 for named, _ in people.values() if named),
-        pseudonymised_people=sum(1 for named, _ in people.values() if not named),
-        pseudonymised_organisations=len(org_ids),
-        clause_changes=sorted((v, k, n) for (v, k), n in changes.items()),
+        consultations=consultations,
+        consultation_count=count,
+        input_count=stats["points"][0],
+        outcomes=outcome_rows,
+        named_people=labels.named,
+        pseudonymised_people=labels.hidden,
+        pseudonymised_organisations=len(labels.org_kinds),
+        clause_changes=sorted(changes),
         policies=[(p.code, p.title, current_label(p, today)) for p in own_policies],
         classification=CLASSIFICATION_RESTRICTED if includes_restricted else CLASSIFICATION_DEFAULT,
         includes_restricted=includes_restricted,
         generated_by=user.name,
         as_of=as_of,
         as_of_label=f"{as_of:%d %b %Y %H:%M} UTC",
+        labels=labels,
     )
 
 
-def _pseudonyms(people: dict[int, tuple], org_kinds: dict[int, str]) -> dict[tuple[str, int], str]:
+def _pseudonyms(people: dict[int, str | None], org_kinds: dict[int, str]) -> dict[tuple[str, int], str]:
     """("p"|"o", id) → what the pack calls them: a name only with consent to be named to regulators.
 
     Letters follow record ids, so the same data always gives the same pseudonyms."""
     names: dict[tuple[str, int], str] = {}
-    hidden = [pid for pid in sorted(people) if not people[pid][0]]
+    hidden = [pid for pid in sorted(people) if people[pid] is None]
     for n, pid in enumerate(hidden):
         names[("p", pid)] = f"Expert {letter_code(n)}"
-    for pid, name in reads.named_people(set(people) - set(hidden)).items():
-        names[("p", pid)] = name
+    for pid, name in people.items():
+        if name is not None:
+            names[("p", pid)] = name
     # Organisations have no consent record of their own: never named to a regulator here.
     for n, oid in enumerate(sorted(org_kinds)):
         names[("o", oid)] = f"Organisation {letter_code(n)} ({ORGANISATION_KINDS.get(org_kinds[oid], org_kinds[oid])})"

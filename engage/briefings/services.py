@@ -7,7 +7,7 @@ stored bytes, never a fresh rendering.
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
@@ -20,14 +20,12 @@ from engage.auth.models import User
 from engage.auth.permissions import can_download_document, consent_recorded, documents_listed_for
 from engage.briefings import builder, safe_messaging
 from engage.briefings.data import gather_briefing
-from engage.briefings.evidence import CSV_HEADER, gather_evidence
 from engage.briefings.letters import gather_letter
 from engage.briefings.models import Document
 from engage.engagements.models import Engagement
 from engage.errors import NotFoundError, ValidationError
 from engage.extensions import db
 from engage.people.models import Person
-from engage.topics.models import Topic
 from engage.validation import Invalid, normalise_zone
 
 MAX_PERIOD_DAYS = 366 * 10
@@ -58,7 +56,7 @@ def stored(kind: str, print_: str, user: User, **links) -> Document | None:
     return db.session.execute(stmt.order_by(Document.id.desc()).limit(1)).scalar_one_or_none()
 
 
-def _store(actor: Actor, kind: str, filename: str, mimetype: str, content: bytes, params: dict, **links) -> Document:
+def store(actor: Actor, kind: str, filename: str, mimetype: str, content: bytes, params: dict, **links) -> Document:
     document = Document(
         kind=kind,
         filename=filename,
@@ -116,7 +114,7 @@ def generate_briefing(
     data, print_ = _briefing_data(actor, engagement_id, zone, now)
     document = stored("briefing", print_, actor.user, engagement_id=engagement_id)
     if document is None:
-        document = _store(
+        document = store(
             actor,
             "briefing",
             f"briefing-{engagement_id}-{data.as_of:%Y%m%d-%H%M%S}.pdf",
@@ -160,12 +158,7 @@ def current_briefing(actor: Actor, engagement_id: int, zone: str | None = None) 
     return stored("briefing", print_, actor.user, engagement_id=engagement_id)
 
 
-def asdict_shallow(data) -> dict:
-    """A dataclass's fields as a dict, without copying what they hold (the pack's rows are many)."""
-    return {f.name: getattr(data, f.name) for f in fields(data)}
-
-
-def _period(date_from: date | None, date_to: date | None) -> None:
+def period(date_from: date | None, date_to: date | None) -> None:
     errors = {}
     if date_from is None:
         errors["date_from"] = "Enter the first day of the period (YYYY-MM-DD)."
@@ -199,7 +192,7 @@ def generate_letter(
     now = now or datetime.now(UTC)
     today = today or now.date()
     person = letter_recipient(person_id)
-    _period(date_from, date_to)
+    period(date_from, date_to)
     if person.do_not_contact:
         raise ValidationError("This person asked not to be contacted, so no letter can be prepared for them.")
     if not consent_recorded(person):
@@ -209,7 +202,7 @@ def generate_letter(
         )
     data = gather_letter(person, date_from, date_to, today, actor.user.name)
     content = builder.build_letter(data)
-    document = _store(
+    document = store(
         actor,
         "letter",
         f"you-said-we-did-{person_id}-{date_from:%Y%m%d}-{date_to:%Y%m%d}.pdf",
@@ -250,63 +243,6 @@ def record_sent(actor: Actor, document_id: int, now: datetime | None = None) -> 
         details={"document_id": document.id},
     )
     return document
-
-
-def generate_evidence(
-    actor: Actor,
-    topic_id: int | None,
-    date_from: date | None,
-    date_to: date | None,
-    now: datetime | None = None,
-) -> tuple[Document, Document]:
-    """The evidence pack as a PDF and a CSV, frozen and audited; returns (pdf, csv)."""
-    now = now or datetime.now(UTC)
-    topic = db.session.get(Topic, topic_id) if topic_id else None
-    errors = {}
-    if topic is None:
-        errors["topic"] = "Choose a topic."
-    try:
-        _period(date_from, date_to)
-    except ValidationError as error:
-        errors.update(error.errors)
-    if errors:
-        raise ValidationError(errors)
-    data = gather_evidence(topic, date_from, date_to, actor.user, now)
-    csv_bytes = builder.build_csv(CSV_HEADER, data.csv_rows())
-    summary = {k: v for k, v in asdict_shallow(data).items() if k != "consultations"}
-    print_ = fingerprint("evidence", csv_bytes, summary)
-    pdf = stored("evidence_pdf", print_, actor.user)
-    csv_doc = db.session.get(Document, pdf.params.get("csv_document_id")) if pdf else None
-    label = f"Evidence pack {topic.name} {date_from}\N{EN DASH}{date_to} ({data.classification})"
-    if pdf is None or csv_doc is None:
-        stem = f"evidence-{topic.slug}-{date_from:%Y%m%d}-{date_to:%Y%m%d}"
-        params = {
-            "topic_id": topic.id,
-            "date_from": date_from.isoformat(),
-            "date_to": date_to.isoformat(),
-            "consultations": len(data.consultations),
-            "inputs": data.input_count,
-            "classification": data.classification,
-            "generated_at": now.isoformat(),
-            "as_of": data.as_of.isoformat(),
-            "fingerprint": print_,
-        }
-        pdf = _store(actor, "evidence_pdf", stem + ".pdf", "application/pdf", builder.build_evidence_pdf(data), params)
-        csv_doc = _store(
-            actor, "evidence_csv", stem + ".csv", "text/csv", csv_bytes, {**params, "pdf_document_id": pdf.id}
-        )
-        pdf.params = {**params, "csv_document_id": csv_doc.id}
-    else:
-        label += ", unchanged data: stored copies"
-    audit.record(
-        actor,
-        "evidence",
-        Topic,
-        topic.id,
-        label,
-        details={"pdf": pdf.sha256, "csv": csv_doc.sha256, "document_ids": [pdf.id, csv_doc.id]},
-    )
-    return pdf, csv_doc
 
 
 def document_for_download(actor: Actor, document_id: int) -> Document:
@@ -351,3 +287,10 @@ def engagement_panel(engagement: Engagement, reader: User) -> Panel:
     stmt = stmt.where(documents_listed_for(reader)).options(joinedload(Document.created_by))
     documents = db.session.execute(stmt.order_by(Document.created_at.desc(), Document.id.desc()).limit(50)).scalars()
     return Panel(engagement, findings, list(documents))
+
+
+def generate_evidence(actor: Actor, topic_id, date_from, date_to, now: datetime | None = None):
+    """The evidence pack made here and now, not in the background (see evidence_service)."""
+    from engage.briefings import evidence_service
+
+    return evidence_service.generate_evidence(actor, topic_id, date_from, date_to, now)

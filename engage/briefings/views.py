@@ -6,11 +6,13 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 
 from engage.auth.permissions import makes_documents
-from engage.briefings import panels, services
+from engage.briefings import evidence_service, panels, services
 from engage.briefings.forms import BriefingForm, EvidenceForm, LetterForm
+from engage.briefings.models import JOB_STATUSES
 from engage.engagements.models import Engagement
 from engage.extensions import db
-from engage.web import current_actor, safe_next, submit
+from engage.ids import as_id
+from engage.web import current_actor, is_htmx, safe_next, submit
 
 bp = Blueprint("briefings", __name__)
 
@@ -110,22 +112,36 @@ def new_letter(person_id: int):
 @bp.route("/evidence", methods=["GET", "POST"])
 @makes_documents
 def evidence():
-    """The regulator evidence pack: choose a topic and a period; each pack is frozen with its hash."""
+    """The regulator evidence pack: choose a topic and a period; each pack is frozen with its hash.
+    Made in the background: the POST hands back the stored pack for unchanged data, or the job."""
     form = EvidenceForm()
     form.set_topics()
     outcome = submit(
         form,
-        lambda: services.generate_evidence(
+        lambda: evidence_service.request_evidence(
             current_actor(), int(form.topic.data), form.date_from.data, form.date_to.data
         ),
     )
     if outcome.ok:
-        flash("Evidence pack generated and frozen: PDF and CSV are stored with their SHA-256.", "success")
-        return redirect(url_for("briefings.evidence", made=outcome.value[0].id))
+        asked = outcome.value
+        if asked.job is not None:
+            return redirect(url_for("briefings.evidence_job", job_id=asked.job.id), 303)
+        flash("The data has not changed since your last pack: here are the same frozen files.", "info")
+        return redirect(url_for("briefings.evidence", made=asked.pdf.id))
     if request.method == "GET" and not form.date_to.data:
         today = date.today()
         form.date_to.data = today
         form.date_from.data = date(today.year - 1, today.month, 1)
-    made = request.args.get("made", type=int)
+    made = as_id(request.args.get("made"))
     documents = services.evidence_documents(current_user)
-    return render_template("briefings/evidence.html", form=form, documents=documents, made=made), outcome.status
+    jobs = evidence_service.open_jobs(current_user)
+    page = render_template("briefings/evidence.html", form=form, documents=documents, made=made, jobs=jobs)
+    return page, outcome.status
+
+
+@bp.get("/evidence/jobs/<id:job_id>")
+def evidence_job(job_id: int):
+    """How far the pack has got (htmx polls the panel every second), then its files, or its error."""
+    job = evidence_service.job_for(current_user, job_id)
+    template = "briefings/_job.html" if is_htmx() else "briefings/job.html"
+    return render_template(template, job=job, job_statuses=JOB_STATUSES)

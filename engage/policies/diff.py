@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from engage.policies.models import clause_statuses  # noqa: F401  (the one definition lives with the model)
+
 _TOKENS = re.compile(r"\s+|[^\s]+")
 
 
@@ -60,25 +62,3 @@ def compare_versions(old_clauses, new_clauses) -> list[ClauseChange]:
             changes.append(ClauseChange(clause.key, "unchanged", before, clause))
     changes.extend(ClauseChange(c.key, "removed", c, None) for c in old_clauses if c.key not in new_keys)
     return changes
-
-
-def clause_statuses(history, versions) -> dict[int, str]:
-    """Clause id → what its version did to it ("added", "changed", "unchanged"), from the text.
-
-    `history` is one clause key in the versions that have it; `versions` the policy's versions in
-    order. A clause is "changed" in a version only when its text or heading differs from the same
-    key in the version before; a decision recorded against an unchanged clause changed nothing."""
-    by_version = {c.version_id: c for c in history}
-    statuses = {}
-    for before, version in zip([None, *versions], versions, strict=False):
-        clause = by_version.get(version.id)
-        if clause is None:
-            continue
-        earlier = by_version.get(before.id) if before is not None else None
-        if earlier is None:
-            statuses[clause.id] = "added"
-        elif (earlier.text, earlier.heading) != (clause.text, clause.heading):
-            statuses[clause.id] = "changed"
-        else:
-            statuses[clause.id] = "unchanged"
-    return statuses

@@ -73,6 +73,35 @@ def current_version(versions: Iterable[PolicyVersion], today: date) -> PolicyVer
     return max(in_force, key=lambda v: (v.effective_on, v.id or 0), default=None)
 
 
+def version_order_key(version: PolicyVersion):
+    """Versions in time order: by effective date (undated drafts last), then creation order."""
+    return (version.effective_on or date.max, version.id or 0)
+
+
+# The one definition of "this decision changed its clause", used by the clause page's trail and
+# the evidence pack's clause-change table (with the model for the same reason as current_version).
+def clause_statuses(history, versions) -> dict[int, str]:
+    """Clause id → what its version did to it ("added", "changed", "unchanged"), from the text.
+
+    `history` is one clause key in the versions that have it; `versions` the policy's versions in
+    order. A clause is "changed" in a version only when its text or heading differs from the same
+    key in the version before; a decision recorded against an unchanged clause changed nothing."""
+    by_version = {c.version_id: c for c in history}
+    statuses = {}
+    for before, version in zip([None, *versions], versions, strict=False):
+        clause = by_version.get(version.id)
+        if clause is None:
+            continue
+        earlier = by_version.get(before.id) if before is not None else None
+        if earlier is None:
+            statuses[clause.id] = "added"
+        elif (earlier.text, earlier.heading) != (clause.text, clause.heading):
+            statuses[clause.id] = "changed"
+        else:
+            statuses[clause.id] = "unchanged"
+    return statuses
+
+
 VERSION_STANDINGS = {
     "current": "current",
     "upcoming": "not yet in effect",

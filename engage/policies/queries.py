@@ -7,7 +7,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from engage.errors import NotFoundError
 from engage.extensions import db
-from engage.policies.models import Clause, Policy, PolicyVersion
+from engage.policies.models import Clause, Policy, PolicyVersion, version_order_key
 from engage.queries import text_match
 
 SORTS = {
@@ -88,11 +88,6 @@ def get_clause(clause_id: int) -> Clause:
     if clause is None:
         raise NotFoundError()
     return clause
-
-
-def version_order_key(version: PolicyVersion):
-    """Versions in time order: by effective date (undated drafts last), then creation order."""
-    return (version.effective_on or date.max, version.id or 0)
 
 
 def clause_history(clause: Clause) -> list[Clause]:

@@ -14,6 +14,7 @@ from engage.extensions import db
 from engage.topics.models import Topic
 from tests import factories
 from tests.briefings import pdftools
+from tests.briefings.helpers import ask_evidence
 from tests.conftest import login
 
 
@@ -63,15 +64,8 @@ def _world():
 
 
 def _generate(client, token, topic_id):
-    return client.post(
-        "/evidence",
-        data={
-            "csrf_token": token,
-            "topic": str(topic_id),
-            "date_from": "2026-01-01",
-            "date_to": "2026-12-31",
-        },
-    )
+    data = {"csrf_token": token, "topic": str(topic_id), "date_from": "2026-01-01", "date_to": "2026-12-31"}
+    return ask_evidence(client, data)
 
 
 def test_pack_pseudonymises_per_consent_and_is_frozen(app, client, users):
@@ -80,7 +74,7 @@ def test_pack_pseudonymises_per_consent_and_is_frozen(app, client, users):
         db.session.commit()
     token = login(client, users["editor"])
     response = _generate(client, token, topic_id)
-    assert response.status_code == 302
+    assert response.status_code == 303
     page = client.get(response.headers["Location"]).get_data(as_text=True)
 
     with app.app_context():
@@ -118,7 +112,7 @@ def test_restricted_consultations_only_for_those_who_may_see_them(app, client, u
         topic_id, staff_email = _world()
         db.session.commit()
     token = login(client, staff_email)
-    assert _generate(client, token, topic_id).status_code == 302
+    assert _generate(client, token, topic_id).status_code == 303
     with app.app_context():
         pdf_doc = db.session.execute(select(Document).where(Document.kind == "evidence_pdf")).scalar_one()
         text = pdftools.flat(pdf_doc.content)
@@ -170,7 +164,7 @@ def test_pack_holds_only_points_on_the_harm_area_and_its_policies_clause_changes
         topic_id = _scope_world()
         db.session.commit()
     token = login(client, users["editor"])
-    assert _generate(client, token, topic_id).status_code == 302
+    assert _generate(client, token, topic_id).status_code == 303
     (_, pdf), (_, csv_bytes) = _pdf_and_csv(app)
     text = pdftools.flat(pdf)
     rows = list(csv.DictReader(io.StringIO(csv_bytes.decode("utf-8-sig"))))
@@ -194,7 +188,7 @@ def test_a_viewer_makes_a_pack_of_what_they_may_see_audited(app, client, users):
     token = login(client, users["viewer"])
     page = client.get("/evidence").get_data(as_text=True)
     assert "Generate and freeze" in page
-    assert _generate(client, token, topic_id).status_code == 302
+    assert _generate(client, token, topic_id).status_code == 303
     (_, pdf), (_, csv_bytes) = _pdf_and_csv(app)
     for content in (pdftools.flat(pdf), csv_bytes.decode("utf-8-sig")):
         assert "Keep recovery stories" in content
@@ -210,22 +204,22 @@ def test_same_data_same_bytes_one_stored_pack_and_a_change_makes_a_new_one(app, 
         topic_id, _ = _world()
         db.session.commit()
     token = login(client, users["editor"])
-    assert _generate(client, token, topic_id).status_code == 302
+    assert _generate(client, token, topic_id).status_code == 303
     first = _pdf_and_csv(app)
-    assert _generate(client, token, topic_id).status_code == 302
+    assert _generate(client, token, topic_id).status_code == 302  # the stored pack, no job
     assert _pdf_and_csv(app) == first  # asked twice, stored once
     with app.app_context():
         assert db.session.execute(select(func.count()).where(AuditEvent.action == "evidence")).scalar_one() == 2
         # Rendered again from the same data (the stored copy set aside): the very same bytes.
         db.session.execute(Document.__table__.update().values(fingerprint=None))
         db.session.commit()
-    assert _generate(client, token, topic_id).status_code == 302
+    assert _generate(client, token, topic_id).status_code == 303
     again = _pdf_and_csv(app)
     assert len(again) == 4 and again[2:] == first
     with app.app_context():
         point = db.session.execute(select(Input).where(Input.text == "Keep recovery stories")).scalar_one()
         point.text = "Keep recovery stories, with a helpline"
         db.session.commit()
-    assert _generate(client, token, topic_id).status_code == 302
+    assert _generate(client, token, topic_id).status_code == 303
     changed = _pdf_and_csv(app)
     assert len(changed) == 6 and changed[4][1] != first[0][1] and changed[5][1] != first[1][1]

@@ -17,7 +17,7 @@ from engage.briefings.models import Document
 from engage.extensions import db
 from engage.policies.models import current_version
 from tests.briefings import pdftools
-from tests.briefings.helpers import make_pack
+from tests.briefings.helpers import ask_evidence, make_pack
 from tests.conftest import login
 from tests.factories import (
     make_consultation,
@@ -173,8 +173,8 @@ def test_briefing_letter_and_evidence_name_the_same_current_version(app, client,
     assert f"current version: {current}" in pdftools.flat(response.data)
 
     period = {"date_from": (PAST - timedelta(days=60)).isoformat(), "date_to": TODAY.isoformat()}
-    response = client.post("/evidence", data={"csrf_token": token, "topic": str(world["topic"]), **period})
-    assert response.status_code == 302
+    response = ask_evidence(client, {"csrf_token": token, "topic": str(world["topic"]), **period})
+    assert response.status_code == 303
     with app.app_context():
         pdf = db.session.execute(select(Document).where(Document.kind == "evidence_pdf")).scalar_one().content
     text = pdftools.flat(pdf)

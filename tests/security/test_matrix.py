@@ -196,6 +196,7 @@ MATRIX = {
     ("briefings.new_letter", "POST"): WRITE,
     ("briefings.evidence", "GET"): READ,
     ("briefings.evidence", "POST"): DOCUMENT,
+    ("briefings.evidence_job", "GET"): By("owner", {"made by owner": "LNNOO"}),  # its requester and admins
     ("briefings.download", "GET"): By("owner", {"made by owner": "LNNOO"}),
     # Any editor may record a colleague's letter as sent: the team posts letters (the letters page
     # offers it); nothing of the letter is shown.

@@ -30,6 +30,7 @@ from engage.organizations.models import Organisation
 from engage.people.models import Person
 from engage.policies.models import Clause
 from engage.topics.models import Topic
+from tests.briefings.helpers import plant_evidence_job
 from tests.conftest import PASSWORD, emptied, fresh_app, login
 from tests.factories import make_consultation, make_input, make_user
 from tests.test_routes import EMAIL, _world_ids
@@ -122,6 +123,7 @@ def plant_owned(ids: dict) -> tuple[int, int]:
         engagement.participants.append(EngagementParticipant(person_id=person.id, role="co_panellist"))
     db.session.flush()
     letter = briefings.generate_letter(Actor(owner), person.id, date(2020, 1, 1), date.today())
+    ids["job_id"] = plant_evidence_job(owner, db.session.get(Clause, ids["clause_id"]).version.policy.topic_id)
     return briefings.generate_briefing(Actor(owner), engagement.id).id, letter.id
 
 
