@@ -14,7 +14,16 @@ from engage.audit.services import Actor
 from engage.extensions import db
 from engage.mixins import utcnow
 from engage.organizations.models import Affiliation, Organisation
-from engage.people.models import CONSENT_SCOPES, PROFILE_FIELDS, Person, PersonEmail, PersonPhone, person_topics
+from engage.people.models import (
+    CONSENT_SCOPES,
+    PROFILE_FIELDS,
+    Person,
+    PersonEmail,
+    PersonPhone,
+    email_key,
+    name_key,
+    person_topics,
+)
 from engage.people.services import _audit
 
 BATCH = 2000
@@ -170,6 +179,7 @@ def _create_people(actor: Actor, cleans: list[dict], source: str) -> list[int]:
             row = {key: clean[key] for key in PERSON_COLUMNS}
             row |= {key: clean[key] for key in CONSENT_SCOPES}
             row |= {"lived_experience": clean.get("lived_experience", ""), "created_at": now, "updated_at": now}
+            row["name_key"] = name_key(clean["name"])
             people.append(row)
         chunk_ids = allocate_ids(Person.__table__, len(people))
         for row, person_id in zip(people, chunk_ids, strict=True):
@@ -178,7 +188,7 @@ def _create_people(actor: Actor, cleans: list[dict], source: str) -> list[int]:
         emails, phones, topics, affiliations = [], [], [], []
         for person_id, clean in zip(chunk_ids, chunk, strict=True):
             emails += [
-                {"person_id": person_id, "email": e, "label": "work", "position": i}
+                {"person_id": person_id, "email": e, "email_key": email_key(e), "label": "work", "position": i}
                 for i, e in enumerate(clean["emails"])
             ]
             phones += [

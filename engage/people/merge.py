@@ -1,7 +1,8 @@
 """Likely duplicate people, and merging two of them into one.
 
 Finding pairs blocks people by key (an email in any case; a normalised name at the same current
-organisation) and pairs only within a block, so 50,000 people cost two scans, never n² comparisons.
+organisation) and pairs only within a block; the keys are stored and indexed on the rows
+(people.name_key, person_emails.email_key), so the database finds the shared ones by grouping.
 
 A merge moves every row that points at the merged-away person to the survivor, found from the
 schema's foreign keys (a new table that points at people is moved without a change here), drops
@@ -10,11 +11,9 @@ deletes the merged-away person. Their field values and links go into the audit l
 record can be rebuilt, and their old address redirects to the survivor.
 """
 
-import functools
 import itertools
 from dataclasses import dataclass, field
 
-from anyascii import anyascii
 from sqlalchemy import Table, UniqueConstraint, and_, delete, exists, func, select, update
 from sqlalchemy.orm import selectinload
 
@@ -50,13 +49,6 @@ CONSENT_COLUMNS = ("consent_basis", "consent_on", "consent_contact", "consent_in
 CONSENT_COLUMNS += ("consent_regulator",)
 
 
-@functools.lru_cache(maxsize=65536)
-def name_key(name: str) -> str:
-    """The name without accents, case, punctuation or word order: "José  Pérez-Ruiz" ~ "PEREZ RUIZ, Jose"."""
-    words = "".join(c if c.isalnum() else " " for c in anyascii(name or "").lower()).split()
-    return " ".join(sorted(words))
-
-
 @dataclass
 class Pair:
     first: Person
@@ -65,33 +57,39 @@ class Pair:
 
 
 def _blocks() -> dict[tuple[int, int], set[str]]:
-    """{(lower id, higher id): reasons} from the two blockings; erased people are never paired."""
+    """{(lower id, higher id): reasons} from the two blockings; erased people are never paired.
+
+    Each blocking first finds the keys that more than one row shares by a GROUP BY over the stored,
+    indexed key (people.name_key, person_emails.email_key), then reads only the rows under those
+    keys: the cost follows the number of likely duplicates, not the size of the directory."""
     found: dict[tuple[int, int], set[str]] = {}
 
-    def pair_up(ids: list[int], reason: str) -> None:
-        ids = sorted(set(ids))
+    def pair_up(ids: set[int], reason: str) -> None:
+        ids = sorted(ids)
         pairs = itertools.combinations(ids, 2) if len(ids) <= BLOCK_LIMIT else itertools.pairwise(ids)
         for a, b in pairs:
             found.setdefault((a, b), set()).add(reason)
 
     live = Person.erased_at.is_(None)
-    lowered = func.lower(PersonEmail.email)
-    shared = select(lowered).group_by(lowered).having(func.count(func.distinct(PersonEmail.person_id)) > 1)
-    by_email: dict[str, list[int]] = {}
+    key = PersonEmail.email_key
+    shared = select(key).where(key != "").group_by(key).having(func.count(func.distinct(PersonEmail.person_id)) > 1)
+    by_email: dict[str, set[int]] = {}
     for email, person_id in db.session.execute(
-        select(lowered, PersonEmail.person_id).join(Person).where(live, lowered.in_(shared))
+        select(key, PersonEmail.person_id).join(Person).where(live, key.in_(shared))
     ):
-        by_email.setdefault(email, []).append(person_id)
+        by_email.setdefault(email, set()).add(person_id)
     for email, ids in by_email.items():
         pair_up(ids, f"Same email: {email}")
-    by_name: dict[tuple[str, int], list[int]] = {}
+    namesakes = select(Person.name_key).where(Person.name_key != "").group_by(Person.name_key)
+    namesakes = namesakes.having(func.count() > 1)
+    by_name: dict[tuple[str, int], set[int]] = {}
     for person_id, name, organisation_id in db.session.execute(
-        select(Person.id, Person.name, Affiliation.organisation_id)
+        select(Person.id, Person.name_key, Affiliation.organisation_id)
         .join(Affiliation, Affiliation.person_id == Person.id)
-        .where(live, current_affiliation_clause(today()))
+        .where(live, Person.name_key.in_(namesakes), current_affiliation_clause(today()))
     ):
-        by_name.setdefault((name_key(name), organisation_id), []).append(person_id)
-    blocks = {block: ids for block, ids in by_name.items() if block[0] and len(set(ids)) > 1}
+        by_name.setdefault((name, organisation_id), set()).add(person_id)
+    blocks = {block: ids for block, ids in by_name.items() if len(ids) > 1}
     org_ids = {organisation_id for _, organisation_id in blocks}
     org_names = dict(
         db.session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(org_ids))).all()
