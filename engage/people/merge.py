@@ -6,7 +6,9 @@ organisation) and pairs only within a block; the keys are stored and indexed on 
 
 A merge moves every row that points at the merged-away person to the survivor, found from the
 schema's foreign keys (a new table that points at people is moved without a change here), drops
-the rows that would then collide with the survivor's own (the link both had is kept once), and
+the rows that would then collide with the survivor's own (the link both had is kept once), keeps
+once the rows no unique key guards that now say the same thing twice (SAME_ROW: the same
+affiliation, forum seat, assessment or declaration on both records; the older row stays), and
 deletes the merged-away person. Their field values and links go into the audit log whole, so the
 record can be rebuilt, and their old address redirects to the survivor.
 """
@@ -47,6 +49,16 @@ FIELDS = {
 }
 CONSENT_COLUMNS = ("consent_basis", "consent_on", "consent_contact", "consent_internal", "consent_public")
 CONSENT_COLUMNS += ("consent_regulator",)
+# Rows that no unique key keeps single, and that say the same thing when both records had one: the
+# columns (besides person_id) that make two of a person's rows the same. A merge keeps the older.
+# Not here on purpose: what can truly happen twice alike (honoraria, consent changes, commitments,
+# points raised, documents); emails and phones are matched before the move (_drop_same_contacts).
+SAME_ROW = {
+    "affiliations": ("organisation_id", "role", "start_on", "end_on"),
+    "forum_members": ("forum_id", "organisation_id", "role", "term_start", "term_end"),
+    "stakeholder_assessments": ("assessed_on", "influence", "stance", "note"),
+    "conflict_declarations": ("declared_on", "description"),
+}
 
 
 @dataclass
@@ -119,12 +131,16 @@ def duplicate_pairs(page: int = 1, per_page: int = 50) -> tuple[list[Pair], int]
 
 def person_links() -> list[tuple[Table, object]]:
     """(table, column) for every column in the schema that points at people.id."""
-    people = Person.__table__
+    return links_to(Person.__table__)
+
+
+def links_to(target: Table) -> list[tuple[Table, object]]:
+    """(table, column) for every column in the schema that points at `target`.id."""
     return [
         (table, fk.parent)
         for table in db.metadata.sorted_tables
         for fk in table.foreign_keys
-        if fk.column.table is people and fk.column.name == "id"
+        if fk.column.table is target and fk.column.name == "id"
     ]
 
 
@@ -163,6 +179,33 @@ def _move(table: Table, column, old: int, new: int) -> None:
         clash = exists().where(twin.c[column.name] == new, *[twin.c[c.name] == table.c[c.name] for c in others])
         db.session.execute(delete(table).where(column == old, clash))
     db.session.execute(update(table).where(column == old).values({column.name: new}))
+
+
+def _same(value):
+    """A value as "the same row" compares it: text without case or extra spaces."""
+    return " ".join(value.split()).casefold() if isinstance(value, str) else value
+
+
+def _collapse_same_rows(person_id: int) -> dict[str, list[dict]]:
+    """Delete the survivor's rows that now say the same as an older row of theirs (SAME_ROW), after
+    pointing whatever referred to a dropped row at the kept one. Returns the dropped rows by table,
+    for the merge's audit event."""
+    dropped: dict[str, list[dict]] = {}
+    for name, same in SAME_ROW.items():
+        table = db.metadata.tables[name]
+        rows = db.session.execute(select(table).where(table.c.person_id == person_id).order_by(table.c.id))
+        kept: dict[tuple, int] = {}
+        for row in rows.mappings().all():
+            key = tuple(_same(row[column]) for column in same)
+            if key not in kept:
+                kept[key] = row["id"]
+                continue
+            for referring, column in links_to(table):
+                _move(referring, column, row["id"], kept[key])
+            db.session.execute(delete(table).where(table.c.id == row["id"]))
+            values = {column: _plain(row[column]) for column in same}
+            dropped.setdefault(name, []).append({"id": row["id"], "kept": kept[key], **values})
+    return dropped
 
 
 def _drop_same_contacts(survivor: Person, other: Person) -> None:
@@ -233,6 +276,7 @@ def merge_people(
     db.session.flush()
     for table, column in person_links():
         _move(table, column, other.id, survivor.id)
+    collapsed = _collapse_same_rows(survivor.id)
     other_id, other_name = other.id, other.name
     db.session.expire_all()  # the rows moved under the ORM's feet: read them again
     db.session.delete(db.session.get(Person, other_id))
@@ -246,7 +290,8 @@ def merge_people(
     changes.pop("lived_experience", None)
     db.session.flush()
     summary = f"Merged {other_name} (#{other_id}) into {survivor.name}"
-    audit.record(actor, "merge", Person, survivor.id, summary, changes, details={"merged_away_id": other_id})
+    details = {"merged_away_id": other_id, "collapsed": collapsed}
+    audit.record(actor, "merge", Person, survivor.id, summary, changes, details=details)
     audit.record(actor, MERGED_AWAY, Person, other_id, summary, details={"merged_into": survivor.id, "record": record})
     consent.record_if_changed(actor, survivor, before_consent, "merge")
     return survivor
