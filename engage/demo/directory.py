@@ -222,6 +222,10 @@ def seed_people(ctx: Context) -> None:
     work = {e["person_id"]: e for e in emails if e["position"] == 0}
     if 12 in work:
         people[11]["name"], work[12]["email"] = people[10]["name"], work[11]["email"]
+    for person in people:  # the stored keys the duplicates page groups by (COPY fills no defaults)
+        person["name_key"] = person_models.name_key(person["name"])
+    for email in emails:
+        email["email_key"] = person_models.email_key(email["email"])
     bulk_insert(person_models.Person, people)
     bulk_insert(person_models.PersonEmail, emails)
     bulk_insert(person_models.PersonPhone, phones)

@@ -4,20 +4,17 @@ when their names are nearly the same (rapidfuzz) and they are at the same organi
 
 from dataclasses import dataclass, field
 
-from anyascii import anyascii
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from sqlalchemy import func, select
 
 from engage.affiliations.services import current_affiliation_clause, today
 from engage.errors import ValidationError
 from engage.extensions import db
 from engage.organizations.models import Affiliation, Organisation
-from engage.people.models import Person, PersonEmail
+from engage.people.models import Person, PersonEmail, email_key, name_key
 
 # token_sort_ratio of the ASCII, case-folded names: "José García" ~ "Garcia, Jose" ~ "Jose Garcia".
 NAME_SIMILARITY = 88
-# Past this many addresses, one pass over the email table beats IN lists.
-SCAN_ABOVE = 2000
 CHUNK = 500
 
 
@@ -38,35 +35,29 @@ class Match:
     archived: bool = False
 
 
-def name_key(name: str) -> str:
-    return " ".join(sorted(anyascii(name or "").replace(",", " ").casefold().split()))
-
-
 def _chunks(values: list, size: int = CHUNK):
     for start in range(0, len(values), size):
         yield values[start : start + size]
 
 
 def _people_by_email(addresses: set[str]) -> dict[str, list[tuple[int, str, bool]]]:
+    """Existing live people by address key, one indexed IN (...) statement per 500 addresses."""
     found: dict[str, list[tuple[int, str, bool]]] = {}
-    base = select(func.lower(PersonEmail.email), Person.id, Person.name, Person.archived).join(Person)
+    base = select(PersonEmail.email_key, Person.id, Person.name, Person.archived).join(Person)
     base = base.where(Person.erased_at.is_(None))
-    if len(addresses) > SCAN_ABOVE:
-        statements = [base]
-    else:
-        statements = [base.where(func.lower(PersonEmail.email).in_(chunk)) for chunk in _chunks(sorted(addresses))]
-    for stmt in statements:
-        for address, person_id, name, archived in db.session.execute(stmt):
-            if address in addresses:
-                found.setdefault(address, []).append((person_id, name, archived))
+    for chunk in _chunks(sorted(addresses)):
+        for address, person_id, name, archived in db.session.execute(base.where(PersonEmail.email_key.in_(chunk))):
+            found.setdefault(address, []).append((person_id, name, archived))
     return found
 
 
-def _people_by_organisation(names: set[str]) -> dict[str, list[tuple[int, str, bool]]]:
-    found: dict[str, list[tuple[int, str, bool]]] = {}
+def _people_by_organisation(names: set[str]) -> dict[str, list[tuple[int, str, str, bool]]]:
+    """Existing live people currently at each organisation (by lower-cased name), with their stored
+    name keys: the index the candidates' names are compared against."""
+    found: dict[str, list[tuple[int, str, str, bool]]] = {}
     for chunk in _chunks(sorted(names)):
         rows = db.session.execute(
-            select(func.lower(Organisation.name), Person.id, Person.name, Person.archived)
+            select(func.lower(Organisation.name), Person.id, Person.name, Person.name_key, Person.archived)
             .join(Affiliation, Affiliation.organisation_id == Organisation.id)
             .join(Person, Person.id == Affiliation.person_id)
             .where(
@@ -75,33 +66,47 @@ def _people_by_organisation(names: set[str]) -> dict[str, list[tuple[int, str, b
                 Person.erased_at.is_(None),
             )
         )
-        for organisation, person_id, name, archived in rows:
-            found.setdefault(organisation, []).append((person_id, name, archived))
+        for organisation, person_id, name, key, archived in rows:
+            found.setdefault(organisation, []).append((person_id, name, key, archived))
     return found
+
+
+def _similar_names(candidates: list[Candidate], by_organisation: dict) -> dict[int, list[tuple[str, tuple]]]:
+    """{candidate index: [(organisation as typed, (id, name, key, archived)), …]} for the people at the
+    candidate's organisation with a similar name: rapidfuzz's process.extract (one call in C per
+    candidate) against the stored name keys of the people there."""
+    similar: dict[int, list] = {}
+    keys: dict[str, list[str]] = {}
+    for index, candidate in enumerate(candidates):
+        organisation = " ".join(candidate.organisation.split()).lower()
+        people = by_organisation.get(organisation)
+        if not people:
+            continue
+        choices = keys.setdefault(organisation, [key for _, _, key, _ in people])
+        found = process.extract(
+            name_key(candidate.name), choices, scorer=fuzz.token_sort_ratio, score_cutoff=NAME_SIMILARITY, limit=None
+        )
+        for _, _, position in sorted(found, key=lambda f: f[2]):
+            similar.setdefault(index, []).append((candidate.organisation.strip(), people[position]))
+    return similar
 
 
 def find(candidates: list[Candidate]) -> list[list[Match]]:
     """For each candidate, the existing people it likely duplicates (email matches first), in a
     number of statements that grows with the candidates in chunks of 500, not one per row."""
-    addresses = {e.lower() for c in candidates for e in c.emails if e}
+    addresses = {email_key(e) for c in candidates for e in c.emails if e}
     organisations = {" ".join(c.organisation.split()).lower() for c in candidates if c.organisation.strip()}
     by_email = _people_by_email(addresses) if addresses else {}
     by_organisation = _people_by_organisation(organisations) if organisations else {}
-    keys: dict[int, str] = {}
+    similar = _similar_names(candidates, by_organisation) if by_organisation else {}
     results = []
-    for candidate in candidates:
+    for index, candidate in enumerate(candidates):
         matches: dict[int, Match] = {}
         for address in candidate.emails:
-            for person_id, name, archived in by_email.get(address.lower(), ()):
-                matches.setdefault(person_id, Match(person_id, name, f"same email {address.lower()}", archived))
-        organisation = " ".join(candidate.organisation.split()).lower()
-        if organisation in by_organisation:
-            mine = name_key(candidate.name)
-            for person_id, name, archived in by_organisation[organisation]:
-                theirs = keys.setdefault(person_id, name_key(name))
-                if person_id not in matches and fuzz.token_sort_ratio(mine, theirs) >= NAME_SIMILARITY:
-                    reason = f"similar name at {candidate.organisation.strip()}"
-                    matches[person_id] = Match(person_id, name, reason, archived)
+            for person_id, name, archived in by_email.get(email_key(address), ()):
+                matches.setdefault(person_id, Match(person_id, name, f"same email {email_key(address)}", archived))
+        for organisation, (person_id, name, _, archived) in similar.get(index, ()):
+            matches.setdefault(person_id, Match(person_id, name, f"similar name at {organisation}", archived))
         results.append(list(matches.values()))
     return results
 

@@ -1,20 +1,21 @@
 """Likely duplicate people, and merging two of them into one.
 
 Finding pairs blocks people by key (an email in any case; a normalised name at the same current
-organisation) and pairs only within a block, so 50,000 people cost two scans, never n² comparisons.
+organisation) and pairs only within a block; the keys are stored and indexed on the rows
+(people.name_key, person_emails.email_key), so the database finds the shared ones by grouping.
 
 A merge moves every row that points at the merged-away person to the survivor, found from the
 schema's foreign keys (a new table that points at people is moved without a change here), drops
-the rows that would then collide with the survivor's own (the link both had is kept once), and
+the rows that would then collide with the survivor's own (the link both had is kept once), keeps
+once the rows no unique key guards that now say the same thing twice (SAME_ROW: the same
+affiliation, forum seat, assessment or declaration on both records; the older row stays), and
 deletes the merged-away person. Their field values and links go into the audit log whole, so the
 record can be rebuilt, and their old address redirects to the survivor.
 """
 
-import functools
 import itertools
 from dataclasses import dataclass, field
 
-from anyascii import anyascii
 from sqlalchemy import Table, UniqueConstraint, and_, delete, exists, func, select, update
 from sqlalchemy.orm import selectinload
 
@@ -48,13 +49,16 @@ FIELDS = {
 }
 CONSENT_COLUMNS = ("consent_basis", "consent_on", "consent_contact", "consent_internal", "consent_public")
 CONSENT_COLUMNS += ("consent_regulator",)
-
-
-@functools.lru_cache(maxsize=65536)
-def name_key(name: str) -> str:
-    """The name without accents, case, punctuation or word order: "José  Pérez-Ruiz" ~ "PEREZ RUIZ, Jose"."""
-    words = "".join(c if c.isalnum() else " " for c in anyascii(name or "").lower()).split()
-    return " ".join(sorted(words))
+# Rows that no unique key keeps single, and that say the same thing when both records had one: the
+# columns (besides person_id) that make two of a person's rows the same. A merge keeps the older.
+# Not here on purpose: what can truly happen twice alike (honoraria, consent changes, commitments,
+# points raised, documents); emails and phones are matched before the move (_drop_same_contacts).
+SAME_ROW = {
+    "affiliations": ("organisation_id", "role", "start_on", "end_on"),
+    "forum_members": ("forum_id", "organisation_id", "role", "term_start", "term_end"),
+    "stakeholder_assessments": ("assessed_on", "influence", "stance", "note"),
+    "conflict_declarations": ("declared_on", "description"),
+}
 
 
 @dataclass
@@ -65,33 +69,39 @@ class Pair:
 
 
 def _blocks() -> dict[tuple[int, int], set[str]]:
-    """{(lower id, higher id): reasons} from the two blockings; erased people are never paired."""
+    """{(lower id, higher id): reasons} from the two blockings; erased people are never paired.
+
+    Each blocking first finds the keys that more than one row shares by a GROUP BY over the stored,
+    indexed key (people.name_key, person_emails.email_key), then reads only the rows under those
+    keys: the cost follows the number of likely duplicates, not the size of the directory."""
     found: dict[tuple[int, int], set[str]] = {}
 
-    def pair_up(ids: list[int], reason: str) -> None:
-        ids = sorted(set(ids))
+    def pair_up(ids: set[int], reason: str) -> None:
+        ids = sorted(ids)
         pairs = itertools.combinations(ids, 2) if len(ids) <= BLOCK_LIMIT else itertools.pairwise(ids)
         for a, b in pairs:
             found.setdefault((a, b), set()).add(reason)
 
     live = Person.erased_at.is_(None)
-    lowered = func.lower(PersonEmail.email)
-    shared = select(lowered).group_by(lowered).having(func.count(func.distinct(PersonEmail.person_id)) > 1)
-    by_email: dict[str, list[int]] = {}
+    key = PersonEmail.email_key
+    shared = select(key).where(key != "").group_by(key).having(func.count(func.distinct(PersonEmail.person_id)) > 1)
+    by_email: dict[str, set[int]] = {}
     for email, person_id in db.session.execute(
-        select(lowered, PersonEmail.person_id).join(Person).where(live, lowered.in_(shared))
+        select(key, PersonEmail.person_id).join(Person).where(live, key.in_(shared))
     ):
-        by_email.setdefault(email, []).append(person_id)
+        by_email.setdefault(email, set()).add(person_id)
     for email, ids in by_email.items():
         pair_up(ids, f"Same email: {email}")
-    by_name: dict[tuple[str, int], list[int]] = {}
+    namesakes = select(Person.name_key).where(Person.name_key != "").group_by(Person.name_key)
+    namesakes = namesakes.having(func.count() > 1)
+    by_name: dict[tuple[str, int], set[int]] = {}
     for person_id, name, organisation_id in db.session.execute(
-        select(Person.id, Person.name, Affiliation.organisation_id)
+        select(Person.id, Person.name_key, Affiliation.organisation_id)
         .join(Affiliation, Affiliation.person_id == Person.id)
-        .where(live, current_affiliation_clause(today()))
+        .where(live, Person.name_key.in_(namesakes), current_affiliation_clause(today()))
     ):
-        by_name.setdefault((name_key(name), organisation_id), []).append(person_id)
-    blocks = {block: ids for block, ids in by_name.items() if block[0] and len(set(ids)) > 1}
+        by_name.setdefault((name, organisation_id), set()).add(person_id)
+    blocks = {block: ids for block, ids in by_name.items() if len(ids) > 1}
     org_ids = {organisation_id for _, organisation_id in blocks}
     org_names = dict(
         db.session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(org_ids))).all()
@@ -121,12 +131,16 @@ def duplicate_pairs(page: int = 1, per_page: int = 50) -> tuple[list[Pair], int]
 
 def person_links() -> list[tuple[Table, object]]:
     """(table, column) for every column in the schema that points at people.id."""
-    people = Person.__table__
+    return links_to(Person.__table__)
+
+
+def links_to(target: Table) -> list[tuple[Table, object]]:
+    """(table, column) for every column in the schema that points at `target`.id."""
     return [
         (table, fk.parent)
         for table in db.metadata.sorted_tables
         for fk in table.foreign_keys
-        if fk.column.table is people and fk.column.name == "id"
+        if fk.column.table is target and fk.column.name == "id"
     ]
 
 
@@ -165,6 +179,33 @@ def _move(table: Table, column, old: int, new: int) -> None:
         clash = exists().where(twin.c[column.name] == new, *[twin.c[c.name] == table.c[c.name] for c in others])
         db.session.execute(delete(table).where(column == old, clash))
     db.session.execute(update(table).where(column == old).values({column.name: new}))
+
+
+def _same(value):
+    """A value as "the same row" compares it: text without case or extra spaces."""
+    return " ".join(value.split()).casefold() if isinstance(value, str) else value
+
+
+def _collapse_same_rows(person_id: int) -> dict[str, list[dict]]:
+    """Delete the survivor's rows that now say the same as an older row of theirs (SAME_ROW), after
+    pointing whatever referred to a dropped row at the kept one. Returns the dropped rows by table,
+    for the merge's audit event."""
+    dropped: dict[str, list[dict]] = {}
+    for name, same in SAME_ROW.items():
+        table = db.metadata.tables[name]
+        rows = db.session.execute(select(table).where(table.c.person_id == person_id).order_by(table.c.id))
+        kept: dict[tuple, int] = {}
+        for row in rows.mappings().all():
+            key = tuple(_same(row[column]) for column in same)
+            if key not in kept:
+                kept[key] = row["id"]
+                continue
+            for referring, column in links_to(table):
+                _move(referring, column, row["id"], kept[key])
+            db.session.execute(delete(table).where(table.c.id == row["id"]))
+            values = {column: _plain(row[column]) for column in same}
+            dropped.setdefault(name, []).append({"id": row["id"], "kept": kept[key], **values})
+    return dropped
 
 
 def _drop_same_contacts(survivor: Person, other: Person) -> None:
@@ -235,6 +276,7 @@ def merge_people(
     db.session.flush()
     for table, column in person_links():
         _move(table, column, other.id, survivor.id)
+    collapsed = _collapse_same_rows(survivor.id)
     other_id, other_name = other.id, other.name
     db.session.expire_all()  # the rows moved under the ORM's feet: read them again
     db.session.delete(db.session.get(Person, other_id))
@@ -248,7 +290,8 @@ def merge_people(
     changes.pop("lived_experience", None)
     db.session.flush()
     summary = f"Merged {other_name} (#{other_id}) into {survivor.name}"
-    audit.record(actor, "merge", Person, survivor.id, summary, changes, details={"merged_away_id": other_id})
+    details = {"merged_away_id": other_id, "collapsed": collapsed}
+    audit.record(actor, "merge", Person, survivor.id, summary, changes, details=details)
     audit.record(actor, MERGED_AWAY, Person, other_id, summary, details={"merged_into": survivor.id, "record": record})
     consent.record_if_changed(actor, survivor, before_consent, "merge")
     return survivor

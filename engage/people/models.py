@@ -3,8 +3,9 @@
 from datetime import date, datetime
 from decimal import Decimal
 
+from anyascii import anyascii
 from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Numeric, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from engage.auth.models import User
 from engage.extensions import db
@@ -25,6 +26,24 @@ CONSENT_SCOPES = {
 }
 
 person_topics = topic_link_table("person_topics", "people", "person_id")
+NAME_KEY_LENGTH = 400  # anyascii may spell a 200-character name longer
+
+
+def name_key(name: str | None) -> str:
+    """The name without accents, case, punctuation or word order, as duplicates are matched:
+    "José  Pérez-Ruiz" ~ "PEREZ RUIZ, Jose" ~ "perez ruiz jose"."""
+    words = "".join(c if c.isalnum() else " " for c in anyascii(name or "").lower()).split()
+    return " ".join(sorted(words))[:NAME_KEY_LENGTH]
+
+
+def email_key(email: str | None) -> str:
+    """An address as duplicates are matched: in any case."""
+    return (email or "").strip().lower()
+
+
+def _key_default(key, column: str):
+    """A Core insert's default for a stored key (seeds and other bulk inserts that leave it out)."""
+    return lambda context: key(context.get_current_parameters().get(column))
 
 
 class Person(Versioned, Timestamped, db.Model):
@@ -34,6 +53,11 @@ class Person(Versioned, Timestamped, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
+    # name_key(name), kept in step with the name (below, and by every bulk insert): the duplicates
+    # page groups people by it through its index instead of computing it for everyone.
+    name_key: Mapped[str] = mapped_column(
+        String(NAME_KEY_LENGTH), default=_key_default(name_key, "name"), server_default="", index=True
+    )
     pronouns: Mapped[str] = mapped_column(String(40), default="")
     title: Mapped[str] = mapped_column(String(200), default="")
     country: Mapped[str | None] = mapped_column(String(2), index=True)
@@ -77,6 +101,11 @@ class Person(Versioned, Timestamped, db.Model):
         cascade="all, delete-orphan", order_by="Honorarium.paid_on.desc()"
     )
 
+    @validates("name")
+    def _keep_name_key(self, _key, value):
+        self.name_key = name_key(value)
+        return value
+
     @property
     def primary_email(self) -> str | None:
         return self.emails[0].email if self.emails else None
@@ -91,14 +120,23 @@ class Person(Versioned, Timestamped, db.Model):
 
 class PersonEmail(db.Model):
     __tablename__ = "person_emails"
+    # Covering index for "which addresses do two people share" (duplicates) and for lookups by address.
+    __table_args__ = (Index("ix_person_emails_email_key", "email_key", "person_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
+    # email_key(email), kept in step with the address like Person.name_key.
+    email_key: Mapped[str] = mapped_column(String(254), default=_key_default(email_key, "email"), server_default="")
     label: Mapped[str] = mapped_column(String(40), default="work")
     position: Mapped[int] = mapped_column(default=0)
 
     person: Mapped[Person] = relationship(back_populates="emails")
+
+    @validates("email")
+    def _keep_email_key(self, _key, value):
+        self.email_key = email_key(value)
+        return value
 
 
 class PersonPhone(db.Model):

@@ -123,9 +123,10 @@ def _languages(text: str) -> list[str]:
     return codes
 
 
-def validate_person(data: PersonData) -> dict:
+def validate_person(data: PersonData, known: dict | None = None) -> dict:
     """Check every field; return clean values or raise ValidationError with all the messages.
-    The person form and every import use this, so they accept and normalise the same values."""
+    The person form and every import use this, so they accept and normalise the same values.
+    `known`: an import's memo of the owners it has looked up already (one dict for the file)."""
     errors: dict[str, str] = {}
     clean: dict = {}
     name = " ".join((data.name or "").split())
@@ -182,7 +183,7 @@ def validate_person(data: PersonData) -> dict:
     clean["topics"] = _topics(data.topic_ids, errors)
     owner = None
     if data.owner_id not in (None, "", "0"):
-        owner = db.session.get(User, number) if (number := as_id(data.owner_id)) else None
+        owner = _owner(as_id(data.owner_id), {} if known is None else known)
         if owner is None or not owner.active:
             errors["owner"] = "Choose an active user as the owner."
     clean["owner_id"] = owner.id if owner else None
@@ -206,6 +207,13 @@ def validate_person(data: PersonData) -> dict:
     if errors:
         raise ValidationError(errors)
     return clean
+
+
+def _owner(number: int | None, known: dict) -> User | None:
+    key = ("owner", number)
+    if key not in known:
+        known[key] = db.session.get(User, number) if number else None
+    return known[key]
 
 
 def _replace_list(person: Person, key: str, model, column: str, values: list[str], extra: dict) -> None:

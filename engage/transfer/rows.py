@@ -37,6 +37,8 @@ def _plain(value: str) -> str:
 
 def _many(value: str) -> list[str]:
     # Google Contacts writes several values in one cell separated by " ::: ".
+    if ":::" not in value and "\n" not in value:  # most cells: one value (no regex per cell)
+        return [value] if value else []
     return [v.strip() for v in re.split(r"\s*:::\s*|\n", value or "") if v.strip()]
 
 

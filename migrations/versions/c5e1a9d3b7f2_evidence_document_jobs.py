@@ -1,7 +1,7 @@
 """Document jobs: evidence packs made in the background, with their progress
 
 Revision ID: c5e1a9d3b7f2
-Revises: b7d2e4f6a813
+Revises: d4a9c1e7f2b3
 Create Date: 2026-12-01 16:30:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 
 revision = 'c5e1a9d3b7f2'
-down_revision = 'b7d2e4f6a813'
+down_revision = "d4a9c1e7f2b3"
 branch_labels = None
 depends_on = None
 

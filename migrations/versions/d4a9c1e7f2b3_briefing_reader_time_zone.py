@@ -1,7 +1,7 @@
 """Each user's own time zone, for the times briefings and engagement pages show them
 
 Revision ID: d4a9c1e7f2b3
-Revises: b7d2e4f6a813
+Revises: e14a0d5b1c20
 Create Date: 2026-12-01 16:00:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'd4a9c1e7f2b3'
-down_revision = 'b7d2e4f6a813'
+down_revision = "e14a0d5b1c20"
 branch_labels = None
 depends_on = None
 

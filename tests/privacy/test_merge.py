@@ -13,6 +13,7 @@ from engage.consultations.models import Commitment, Consultation, Input
 from engage.engagements.models import Engagement, EngagementParticipant
 from engage.extensions import db
 from engage.forums.models import ForumMember
+from engage.organizations.models import Affiliation
 from engage.people import consent, merge
 from engage.people.models import (
     ConflictDeclaration,
@@ -120,6 +121,9 @@ def test_merge_moves_every_link_to_the_survivor_and_keeps_the_totals(app):
             "engagement_participants.person_id": 1,
             "person_topics.person_id": 1,
             "person_emails.person_id": 1,  # the same address in another case
+            # No unique key, but the same row on both records: kept once (merge.SAME_ROW).
+            "forum_members.person_id": 1,
+            "stakeholder_assessments.person_id": 1,
         }
         for key in after:
             assert after[key] == before_keep[key] + before_other[key] - once.get(key, 0), key
@@ -134,6 +138,32 @@ def test_merge_moves_every_link_to_the_survivor_and_keeps_the_totals(app):
         assert {row["email"] for row in record["links"]["person_emails.person_id"]} == {"JOSE@example.org"}
         assert len(record["links"]["inputs.person_id"]) == 2
         assert merge.merged_into(other.id) == survivor.id
+
+
+def test_links_both_records_had_alike_are_kept_once_the_older_row_and_the_merge_says_so(app):
+    with app.app_context():
+        user, org, forum = make_user("editor"), make_organisation("Beat"), make_forum()
+        roundtable = make_consultation("Roundtable on recovery")
+        keep = make_person("Ana Lima", email="ana@example.org")
+        other = make_person("Ana Lima", email="ana.lima@example.org")
+        older = make_affiliation(other, org, role="Clinical Lead", start_on=date(2020, 1, 1))
+        make_affiliation(keep, org, role="clinical  lead", start_on=date(2020, 1, 1))  # same, typed otherwise
+        make_affiliation(other, org, role="Trustee", start_on=date(2018, 1, 1), end_on=date(2019, 1, 1))
+        for person in (keep, other):
+            db.session.add(ForumMember(forum_id=forum.id, person_id=person.id, role="member"))
+            roundtable.people.append(person)
+        db.session.commit()
+        survivor = merge.merge_people(Actor(user), keep, other, (keep.version, other.version), {}, may_see_lived=False)
+        db.session.commit()
+        links = _linked(survivor.id)
+        assert links["affiliations.person_id"] == 2  # the shared one once, and the other's old one
+        assert links["forum_members.person_id"] == 1 and links["consultation_people.person_id"] == 1
+        roles = db.session.execute(select(Affiliation.id, Affiliation.role).where(Affiliation.person_id == survivor.id))
+        assert sorted(roles) == sorted([(older.id, "Clinical Lead"), (older.id + 2, "Trustee")])
+        event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "merge")).scalar_one()
+        collapsed = event.changes["details"]["collapsed"]
+        assert [row["kept"] for row in collapsed["affiliations"]] == [older.id]
+        assert len(collapsed["forum_members"]) == 1
 
 
 def test_duplicate_pairs_are_found_by_email_in_any_case_and_by_name_at_the_same_organisation(app):
