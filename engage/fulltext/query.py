@@ -1,0 +1,146 @@
+"""Searching the index: what the reader may see, ranked, grouped by kind with counts, a page at a time.
+
+A search runs a fixed number of statements whatever the data size: one for near spellings of
+names, one for the counts per kind, one for the results shown."""
+
+from dataclasses import dataclass, field
+
+from rapidfuzz.distance import OSA
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
+from engage.auth.permissions import can_read, linked_consultation_visible
+from engage.fulltext.backends import backend_for
+from engage.fulltext.documents import KINDS
+from engage.fulltext.models import SearchEntry
+from engage.fulltext.text import MAX_ALTERNATIVES, Term, highlight, parse, snippet
+
+MIN_LENGTH = 2
+FUZZY_MIN = 5  # words this long may have one letter wrong
+NEAR_LIMIT = 200
+
+
+@dataclass
+class Hit:
+    kind: str
+    record_id: int
+    title: str
+    meta: str
+    title_html: object
+    snippet_html: object
+
+
+@dataclass
+class Results:
+    q: str
+    terms: list[Term]
+    counts: dict[str, int] = field(default_factory=dict)
+    hits: list[Hit] = field(default_factory=list)
+    kind: str | None = None
+    page: int = 1
+    per_page: int = 20
+
+    @property
+    def total(self) -> int:
+        return self.counts.get(self.kind, 0) if self.kind else sum(self.counts.values())
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    def grouped(self) -> list[tuple[str, list[Hit]]]:
+        return [(kind, [h for h in self.hits if h.kind == kind]) for kind in KINDS if self.counts.get(kind)]
+
+
+def _variants(word: str) -> list[str]:
+    """LIKE patterns for `word` with one letter changed, missing, added or swapped; only those
+    with three letters in a row, which the trigram indexes can answer."""
+    n = len(word)
+    forms = {word[:i] + "_" + word[i + 1 :] for i in range(n)}
+    forms |= {word[:i] + word[i + 1 :] for i in range(n)}
+    forms |= {word[:i] + "_" + word[i:] for i in range(n + 1)}
+    forms |= {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(n - 1)}
+    return sorted(f"%{f.strip('_')}%" for f in forms if max(len(part) for part in f.split("_")) >= 3)
+
+
+def add_near_spellings(session, terms: list[Term]) -> None:
+    """Give each long plain word the names' words one edit away (`gagnom` → gagnon): one statement."""
+    wanted = [t for t in terms if t.fuzzy_candidate and len(t.tokens[0]) >= FUZZY_MIN]
+    if not wanted:
+        return
+    patterns = sorted({p for t in wanted for p in _variants(t.tokens[0])})
+    names = session.execute(backend_for(session).near_names(patterns, NEAR_LIMIT)).scalars()
+    vocabulary = {w for line in names for w in line.split()}
+    for term in wanted:
+        word = term.tokens[0]
+        near = sorted(w for w in vocabulary if w != word and not w.startswith(word) and OSA.distance(w, word) <= 1)
+        term.alternatives = near[:MAX_ALTERNATIVES]
+
+
+def _visible(reader):
+    return linked_consultation_visible(SearchEntry.consultation_id, reader)
+
+
+def matching(session, terms: list[Term], reader, kinds=None, archived: bool = False):
+    """(entry, score) rows the reader may see; `archived` includes archived records."""
+    found = backend_for(session).matches(terms).subquery()
+    stmt = select(SearchEntry, found.c.score).join(found, found.c.id == SearchEntry.id).where(_visible(reader))
+    if kinds:
+        stmt = stmt.where(SearchEntry.kind.in_(list(kinds)))
+    if not archived:
+        stmt = stmt.where(SearchEntry.archived.is_(False))
+    return stmt, found
+
+
+def search(session, q: str, reader, kinds=None, page: int = 1, per_page: int = 20, per_kind: int = 5) -> Results:
+    """Ranked hits for `q` that `reader` may see. With one kind: that kind's page `page`; without:
+    the best `per_kind` of each kind. Counts per kind either way."""
+    terms = parse(q)
+    kind = kinds[0] if kinds and len(kinds) == 1 else None
+    results = Results(q=q, terms=terms, kind=kind, page=max(1, page), per_page=per_page)
+    if len((q or "").strip()) < MIN_LENGTH or not terms or not can_read(reader):
+        return results
+    add_near_spellings(session, terms)
+    stmt, found = matching(session, terms, reader)
+    counted = stmt.with_only_columns(SearchEntry.kind, func.count()).group_by(SearchEntry.kind)
+    results.counts = {k: n for k, n in session.execute(counted)}
+    if kind:
+        results.page = min(results.page, results.pages)
+        one_kind, found = matching(session, terms, reader, [kind])
+        rows = session.execute(
+            one_kind.order_by(found.c.score.desc(), SearchEntry.id)
+            .limit(per_page)
+            .offset((results.page - 1) * per_page)
+        ).all()
+    else:
+        ranked = stmt.add_columns(
+            func.row_number().over(partition_by=SearchEntry.kind, order_by=(found.c.score.desc(), SearchEntry.id)).label("n")
+        ).subquery()
+        entry = aliased(SearchEntry, ranked)
+        rows = session.execute(
+            select(entry, ranked.c.score).where(ranked.c.n <= per_kind).order_by(ranked.c.score.desc())
+        ).all()
+    results.hits = [_hit(entry, terms) for entry, _score in rows]
+    return results
+
+
+def _hit(entry: SearchEntry, terms: list[Term]) -> Hit:
+    return Hit(
+        entry.kind,
+        entry.record_id,
+        entry.title,
+        entry.meta,
+        highlight(entry.title, terms),
+        snippet(entry.body, terms) if entry.body else "",
+    )
+
+
+def record_ids(session, kind: str, q: str, reader=None):
+    """A SELECT of the ids of `kind` records matching `q`, archived or not, for a list page's own
+    filter (the list applies its own visibility); None when `q` holds no words."""
+    terms = parse(q)
+    if not terms:
+        return None
+    add_near_spellings(session, terms)
+    found = backend_for(session).matches(terms).subquery()
+    return select(SearchEntry.record_id).join(found, found.c.id == SearchEntry.id).where(SearchEntry.kind == kind)
