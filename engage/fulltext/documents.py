@@ -88,8 +88,16 @@ def _people(ids) -> list[Doc]:
 def _organisations(ids) -> list[Doc]:
     rows = db.session.execute(select(Organisation).where(Organisation.id.in_(ids))).scalars()
     return [
-        Doc("organisations", o.id, o.name, _line(o.kind_label, _country(o.country)), o.description or "",
-            hidden=o.website, names=o.name, archived=o.archived)
+        Doc(
+            "organisations",
+            o.id,
+            o.name,
+            _line(o.kind_label, _country(o.country)),
+            o.description or "",
+            hidden=o.website,
+            names=o.name,
+            archived=o.archived,
+        )
         for o in rows
     ]
 
@@ -97,8 +105,7 @@ def _organisations(ids) -> list[Doc]:
 def _forums(ids) -> list[Doc]:
     rows = db.session.execute(select(Forum).where(Forum.id.in_(ids))).scalars()
     return [
-        Doc("forums", f.id, f.name, f.kind_label, f.description or "", names=f.name, archived=f.archived)
-        for f in rows
+        Doc("forums", f.id, f.name, f.kind_label, f.description or "", names=f.name, archived=f.archived) for f in rows
     ]
 
 
@@ -113,7 +120,11 @@ def _helplines(ids) -> list[Doc]:
             "helplines",
             h.id,
             h.name,
-            _line(country_name(h.country), h.organisation.name if h.organisation else "", ", ".join(t.name for t in h.topics)),
+            _line(
+                country_name(h.country),
+                h.organisation.name if h.organisation else "",
+                ", ".join(t.name for t in h.topics),
+            ),
             h.notes or "",
             hidden=h.contact,
             names=h.name,

@@ -80,5 +80,3 @@ def stale(session) -> list[tuple[str, int]]:
             if expected.get(record_id) != stored.get(record_id):
                 wrong.append((kind, record_id))
     return sorted(wrong)
-
-

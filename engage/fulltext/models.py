@@ -71,3 +71,18 @@ for _statement in SQLITE_DROP:
     event.listen(SearchEntry.__table__, "before_drop", DDL(_statement).execute_if(dialect="sqlite"))
 for _statement in POSTGRES_DDL:
     event.listen(SearchEntry.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """For Alembic's comparisons: the full-text tables, column and indexes the database builds
+    beside search_entries are not in the models, and are not drift."""
+    if type_ == "table" and name and name.startswith(EXTRA_TABLES):
+        return False
+    if type_ == "index" and name in EXTRA_INDEXES:
+        return False
+    return not (
+        type_ == "column"
+        and name in EXTRA_COLUMNS
+        and getattr(obj, "table", None) is not None
+        and obj.table.name == SearchEntry.__tablename__
+    )

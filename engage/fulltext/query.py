@@ -28,6 +28,7 @@ class Hit:
     meta: str
     title_html: object
     snippet_html: object
+    score: float = 0.0
 
 
 @dataclass
@@ -47,6 +48,22 @@ class Results:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def first_index(self) -> int:
+        return 0 if not self.total else (self.page - 1) * self.per_page + 1
+
+    @property
+    def last_index(self) -> int:
+        return min(self.total, self.page * self.per_page)
 
     def grouped(self) -> list[tuple[str, list[Hit]]]:
         return [(kind, [h for h in self.hits if h.kind == kind]) for kind in KINDS if self.counts.get(kind)]
@@ -114,17 +131,19 @@ def search(session, q: str, reader, kinds=None, page: int = 1, per_page: int = 2
         ).all()
     else:
         ranked = stmt.add_columns(
-            func.row_number().over(partition_by=SearchEntry.kind, order_by=(found.c.score.desc(), SearchEntry.id)).label("n")
+            func.row_number()
+            .over(partition_by=SearchEntry.kind, order_by=(found.c.score.desc(), SearchEntry.id))
+            .label("n")
         ).subquery()
         entry = aliased(SearchEntry, ranked)
         rows = session.execute(
             select(entry, ranked.c.score).where(ranked.c.n <= per_kind).order_by(ranked.c.score.desc())
         ).all()
-    results.hits = [_hit(entry, terms) for entry, _score in rows]
+    results.hits = [_hit(entry, score, terms) for entry, score in rows]
     return results
 
 
-def _hit(entry: SearchEntry, terms: list[Term]) -> Hit:
+def _hit(entry: SearchEntry, score, terms: list[Term]) -> Hit:
     return Hit(
         entry.kind,
         entry.record_id,
@@ -132,6 +151,7 @@ def _hit(entry: SearchEntry, terms: list[Term]) -> Hit:
         entry.meta,
         highlight(entry.title, terms),
         snippet(entry.body, terms) if entry.body else "",
+        float(score or 0),
     )
 
 

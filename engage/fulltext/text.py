@@ -63,7 +63,9 @@ def snippet(text: str, terms: list[Term], size: int = SNIPPET_WORDS) -> Markup:
     shown = pieces[start : start + size * 2]
     out = [Markup("… ")] if start else []
     for piece in shown:
-        out.append(Markup("<mark>{}</mark>").format(piece) if piece.strip() and _marked(piece, terms) else escape(piece))
+        out.append(
+            Markup("<mark>{}</mark>").format(piece) if piece.strip() and _marked(piece, terms) else escape(piece)
+        )
     if start + size * 2 < len(pieces):
         out.append(Markup(" …"))
     return Markup("").join(out)
