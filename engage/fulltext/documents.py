@@ -147,9 +147,14 @@ def _clauses(ids) -> list[Doc]:
         .where(Clause.id.in_(ids))
     )
     return [
-        Doc("clauses", c.id, f"{code} {c.key} {c.heading}".strip(), _line(title, label), c.text or "")
+        Doc("clauses", c.id, _clause_title(code, c), _line(title, label), c.text or "")
         for c, label, code, title in rows
     ]
+
+
+def _clause_title(code: str, clause: Clause) -> str:
+    key = clause.key if clause.key.startswith(code) else f"{code} {clause.key}"  # keys usually carry the code
+    return f"{key} {clause.heading or ''}".strip()
 
 
 def _consultations(ids) -> list[Doc]:

@@ -10,6 +10,7 @@ from engage.audit import services as audit
 from engage.audit.models import AuditEvent
 from engage.audit.services import Actor
 from engage.extensions import db
+from engage.fulltext import index as fulltext_index
 from engage.mixins import utcnow
 from engage.organizations.models import Affiliation, Organisation
 from engage.people.models import CONSENT_SCOPES, PROFILE_FIELDS, Person, PersonEmail, PersonPhone, person_topics
@@ -76,6 +77,7 @@ def organisations_by_name(actor: Actor, names: dict[str, str | None], source: st
     for table, chunk_rows in ((Organisation.__table__, rows), (AuditEvent.__table__, events)):
         for chunk in _batches(chunk_rows):
             db.session.execute(insert(table), chunk)
+    fulltext_index.refresh(db.session, [("organisations", i) for i in ids])  # Core inserts: index them here
     return found
 
 
@@ -124,6 +126,7 @@ def create_people(actor: Actor, cleans: list[dict], source: str) -> list[int]:
             if rows:
                 db.session.execute(insert(model), rows)
         ids += chunk_ids
+    fulltext_index.refresh(db.session, [("people", i) for i in ids])  # Core inserts: index them here
     return ids
 
 
