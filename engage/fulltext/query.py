@@ -6,10 +6,11 @@ names, one for the counts per kind, one for the results shown."""
 from dataclasses import dataclass, field
 
 from rapidfuzz.distance import OSA
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select
 from sqlalchemy.orm import aliased
 
 from engage.auth.permissions import can_read, linked_consultation_visible
+from engage.extensions import db
 from engage.fulltext.backends import backend_for
 from engage.fulltext.documents import KINDS
 from engage.fulltext.models import SearchEntry
@@ -17,6 +18,7 @@ from engage.fulltext.text import MAX_ALTERNATIVES, Term, highlight, parse, snipp
 
 MIN_LENGTH = 2
 FUZZY_MIN = 5  # words this long may have one letter wrong
+INFIX_MIN = 3  # words this long also match inside names
 NEAR_LIMIT = 200
 
 
@@ -81,17 +83,25 @@ def _variants(word: str) -> list[str]:
 
 
 def add_near_spellings(session, terms: list[Term]) -> None:
-    """Give each long plain word the names' words one edit away (`gagnom` → gagnon): one statement."""
-    wanted = [t for t in terms if t.fuzzy_candidate and len(t.tokens[0]) >= FUZZY_MIN]
+    """Give each plain word the names' words one edit away (`gagnom` → gagnon) and, from three
+    letters, the names' words holding it inside (`amm` → gamma): one statement for all of them."""
+    wanted = [t for t in terms if t.single_word and len(t.tokens[0]) >= INFIX_MIN]
     if not wanted:
         return
-    patterns = sorted({p for t in wanted for p in _variants(t.tokens[0])})
-    names = session.execute(backend_for(session).near_names(patterns, NEAR_LIMIT)).scalars()
+    patterns = set()
+    for term in wanted:
+        word = term.tokens[0]
+        patterns.add(f"%{word}%")
+        if len(word) >= FUZZY_MIN:
+            patterns.update(_variants(word))
+    names = session.execute(backend_for(session).near_names(sorted(patterns), NEAR_LIMIT)).scalars()
     vocabulary = {w for line in names for w in line.split()}
     for term in wanted:
         word = term.tokens[0]
-        near = sorted(w for w in vocabulary if w != word and not w.startswith(word) and OSA.distance(w, word) <= 1)
-        term.alternatives = near[:MAX_ALTERNATIVES]
+        others = [w for w in vocabulary if w != word and not w.startswith(word)]
+        near = sorted(w for w in others if len(word) >= FUZZY_MIN and OSA.distance(w, word) <= 1)
+        inside = sorted((w for w in others if word in w), key=lambda w: (len(w), w))
+        term.alternatives = list(dict.fromkeys(near + inside))[:MAX_ALTERNATIVES]
 
 
 def _visible(reader):
@@ -164,3 +174,10 @@ def record_ids(session, kind: str, q: str, reader=None):
     add_near_spellings(session, terms)
     found = backend_for(session).matches(terms).subquery()
     return select(SearchEntry.record_id).join(found, found.c.id == SearchEntry.id).where(SearchEntry.kind == kind)
+
+
+def list_filter(kind: str, q: str, column):
+    """SQL condition for a list page's own `q`: `column` (the list's id) among the index's matches.
+    A `q` with no words in it matches nothing."""
+    found = record_ids(db.session, kind, q)
+    return false() if found is None else column.in_(found)

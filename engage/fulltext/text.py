@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 
 WORD = re.compile(r"[a-z0-9]+")
 MAX_TERMS = 8
-MAX_ALTERNATIVES = 4
+MAX_ALTERNATIVES = 8
 SNIPPET_WORDS = 28
 
 
@@ -34,8 +34,9 @@ class Term:
     alternatives: list[str] = field(default_factory=list)  # near spellings of a single word
 
     @property
-    def fuzzy_candidate(self) -> bool:
-        return len(self.tokens) == 1 and self.tokens[0].isalpha() and len(self.tokens[0]) >= 4
+    def single_word(self) -> bool:
+        """A bare word of letters (not a phrase, not a code): typos and infixes may stand in for it."""
+        return self.prefix and len(self.tokens) == 1 and self.tokens[0].isalpha()
 
 
 def parse(q: str) -> list[Term]:

@@ -203,3 +203,34 @@ def test_reindex_rebuilds_what_was_lost(app, users):
     with app.app_context():
         _consistent()
         assert date.today()
+
+
+def test_search_and_list_pages_run_the_same_statements_whatever_the_data_size(app, client, users):
+    from tests.sqlcount import statements_for
+
+    paths = [
+        "/search?q=halvorsen",
+        "/search?q=halvorsen&kind=people",
+        "/search?q=halvorsn",
+        "/search/jump?q=halvor",
+        "/people?q=halvorsen",
+        "/organizations?q=halvorsen",
+        "/consultations?q=halvorsen",
+    ]
+
+    def grow(n):
+        with app.app_context():
+            organisation = make_organisation(f"Halvorsen Institute {n}")
+            consultation = make_consultation(f"Halvorsen roundtable {n}")
+            for i in range(n):
+                person = make_person(f"Ingrid Halvorsen {n}-{i}", email=f"ingrid{n}-{i}@example.org")
+                db.session.flush()
+                make_input(consultation, f"Point {i} from Halvorsen", person=person)
+                _ = organisation
+            db.session.commit()
+
+    login(client, users["editor"])
+    grow(3)
+    small = {p: statements_for(app, client, p) for p in paths}
+    grow(40)
+    assert {p: statements_for(app, client, p) for p in paths} == small
