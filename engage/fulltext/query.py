@@ -15,6 +15,7 @@ from engage.fulltext.backends import backend_for
 from engage.fulltext.documents import KINDS
 from engage.fulltext.models import SearchEntry
 from engage.fulltext.text import MAX_ALTERNATIVES, Term, highlight, parse, snippet
+from engage.queries import Page
 
 MIN_LENGTH = 2
 FUZZY_MIN = 5  # words this long may have one letter wrong
@@ -48,24 +49,9 @@ class Results:
         return self.counts.get(self.kind, 0) if self.kind else sum(self.counts.values())
 
     @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def first_index(self) -> int:
-        return 0 if not self.total else (self.page - 1) * self.per_page + 1
-
-    @property
-    def last_index(self) -> int:
-        return min(self.total, self.page * self.per_page)
+    def pager(self) -> Page:
+        """The shown kind's hits as a page, for the pagination macro."""
+        return Page(items=self.hits, page=self.page, per_page=self.per_page, total=self.total)
 
     def grouped(self) -> list[tuple[str, list[Hit]]]:
         return [(kind, [h for h in self.hits if h.kind == kind]) for kind in KINDS if self.counts.get(kind)]
@@ -132,7 +118,7 @@ def search(session, q: str, reader, kinds=None, page: int = 1, per_page: int = 2
     counted = stmt.with_only_columns(SearchEntry.kind, func.count()).group_by(SearchEntry.kind)
     results.counts = {k: n for k, n in session.execute(counted)}
     if kind:
-        results.page = min(results.page, results.pages)
+        results.page = min(results.page, results.pager.pages)
         one_kind, found = matching(session, terms, reader, [kind])
         rows = session.execute(
             one_kind.order_by(found.c.score.desc(), SearchEntry.id)
