@@ -161,8 +161,10 @@ def _consultations(ids) -> list[Doc]:
     """A consultation with its points raised and the decisions on them: one entry, seen only by
     who may see the consultation."""
     rows = db.session.execute(
-        select(Consultation).where(Consultation.id.in_(ids)).options(selectinload(Consultation.forum))
-    ).scalars()
+        select(Consultation.id, Consultation.title, Consultation.held_on, Consultation.summary, Forum.name)
+        .outerjoin(Forum, Forum.id == Consultation.forum_id)
+        .where(Consultation.id.in_(ids))
+    )
     points = defaultdict(list)
     for consultation_id, text, rationale in db.session.execute(
         select(Input.consultation_id, Input.text, Decision.rationale)
@@ -174,13 +176,13 @@ def _consultations(ids) -> list[Doc]:
     return [
         Doc(
             "consultations",
-            c.id,
-            c.title,
-            _line(c.held_on.isoformat() if c.held_on else "", c.forum.name if c.forum else ""),
-            "\n".join([c.summary or "", *points[c.id]]).strip(),
-            consultation_id=c.id,
+            id_,
+            title,
+            _line(held_on.isoformat() if held_on else "", forum or ""),
+            "\n".join([summary or "", *points[id_]]).strip(),
+            consultation_id=id_,
         )
-        for c in rows
+        for id_, title, held_on, summary, forum in rows
     ]
 
 

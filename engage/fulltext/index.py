@@ -5,9 +5,14 @@ from sqlalchemy import delete, insert, select
 
 from engage.extensions import db
 from engage.fulltext.documents import KINDS
-from engage.fulltext.models import SearchEntry
+from engage.fulltext.models import SQLITE_DDL, SearchEntry
 
-BATCH = 500
+BATCH = 1000
+DROP_TRIGGERS = [f"DROP TRIGGER IF EXISTS search_entries_{n}" for n in ("ai", "ad", "au")]
+REBUILD = [
+    "INSERT INTO search_fts(search_fts) VALUES ('rebuild')",
+    "INSERT INTO search_names(search_names) VALUES ('rebuild')",
+]
 
 
 def refresh(session, keys) -> None:
@@ -47,8 +52,15 @@ def remove(session, kind: str, record_ids) -> None:
 
 
 def reindex(session) -> dict[str, int]:
-    """Rebuild the whole index from the tables; returns the entries written per kind."""
+    """Rebuild the whole index from the tables; returns the entries written per kind.
+
+    On SQLite the FTS5 triggers are set aside while the rows go in, and the FTS5 tables are
+    rebuilt from them in one pass (several times faster than a trigger per row)."""
     connection = session.connection()
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        for statement in DROP_TRIGGERS:
+            connection.exec_driver_sql(statement)
     connection.execute(delete(SearchEntry))
     counts = {}
     for kind, (model, _) in KINDS.items():
@@ -57,8 +69,12 @@ def reindex(session) -> dict[str, int]:
             _write(connection, kind, ids[start : start + BATCH])
             session.expunge_all()  # a rebuild of 100,000 people need not keep them all in memory
         counts[kind] = len(ids)
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+    if sqlite:
+        for statement in REBUILD:
+            connection.exec_driver_sql(statement)
+        for statement in SQLITE_DDL:
+            if statement.startswith("CREATE TRIGGER"):
+                connection.exec_driver_sql(statement)
     return counts
 
 

@@ -18,11 +18,12 @@ SNIPPET_WORDS = 28
 
 def words(text: str | None) -> list[str]:
     """The folded words of `text`: `MH-SSH 3.2` → mh, ssh, 3, 2; `Zoë` → zoe; `Дмитрий` → dmitrii."""
-    return WORD.findall(anyascii(text or "").lower())
+    text = text or ""
+    return WORD.findall((text if text.isascii() else anyascii(text)).lower())
 
 
 def fold(*texts: str | None) -> str:
-    return " ".join(w for text in texts for w in words(text))
+    return " ".join(words(" ".join(text for text in texts if text)))
 
 
 @dataclass
