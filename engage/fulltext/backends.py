@@ -1,5 +1,6 @@
-"""The two databases' full-text dialects behind one shape: `matches(terms)` is a SELECT of
-(id, score) over search_entries, best first when ordered by score descending; `near_names(patterns)`
+"""The two databases' full-text dialects behind one shape: `matches(terms, kinds, cap)` is a
+SELECT of (id, score) over search_entries (the best `cap` when given, ranked by the engine itself),
+best first when ordered by score descending; `near_names(patterns)`
 finds folded names that LIKE-match spelling variants (the trigram indexes answer both)."""
 
 from sqlalchemy import column, func, literal_column, or_, select, table, text, union
@@ -26,13 +27,17 @@ def _tsquery(term: Term) -> str:
 
 
 class SQLite:
-    def matches(self, terms: list[Term]):
-        expression = " AND ".join(_fts5(term) for term in terms)
-        return (
-            select(FTS.c.rowid.label("id"), (-literal_column("bm25(search_fts, 10.0, 1.0)")).label("score"))
+    def matches(self, terms: list[Term], kinds=None, cap: int | None = None):
+        expression = "{folded_title folded_body} : (" + " AND ".join(_fts5(term) for term in terms) + ")"
+        if kinds:
+            expression = "{kind} : (" + " OR ".join(f'"{k}"' for k in kinds) + ") AND " + expression
+        rank = literal_column("bm25(search_fts, 0.0, 10.0, 1.0)")
+        stmt = (
+            select(FTS.c.rowid.label("id"), (-rank).label("score"))
             .select_from(FTS)
             .where(text("search_fts MATCH :fts_query").bindparams(fts_query=expression))
         )
+        return stmt.order_by(rank).limit(cap) if cap else stmt
 
     def near_names(self, patterns: list[str], limit: int):
         ids = union(*(select(NAMES.c.rowid).where(NAMES.c.names.like(p)) for p in patterns)).subquery()
@@ -40,10 +45,14 @@ class SQLite:
 
 
 class PostgreSQL:
-    def matches(self, terms: list[Term]):
+    def matches(self, terms: list[Term], kinds=None, cap: int | None = None):
         query = func.to_tsquery(literal_column("'simple'::regconfig"), " & ".join(_tsquery(term) for term in terms))
         tsv = literal_column("search_entries.tsv")
-        return select(SearchEntry.id.label("id"), func.ts_rank(tsv, query).label("score")).where(tsv.op("@@")(query))
+        score = func.ts_rank(tsv, query)
+        stmt = select(SearchEntry.id.label("id"), score.label("score")).where(tsv.op("@@")(query))
+        if kinds:
+            stmt = stmt.where(SearchEntry.kind.in_(list(kinds)))
+        return stmt.order_by(score.desc()).limit(cap) if cap else stmt
 
     def near_names(self, patterns: list[str], limit: int):
         return select(SearchEntry.names).where(or_(*(SearchEntry.names.like(p) for p in patterns))).limit(limit)

@@ -36,22 +36,24 @@ EXTRA_INDEXES = ("ix_search_entries_tsv", "ix_search_entries_names_trgm")
 EXTRA_COLUMNS = ("tsv",)
 
 SQLITE_DDL = [
-    "CREATE VIRTUAL TABLE search_fts USING fts5(folded_title, folded_body, content='search_entries', "
+    "CREATE VIRTUAL TABLE search_fts USING fts5(kind, folded_title, folded_body, content='search_entries', "
     "content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
     "CREATE VIRTUAL TABLE search_names USING fts5(names, content='search_entries', content_rowid='id', "
     "tokenize='trigram')",
     "CREATE TRIGGER search_entries_ai AFTER INSERT ON search_entries BEGIN "
-    "INSERT INTO search_fts(rowid, folded_title, folded_body) VALUES (new.id, new.folded_title, new.folded_body); "
+    "INSERT INTO search_fts(rowid, kind, folded_title, folded_body) "
+    "VALUES (new.id, new.kind, new.folded_title, new.folded_body); "
     "INSERT INTO search_names(rowid, names) VALUES (new.id, new.names); END",
     "CREATE TRIGGER search_entries_ad AFTER DELETE ON search_entries BEGIN "
-    "INSERT INTO search_fts(search_fts, rowid, folded_title, folded_body) "
-    "VALUES ('delete', old.id, old.folded_title, old.folded_body); "
+    "INSERT INTO search_fts(search_fts, rowid, kind, folded_title, folded_body) "
+    "VALUES ('delete', old.id, old.kind, old.folded_title, old.folded_body); "
     "INSERT INTO search_names(search_names, rowid, names) VALUES ('delete', old.id, old.names); END",
     "CREATE TRIGGER search_entries_au AFTER UPDATE ON search_entries BEGIN "
-    "INSERT INTO search_fts(search_fts, rowid, folded_title, folded_body) "
-    "VALUES ('delete', old.id, old.folded_title, old.folded_body); "
+    "INSERT INTO search_fts(search_fts, rowid, kind, folded_title, folded_body) "
+    "VALUES ('delete', old.id, old.kind, old.folded_title, old.folded_body); "
     "INSERT INTO search_names(search_names, rowid, names) VALUES ('delete', old.id, old.names); "
-    "INSERT INTO search_fts(rowid, folded_title, folded_body) VALUES (new.id, new.folded_title, new.folded_body); "
+    "INSERT INTO search_fts(rowid, kind, folded_title, folded_body) "
+    "VALUES (new.id, new.kind, new.folded_title, new.folded_body); "
     "INSERT INTO search_names(rowid, names) VALUES (new.id, new.names); END",
 ]
 SQLITE_DROP = ["DROP TABLE IF EXISTS search_fts", "DROP TABLE IF EXISTS search_names"]

@@ -21,6 +21,9 @@ MIN_LENGTH = 2
 FUZZY_MIN = 5  # words this long may have one letter wrong
 INFIX_MIN = 3  # words this long also match inside names
 NEAR_LIMIT = 200
+# /search ranks and counts the best CAP matches only (the engine ranks them in C), so a word
+# found in half the consultations costs the same at 2,000 people as at 100,000.
+CAP = 1000
 
 
 @dataclass
@@ -43,10 +46,18 @@ class Results:
     kind: str | None = None
     page: int = 1
     per_page: int = 20
+    kind_total: int | None = None  # the shown kind's count, from its own capped matches
 
     @property
     def total(self) -> int:
-        return self.counts.get(self.kind, 0) if self.kind else sum(self.counts.values())
+        if self.kind:
+            return self.kind_total if self.kind_total is not None else self.counts.get(self.kind, 0)
+        return sum(self.counts.values())
+
+    @property
+    def capped(self) -> bool:
+        """Counts reached the cap: the page says "at least"."""
+        return self.total >= CAP or any(n >= CAP for n in self.counts.values())
 
     @property
     def pager(self) -> Page:
@@ -90,13 +101,19 @@ def add_near_spellings(session, terms: list[Term]) -> None:
         term.alternatives = list(dict.fromkeys(near + inside))[:MAX_ALTERNATIVES]
 
 
+def _found(session, terms: list[Term], kinds=None, cap: int | None = None):
+    """The matches as a MATERIALIZED CTE: the full-text engine answers once, and the planner
+    cannot turn it into a full-text probe per row of the outer query (100× slower on SQLite)."""
+    return backend_for(session).matches(terms, kinds, cap).cte("found").prefix_with("MATERIALIZED")
+
+
 def _visible(reader):
     return linked_consultation_visible(SearchEntry.consultation_id, reader)
 
 
 def matching(session, terms: list[Term], reader, kinds=None, archived: bool = False):
     """(entry, score) rows the reader may see; `archived` includes archived records."""
-    found = backend_for(session).matches(terms).subquery()
+    found = _found(session, terms, kinds, CAP)
     stmt = select(SearchEntry, found.c.score).join(found, found.c.id == SearchEntry.id).where(_visible(reader))
     if kinds:
         stmt = stmt.where(SearchEntry.kind.in_(list(kinds)))
@@ -118,8 +135,9 @@ def search(session, q: str, reader, kinds=None, page: int = 1, per_page: int = 2
     counted = stmt.with_only_columns(SearchEntry.kind, func.count()).group_by(SearchEntry.kind)
     results.counts = {k: n for k, n in session.execute(counted)}
     if kind:
-        results.page = min(results.page, results.pager.pages)
         one_kind, found = matching(session, terms, reader, [kind])
+        results.kind_total = session.execute(one_kind.with_only_columns(func.count()).order_by(None)).scalar_one()
+        results.page = min(results.page, results.pager.pages)
         rows = session.execute(
             one_kind.order_by(found.c.score.desc(), SearchEntry.id)
             .limit(per_page)
@@ -158,7 +176,7 @@ def record_ids(session, kind: str, q: str, reader=None):
     if not terms:
         return None
     add_near_spellings(session, terms)
-    found = backend_for(session).matches(terms).subquery()
+    found = _found(session, terms)
     return select(SearchEntry.record_id).join(found, found.c.id == SearchEntry.id).where(SearchEntry.kind == kind)
 
 

@@ -48,7 +48,8 @@ def parse(q: str) -> list[Term]:
         tokens = words(quoted or bare)
         if not tokens:
             continue
-        prefix = not quoted and not any(ch.isdigit() for ch in tokens[-1])
+        # One letter as a prefix would match nearly everything: a lone letter is a whole word.
+        prefix = not quoted and len(tokens[-1]) > 1 and not any(ch.isdigit() for ch in tokens[-1])
         terms.append(Term(tokens, prefix))
     return terms[:MAX_TERMS]
 

@@ -8,6 +8,7 @@ from engage.fulltext import query
 from engage.fulltext.documents import KINDS
 
 MIN_LENGTH = query.MIN_LENGTH
+CAP = query.CAP
 MAX_QUERY = 200
 JUMP_LIMIT = 8
 

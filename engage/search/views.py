@@ -22,6 +22,7 @@ def index():
         labels=services.LABELS,
         href=services.href,
         min_length=services.MIN_LENGTH,
+        cap=services.CAP,
     )
 
 
