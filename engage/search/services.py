@@ -2,6 +2,7 @@
 
 from flask import url_for
 
+from engage.audit import restricted
 from engage.auth.models import User
 from engage.extensions import db
 from engage.fulltext import query
@@ -45,11 +46,19 @@ def clean_kind(kind: str | None) -> str | None:
     return kind if kind in LABELS else None
 
 
+def _audited(hits: list) -> list:
+    """Restricted consultations among the hits leave their "view-restricted" event, as on any page."""
+    restricted.note_shown(hit.record_id for hit in hits if hit.kind == "consultations")
+    return hits
+
+
 def search(user: User, q: str, kind: str | None = None, page: int = 1) -> query.Results:
-    return query.search(db.session, (q or "")[:MAX_QUERY], user, [kind] if kind else None, page=page)
+    results = query.search(db.session, (q or "")[:MAX_QUERY], user, [kind] if kind else None, page=page)
+    _audited(results.hits)
+    return results
 
 
 def jump(user: User, q: str) -> list:
     """The best few records of any kind, for the navigation's jump box: one ranked list."""
     results = query.search(db.session, (q or "")[:MAX_QUERY], user, per_kind=JUMP_LIMIT)
-    return sorted(results.hits, key=lambda hit: -hit.score)[:JUMP_LIMIT]
+    return _audited(sorted(results.hits, key=lambda hit: -hit.score)[:JUMP_LIMIT])

@@ -212,7 +212,7 @@ def test_search_and_list_pages_run_the_same_statements_whatever_the_data_size(ap
         "/search?q=halvorsen",
         "/search?q=halvorsen&kind=people",
         "/search?q=halvorsn",
-        "/search/jump?q=halvor",
+        "/search/jump?q=roundtab",
         "/people?q=halvorsen",
         "/organizations?q=halvorsen",
         "/consultations?q=halvorsen",
