@@ -27,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     from engage.cli import engage_cli
     from engage.errors import register_error_handlers
     from engage.extensions import csrf, db, limiter, login_manager, migrate
+    from engage.fulltext import hooks as fulltext_hooks
     from engage.ids import IdConverter
     from engage.limits import register as register_limits
     from engage.security import refuse_nul_characters, register_security_headers
@@ -34,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
     from engage.transaction import register as register_transaction
 
     sqlite.install()
+    fulltext_hooks.install()  # every flush keeps the search index in step, in the same transaction
     # Record ids in every route: `<id:…>` (out of range, zero or malformed → 404, never a 500).
     app.url_map.converters["id"] = IdConverter
     db.init_app(app)

@@ -12,6 +12,7 @@ from engage.auth import services as auth_services
 from engage.demo import seed as demo
 from engage.errors import NotFoundError, ValidationError
 from engage.extensions import db
+from engage.fulltext import index as fulltext_index
 
 engage_cli = AppGroup("engage", help="Engage administration commands.")
 
@@ -53,6 +54,24 @@ def seed_demo(people: int, if_empty: bool) -> None:
     click.echo(f"Demo logins (password: {current_app.config['DEMO_PASSWORD']}):")
     for email, _, role in demo.DEMO_USERS:
         click.echo(f"  {role:<7} {email}")
+
+
+@engage_cli.command("reindex")
+@click.option("--check", is_flag=True, help="Only report records whose search entry is out of date.")
+def reindex(check: bool) -> None:
+    """Rebuild the search index from the tables (after an upgrade, a restore or a bulk load)."""
+    if check:
+        stale = fulltext_index.stale(db.session)
+        click.echo(
+            f"{len(stale):,} search entries out of date"
+            + (": " + ", ".join(f"{k} #{i}" for k, i in stale[:20]) if stale else "")
+        )
+        sys.exit(1 if stale else 0)
+    started = time.perf_counter()
+    counts = fulltext_index.reindex(db.session)
+    db.session.commit()
+    summary = ", ".join(f"{n:,} {kind}" for kind, n in counts.items())
+    click.echo(f"Indexed {summary} in {time.perf_counter() - started:.1f} s")
 
 
 @engage_cli.command("send-reminders")

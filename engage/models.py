@@ -6,6 +6,7 @@ from engage.briefings.models import Document
 from engage.consultations.models import Commitment, Consultation, Decision, Input
 from engage.engagements.models import AgendaItem, Engagement, EngagementParticipant, ReminderSent
 from engage.forums.models import Forum, ForumMember
+from engage.fulltext.models import SearchEntry
 from engage.helplines.models import Helpline
 from engage.organizations.models import Affiliation, Organisation
 from engage.people.models import (
@@ -50,6 +51,7 @@ __all__ = [
     "Policy",
     "PolicyVersion",
     "ReminderSent",
+    "SearchEntry",
     "StakeholderAssessment",
     "Topic",
     "User",

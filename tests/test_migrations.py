@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 
 from engage import create_app
 from engage.extensions import db
+from engage.fulltext.models import include_object
 from engage.topics.models import SEED_TOPICS, Topic
 
 
@@ -34,7 +35,8 @@ def test_migrations_match_the_models(tmp_path):
         with app.app_context():
             upgrade()
             with db.engine.connect() as conn:
-                context = MigrationContext.configure(conn, opts={"compare_type": True})
+                opts = {"compare_type": True, "include_object": include_object}
+                context = MigrationContext.configure(conn, opts=opts)
                 diff = compare_metadata(context, db.metadata)
             assert diff == [], diff
             # The taxonomy is data the migrations write: a production database needs no seed for it.

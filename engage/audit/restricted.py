@@ -57,6 +57,12 @@ def _decision_loaded(target, _context):
         _note(seen, None, "inputs", target.__dict__.get("input_id"))
 
 
+def note_shown(consultation_ids) -> None:
+    """Pages that show consultations from elsewhere than the ORM (the search index) name them here."""
+    if (seen := _seen()) is not None:
+        seen["consultations"].update(i for i in consultation_ids if i is not None)
+
+
 def _note(seen: dict, consultation_id: int | None, kind: str, row_id: int | None) -> None:
     if consultation_id is not None:
         seen["consultations"].add(consultation_id)

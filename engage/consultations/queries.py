@@ -21,11 +21,11 @@ from engage.consultations.models import (
 )
 from engage.errors import NotFoundError
 from engage.extensions import db
+from engage.fulltext.query import list_filter
 from engage.ids import as_ids
 from engage.organizations.models import Organisation
 from engage.people.models import Person
 from engage.policies.trail import decided_input_options
-from engage.queries import text_match
 
 SORTS = {"date": Consultation.held_on, "title": Consultation.title}
 
@@ -75,7 +75,7 @@ def consultation_query(
         )
     )
     if q:
-        stmt = stmt.where(text_match(q, Consultation.title, Consultation.summary))
+        stmt = stmt.where(list_filter("consultations", q, Consultation.id))
     if kind:
         stmt = stmt.where(Consultation.kind == kind)
     if confidentiality:

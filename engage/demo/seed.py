@@ -16,6 +16,8 @@ from engage.auth.models import User, random_token
 from engage.demo import activity, directory, engagements, stances
 from engage.demo.base import Context, bulk_insert, reset_sequences
 from engage.extensions import db
+from engage.fulltext import hooks as fulltext_hooks
+from engage.fulltext import index as fulltext_index
 from engage.transfer import mapping
 from engage.transfer.models import ImportMapping
 
@@ -121,8 +123,13 @@ def seed(people: int = 1000, password: str = "engage-demo", seed_value: int = 20
         raise RuntimeError("The database already has users; seed-demo only fills an empty database.")
     now = datetime.now(UTC)
     ctx = Context(rng=random.Random(seed_value), people=people, password=password, now=now, today=now.date())
-    for step in STEPS:
-        step(ctx)
-    reset_sequences()
-    db.session.flush()
+    db.session.info[fulltext_hooks.OFF] = True  # bulk inserts bypass the ORM: one index build at the end
+    try:
+        for step in STEPS:
+            step(ctx)
+        reset_sequences()
+        db.session.flush()
+    finally:
+        db.session.info.pop(fulltext_hooks.OFF, None)
+    fulltext_index.reindex(db.session)
     return ctx.counts

@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from engage.auth.models import User
@@ -18,9 +18,9 @@ from engage.engagements.models import (
 from engage.engagements.services import FEED_SCOPES, scoped, visible
 from engage.errors import NotFoundError
 from engage.extensions import db
+from engage.fulltext.query import list_filter
 from engage.ids import id_arg
 from engage.people.models import Person
-from engage.queries import like_pattern
 
 WHEN = ("upcoming", "past", "all")
 
@@ -73,13 +73,7 @@ def filtered(user: User, filters: Filters, now: datetime | None = None) -> Selec
     now = now or datetime.now(UTC)
     stmt = scoped(user, "following" if filters.mine else filters.scope)
     if filters.q:
-        pattern = like_pattern(filters.q.strip())
-        stmt = stmt.where(
-            or_(
-                Engagement.title.ilike(pattern, escape="\\"),
-                Engagement.venue.ilike(pattern, escape="\\"),
-            )
-        )
+        stmt = stmt.where(list_filter("engagements", filters.q, Engagement.id))
     if filters.status in ENGAGEMENT_STATUSES:
         stmt = stmt.where(Engagement.status == filters.status)
     if filters.kind in ENGAGEMENT_KINDS:

@@ -15,11 +15,12 @@ from engage.engagements.models import Engagement
 from engage.errors import NotFoundError, ValidationError
 from engage.extensions import db
 from engage.forums.models import FORUM_KINDS, Forum, ForumMember
+from engage.fulltext.query import list_filter
 from engage.ids import as_id
 from engage.mixins import utcnow
 from engage.organizations.models import Organisation
 from engage.people.models import Person
-from engage.queries import check_version, like_pattern
+from engage.queries import check_version
 from engage.validation import Invalid, normalise_url
 
 ENDING_SOON = timedelta(days=90)
@@ -82,8 +83,7 @@ def list_query(filters: ForumFilters) -> Select:
     if not filters.archived:
         stmt = stmt.where(Forum.archived.is_(False))
     if filters.q:
-        pattern = like_pattern(filters.q)
-        stmt = stmt.where(or_(Forum.name.ilike(pattern, escape="\\"), Forum.description.ilike(pattern, escape="\\")))
+        stmt = stmt.where(list_filter("forums", filters.q, Forum.id))
     if filters.kind in FORUM_KINDS:
         stmt = stmt.where(Forum.kind == filters.kind)
     if filters.ending:

@@ -12,10 +12,11 @@ from engage.audit import services as audit
 from engage.audit.services import Actor
 from engage.errors import NotFoundError, ValidationError
 from engage.extensions import db
+from engage.fulltext.query import list_filter
 from engage.helplines.models import CHANNELS, PHONE_CHANNELS, STALE_AFTER, Helpline
 from engage.ids import id_arg
 from engage.organizations.models import Organisation
-from engage.queries import check_version, like_pattern
+from engage.queries import check_version
 from engage.topics.models import Topic
 from engage.topics.services import topics_by_ids
 from engage.validation import Invalid, countries, country_name, normalise_country, normalise_phone, normalise_url
@@ -86,14 +87,7 @@ def list_query(filters: HelplineFilters) -> Select:
     if not filters.archived:
         stmt = stmt.where(Helpline.archived.is_(False))
     if filters.q:
-        pattern = like_pattern(filters.q)
-        stmt = stmt.where(
-            or_(
-                Helpline.name.ilike(pattern, escape="\\"),
-                Helpline.contact.ilike(pattern, escape="\\"),
-                Helpline.notes.ilike(pattern, escape="\\"),
-            )
-        )
+        stmt = stmt.where(list_filter("helplines", filters.q, Helpline.id))
     if filters.country == INTERNATIONAL:
         stmt = stmt.where(Helpline.country.is_(None))
     elif filters.country:

@@ -13,10 +13,10 @@ from engage.auth.models import User
 from engage.consultations.models import Consultation, Input
 from engage.extensions import db
 from engage.forums.models import ForumMember
+from engage.fulltext.query import list_filter
 from engage.ids import as_id, id_arg
 from engage.organizations.models import ORGANISATION_KINDS, Affiliation, Organisation, organisation_topics
 from engage.people.models import Person
-from engage.queries import like_pattern
 
 DETAIL_LIMIT = history.DETAIL_LIMIT
 FILTER_KEYS = ("q", "kind", "country", "topic", "parent")
@@ -47,7 +47,7 @@ def list_query(args: dict):
     if not args.get("archived"):
         stmt = stmt.where(Organisation.archived.is_(False))
     if q := (args.get("q") or "").strip():
-        stmt = stmt.where(Organisation.name.ilike(like_pattern(q), escape="\\"))
+        stmt = stmt.where(list_filter("organisations", q, Organisation.id))
     if (kind := args.get("kind")) in ORGANISATION_KINDS:
         stmt = stmt.where(Organisation.kind == kind)
     if country := (args.get("country") or "").strip().upper():

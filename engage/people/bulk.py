@@ -12,6 +12,7 @@ from engage.audit import services as audit
 from engage.audit.models import AuditEvent
 from engage.audit.services import Actor
 from engage.extensions import db
+from engage.fulltext import index as fulltext_index
 from engage.mixins import utcnow
 from engage.organizations.models import Affiliation, Organisation
 from engage.people.models import (
@@ -140,6 +141,7 @@ def organisations_by_name(actor: Actor, names: dict[str, str | None], source: st
     for table, chunk_rows in ((Organisation.__table__, rows), (AuditEvent.__table__, events)):
         for chunk in _batches(chunk_rows):
             insert_rows(table, chunk)
+    fulltext_index.refresh(db.session, [("organisations", i) for i in ids])  # Core inserts: index them here
     return found
 
 
@@ -209,6 +211,7 @@ def _create_people(actor: Actor, cleans: list[dict], source: str) -> list[int]:
         ):
             insert_rows(model, rows)
         ids += chunk_ids
+    fulltext_index.refresh(db.session, [("people", i) for i in ids])  # Core inserts: index them here
     return ids
 
 

@@ -25,6 +25,7 @@ from engage.audit.models import AuditEvent
 from engage.audit.services import Actor, _plain
 from engage.errors import ValidationError
 from engage.extensions import db
+from engage.fulltext import hooks as fulltext_hooks
 from engage.organizations.models import Affiliation, Organisation
 from engage.people import consent
 from engage.people.models import Person, PersonEmail
@@ -277,6 +278,7 @@ def merge_people(
     for table, column in person_links():
         _move(table, column, other.id, survivor.id)
     collapsed = _collapse_same_rows(survivor.id)
+    fulltext_hooks.mark(db.session, "people", survivor.id)  # the moves bypass the ORM: reindex the survivor
     other_id, other_name = other.id, other.name
     db.session.expire_all()  # the rows moved under the ORM's feet: read them again
     db.session.delete(db.session.get(Person, other_id))

@@ -18,9 +18,10 @@ from engage.consultations.models import Consultation, Input
 from engage.engagements.models import Engagement, EngagementParticipant
 from engage.extensions import db
 from engage.forums.models import ForumMember
+from engage.fulltext.query import list_filter
 from engage.ids import as_id, id_arg
 from engage.organizations.models import Affiliation, Organisation
-from engage.people.models import CONSENT_SCOPES, STANCES, Person, PersonEmail, StakeholderAssessment, person_topics
+from engage.people.models import CONSENT_SCOPES, STANCES, Person, StakeholderAssessment, person_topics
 from engage.queries import first_per_group, like_pattern
 
 TIMELINE_LIMIT = history.DETAIL_LIMIT
@@ -109,9 +110,7 @@ def list_query(args: dict, user: User | None = None):
     if not args.get("archived"):
         stmt = stmt.where(Person.archived.is_(False))
     if q := (args.get("q") or "").strip():
-        pattern = like_pattern(q)
-        by_email = _in(PersonEmail.person_id, [PersonEmail.email.ilike(pattern, escape="\\")])
-        stmt = stmt.where(or_(Person.name.ilike(pattern, escape="\\"), by_email))
+        stmt = stmt.where(list_filter("people", q, Person.id))
     if country := (args.get("country") or "").strip().upper():
         stmt = stmt.where(Person.country == country)
     if (topic := id_arg(args, "topic")) is not None:

@@ -7,8 +7,8 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from engage.errors import NotFoundError
 from engage.extensions import db
+from engage.fulltext.query import list_filter
 from engage.policies.models import Clause, Policy, PolicyVersion, version_order_key
-from engage.queries import text_match
 
 SORTS = {
     "code": Policy.code,
@@ -30,7 +30,7 @@ def policy_query(
     """The policies matching the list filters, with what the list shows loaded alongside."""
     stmt = select(Policy).options(selectinload(Policy.topic), selectinload(Policy.owner))
     if q:
-        stmt = stmt.where(text_match(q, Policy.code, Policy.title))
+        stmt = stmt.where(list_filter("policies", q, Policy.id))
     if topic_id:
         stmt = stmt.where(Policy.topic_id == topic_id)
     if status:

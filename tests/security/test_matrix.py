@@ -65,6 +65,7 @@ MATRIX = {
     ("topics.delete", "POST"): ADMIN,
     ("dashboard.home", "GET"): READ,
     ("search.index", "GET"): READ,
+    ("search.jump", "GET"): READ,
     # the directory
     ("people.index", "GET"): READ,
     ("people.new", "GET"): READ,

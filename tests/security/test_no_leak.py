@@ -19,7 +19,15 @@ from tests.test_routes import GETS, _path
 baseline = build_baseline  # the module's world, before anything is planted (a fixture)
 
 # Query pages: every mark searched for where a reader can search.
-SEARCHES = ["/search?q={}", "/consultations?q={}", "/people?q={}", "/organizations?q={}", "/policies?q={}"]
+SEARCHES = [
+    "/search?q={}",
+    "/search?q={}&kind=consultations",
+    "/search/jump?q={}",
+    "/consultations?q={}",
+    "/people?q={}",
+    "/organizations?q={}",
+    "/policies?q={}",
+]
 NOISE = [
     (re.compile(r'(name="csrf_token"[^>]*value=|"X-CSRFToken": )"[^"]+"'), r"\1TOKEN"),
     (re.compile(r"\b\d{1,2}:\d{2}(:\d{2})?\b"), "HH:MM"),  # generated at …

@@ -53,7 +53,8 @@ def _text(response) -> str:
             check=True,
         ).stdout.decode()
     if response.mimetype.startswith("text/") or response.mimetype == "application/json":
-        return response.get_data(as_text=True)
+        # Search marks the words it matched: <mark>Word</mark> still shows "Word".
+        return response.get_data(as_text=True).replace("<mark>", "").replace("</mark>", "")
     return ""
 
 

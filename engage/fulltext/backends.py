@@ -1,0 +1,62 @@
+"""The two databases' full-text dialects behind one shape: `matches(terms, kinds, cap)` is a
+SELECT of (id, score) over search_entries (the best `cap` when given, ranked by the engine itself),
+best first when ordered by score descending; `near_names(patterns)`
+finds folded names that LIKE-match spelling variants (the trigram indexes answer both)."""
+
+from sqlalchemy import column, func, literal_column, or_, select, table, text, union
+
+from engage.fulltext.models import SearchEntry
+from engage.fulltext.text import Term
+
+FTS = table("search_fts", column("rowid"))
+NAMES = table("search_names", column("rowid"), column("names"))
+
+
+def _fts5(term: Term) -> str:
+    phrase = '"' + " ".join(term.tokens) + '"' + ("*" if term.prefix else "")
+    if term.alternatives:
+        return "(" + " OR ".join([phrase, *(f'"{alt}"' for alt in term.alternatives)]) + ")"
+    return phrase
+
+
+def _tsquery(term: Term) -> str:
+    phrase = " <-> ".join(term.tokens) + (":*" if term.prefix else "")
+    if term.alternatives:
+        return "(" + " | ".join([f"({phrase})", *term.alternatives]) + ")"
+    return f"({phrase})"
+
+
+class SQLite:
+    def matches(self, terms: list[Term], kinds=None, cap: int | None = None):
+        expression = "{folded_title folded_body} : (" + " AND ".join(_fts5(term) for term in terms) + ")"
+        if kinds:
+            expression = "{kind} : (" + " OR ".join(f'"{k}"' for k in kinds) + ") AND " + expression
+        rank = literal_column("bm25(search_fts, 0.0, 10.0, 1.0)")
+        stmt = (
+            select(FTS.c.rowid.label("id"), (-rank).label("score"))
+            .select_from(FTS)
+            .where(text("search_fts MATCH :fts_query").bindparams(fts_query=expression))
+        )
+        return stmt.order_by(rank).limit(cap) if cap else stmt
+
+    def near_names(self, patterns: list[str], limit: int):
+        ids = union(*(select(NAMES.c.rowid).where(NAMES.c.names.like(p)) for p in patterns)).subquery()
+        return select(SearchEntry.names).where(SearchEntry.id.in_(select(ids.c.rowid))).limit(limit)
+
+
+class PostgreSQL:
+    def matches(self, terms: list[Term], kinds=None, cap: int | None = None):
+        query = func.to_tsquery(literal_column("'simple'::regconfig"), " & ".join(_tsquery(term) for term in terms))
+        tsv = literal_column("search_entries.tsv")
+        score = func.ts_rank(tsv, query)
+        stmt = select(SearchEntry.id.label("id"), score.label("score")).where(tsv.op("@@")(query))
+        if kinds:
+            stmt = stmt.where(SearchEntry.kind.in_(list(kinds)))
+        return stmt.order_by(score.desc()).limit(cap) if cap else stmt
+
+    def near_names(self, patterns: list[str], limit: int):
+        return select(SearchEntry.names).where(or_(*(SearchEntry.names.like(p) for p in patterns))).limit(limit)
+
+
+def backend_for(session):
+    return PostgreSQL() if session.get_bind().dialect.name == "postgresql" else SQLite()

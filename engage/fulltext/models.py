@@ -1,0 +1,90 @@
+"""One row per searchable record, with its text folded to ASCII lower case for the index.
+
+The database's own full-text machinery hangs off this table and is created with it: on SQLite
+two FTS5 tables over its folded columns (words, and trigrams of names for typos) kept in step by
+triggers; on PostgreSQL a generated tsvector column with a GIN index and a pg_trgm index on names.
+Lived-experience text never reaches this table.
+"""
+
+from sqlalchemy import DDL, Boolean, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engage.extensions import db
+
+
+class SearchEntry(db.Model):
+    __tablename__ = "search_entries"
+    __table_args__ = (UniqueConstraint("kind", "record_id", name="uq_search_entries_kind_record"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)  # people, organisations, … (a list page)
+    record_id: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))  # shown as the result's link
+    meta: Mapped[str] = mapped_column(String(300), default="")  # one line under it
+    body: Mapped[str] = mapped_column(Text, default="")  # the text snippets are cut from
+    folded_title: Mapped[str] = mapped_column(Text, default="")
+    folded_body: Mapped[str] = mapped_column(Text, default="")
+    names: Mapped[str] = mapped_column(Text, default="")  # folded names, for "one letter wrong"
+    # The consultation the text belongs to: the entry is seen only by who may see it.
+    consultation_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+# Names of what the database builds beside the table (migrations/env.py leaves them out of `db check`).
+EXTRA_TABLES = ("search_fts", "search_names")
+EXTRA_INDEXES = ("ix_search_entries_tsv", "ix_search_entries_names_trgm")
+EXTRA_COLUMNS = ("tsv",)
+
+SQLITE_DDL = [
+    "CREATE VIRTUAL TABLE search_fts USING fts5(kind, folded_title, folded_body, content='search_entries', "
+    "content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+    "CREATE VIRTUAL TABLE search_names USING fts5(names, content='search_entries', content_rowid='id', "
+    "tokenize='trigram')",
+    "CREATE TRIGGER search_entries_ai AFTER INSERT ON search_entries BEGIN "
+    "INSERT INTO search_fts(rowid, kind, folded_title, folded_body) "
+    "VALUES (new.id, new.kind, new.folded_title, new.folded_body); "
+    "INSERT INTO search_names(rowid, names) VALUES (new.id, new.names); END",
+    "CREATE TRIGGER search_entries_ad AFTER DELETE ON search_entries BEGIN "
+    "INSERT INTO search_fts(search_fts, rowid, kind, folded_title, folded_body) "
+    "VALUES ('delete', old.id, old.kind, old.folded_title, old.folded_body); "
+    "INSERT INTO search_names(search_names, rowid, names) VALUES ('delete', old.id, old.names); END",
+    "CREATE TRIGGER search_entries_au AFTER UPDATE ON search_entries BEGIN "
+    "INSERT INTO search_fts(search_fts, rowid, kind, folded_title, folded_body) "
+    "VALUES ('delete', old.id, old.kind, old.folded_title, old.folded_body); "
+    "INSERT INTO search_names(search_names, rowid, names) VALUES ('delete', old.id, old.names); "
+    "INSERT INTO search_fts(rowid, kind, folded_title, folded_body) "
+    "VALUES (new.id, new.kind, new.folded_title, new.folded_body); "
+    "INSERT INTO search_names(rowid, names) VALUES (new.id, new.names); END",
+]
+SQLITE_DROP = ["DROP TABLE IF EXISTS search_fts", "DROP TABLE IF EXISTS search_names"]
+
+POSTGRES_DDL = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "ALTER TABLE search_entries ADD COLUMN tsv tsvector GENERATED ALWAYS AS ("
+    "setweight(to_tsvector('simple'::regconfig, coalesce(folded_title, '')), 'A') || "
+    "setweight(to_tsvector('simple'::regconfig, coalesce(folded_body, '')), 'D')) STORED",
+    "CREATE INDEX ix_search_entries_tsv ON search_entries USING gin (tsv)",
+    "CREATE INDEX ix_search_entries_names_trgm ON search_entries USING gin (names gin_trgm_ops)",
+]
+
+for _statement in SQLITE_DDL:
+    event.listen(SearchEntry.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+for _statement in SQLITE_DROP:
+    event.listen(SearchEntry.__table__, "before_drop", DDL(_statement).execute_if(dialect="sqlite"))
+for _statement in POSTGRES_DDL:
+    event.listen(SearchEntry.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """For Alembic's comparisons: the full-text tables, column and indexes the database builds
+    beside search_entries are not in the models, and are not drift."""
+    if type_ == "table" and name and name.startswith(EXTRA_TABLES):
+        return False
+    if type_ == "index" and name in EXTRA_INDEXES:
+        return False
+    return not (
+        type_ == "column"
+        and name in EXTRA_COLUMNS
+        and getattr(obj, "table", None) is not None
+        and obj.table.name == SearchEntry.__tablename__
+    )
