@@ -8,6 +8,7 @@ from markupsafe import Markup, escape
 
 from engage import validation, web, zones
 from engage.auth import permissions
+from engage.dateformats import for_reader
 from engage.helplines.models import Helpline
 from engage.text import render_markdown
 
@@ -127,9 +128,9 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.template_filter("day")
     def day(value: date | datetime | None) -> str:
-        if value is None:
-            return "—"
-        return f"{value.day} {value:%b %Y}"
+        """A date as the signed-in reader writes dates (their account setting), on every page and in
+        the documents rendered for them."""
+        return for_reader(value)
 
     @app.template_filter("when")
     def when(value: datetime | None) -> str:

@@ -10,6 +10,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from engage.auth.models import ROLES
+from engage.dateformats import DATE_FORMATS, DEFAULT_DATE_FORMAT
 from engage.formtools import VersionField, choices
 from engage.zones import zone_names
 
@@ -46,9 +47,15 @@ class EditUserForm(FlaskForm):
 
 
 class TimeZoneForm(FlaskForm):
-    """The reader's own zone: the times briefings and engagement pages show them."""
+    """The reader's own zone and date format: how briefings and pages show them times and dates."""
 
     time_zone = SelectField("Your time zone", validators=[DataRequired(message="Choose a time zone.")])
+    date_format = SelectField(
+        "Dates written as",
+        choices=choices(DATE_FORMATS.items()),
+        default=DEFAULT_DATE_FORMAT,
+        validators=[DataRequired(message="Choose how dates are written.")],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

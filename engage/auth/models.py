@@ -7,6 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
+from engage.dateformats import DEFAULT_DATE_FORMAT
 from engage.extensions import db
 from engage.mixins import Timestamped, UTCDateTime, Versioned, utcnow
 from engage.zones import DEFAULT_VIEW_ZONE
@@ -34,6 +35,10 @@ class User(UserMixin, Versioned, Timestamped, db.Model):
     feed_scope: Mapped[str] = mapped_column(String(20), default="mine")  # mine / following / team
     # The IANA zone the reader's own times are shown in (briefings, the engagement page's "your time").
     time_zone: Mapped[str] = mapped_column(String(64), default=DEFAULT_VIEW_ZONE, server_default=DEFAULT_VIEW_ZONE)
+    # How the reader's dates are written (engage/dateformats.py): pages, briefings and their PDFs.
+    date_format: Mapped[str] = mapped_column(
+        String(20), default=DEFAULT_DATE_FORMAT, server_default=DEFAULT_DATE_FORMAT
+    )
 
     @property
     def is_active(self) -> bool:  # Flask-Login: deactivated users cannot sign in

@@ -13,6 +13,7 @@ from engage.audit.services import Actor
 from engage.auth import sessions, throttle
 from engage.auth.models import ROLES, User, random_token
 from engage.auth.permissions import locks_self_out
+from engage.dateformats import DATE_FORMATS
 from engage.errors import NotFoundError, ValidationError
 from engage.extensions import db
 from engage.queries import check_version
@@ -134,13 +135,19 @@ def change_password(actor: Actor, user: User, current: str, new: str) -> None:
     sessions.end_others(user)  # after the audit: its DELETE flushes the user's changes
 
 
-def set_time_zone(actor: Actor, user: User, zone: str | None) -> User:
-    """The user's own zone, for the times Engage shows them; an unknown zone is refused at the field."""
+def set_time_zone(actor: Actor, user: User, zone: str | None, date_format: str | None = None) -> User:
+    """The user's own zone and date format, for the times and dates Engage shows them; an unknown
+    zone or format is refused at its field."""
     try:
         user.time_zone = normalise_zone(zone, required=True)
     except Invalid as error:
         raise ValidationError({"time_zone": str(error)})
-    audit.record_change(actor, "update", user, f"Time zone set to {user.time_zone}: {user.email}")
+    if date_format is not None:
+        if date_format not in DATE_FORMATS:
+            raise ValidationError({"date_format": "Choose one of the date formats listed."})
+        user.date_format = date_format
+    summary = f"Time zone set to {user.time_zone}, dates as {DATE_FORMATS[user.date_format]}: {user.email}"
+    audit.record_change(actor, "update", user, summary)
     return user
 
 

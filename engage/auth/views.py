@@ -8,6 +8,7 @@ from engage.auth import services, sessions
 from engage.auth.forms import EditUserForm, LoginForm, NewUserForm, PasswordForm, TimeZoneForm
 from engage.auth.models import User
 from engage.auth.permissions import admin_only, personal, public
+from engage.dateformats import DATE_FORMATS
 from engage.extensions import login_manager
 from engage.web import current_actor, paginate, safe_next, submit
 from engage.zones import ZONE_COOKIE
@@ -77,7 +78,11 @@ def account():
         login_user(current_user)  # keep this session; the others end
         flash("Your password is changed. Other sessions have been signed out.", "success")
         return redirect(url_for("auth.account"))
-    return _account_page(form, TimeZoneForm(formdata=None, time_zone=current_user.time_zone), outcome.status)
+    return _account_page(
+        form,
+        TimeZoneForm(formdata=None, time_zone=current_user.time_zone, date_format=current_user.date_format),
+        outcome.status,
+    )
 
 
 def _account_page(form, zone_form, status: int):
@@ -88,10 +93,16 @@ def _account_page(form, zone_form, status: int):
 @personal
 def account_zone():
     form = TimeZoneForm()
-    outcome = submit(form, lambda: services.set_time_zone(current_actor(), current_user, form.time_zone.data))
+    outcome = submit(
+        form,
+        lambda: services.set_time_zone(current_actor(), current_user, form.time_zone.data, form.date_format.data),
+    )
     if not outcome.ok:
         return _account_page(PasswordForm(formdata=None), form, outcome.status)
-    flash(f"Times are now shown in {outcome.value.time_zone}.", "success")
+    flash(
+        f"Times are now shown in {outcome.value.time_zone}, dates as {DATE_FORMATS[outcome.value.date_format]}.",
+        "success",
+    )
     response = redirect(url_for("auth.account") + "#time-zone")
     response.delete_cookie(ZONE_COOKIE)  # a zone picked on a page before gives way to the account's
     return response

@@ -25,6 +25,7 @@ from engage.briefings.helplines import Helplines
 from engage.briefings.points import Point
 from engage.briefings.policy_changes import PolicySummary
 from engage.briefings.summary import PageOne
+from engage.dateformats import DEFAULT_DATE_FORMAT, format_day, reader_date_format
 from engage.engagements.models import ENGAGEMENT_KINDS, ENGAGEMENT_STATUSES, Engagement, EngagementParticipant
 from engage.extensions import db
 from engage.people.models import Person
@@ -55,6 +56,7 @@ class BriefingData:
     when_reader: str
     zone: str
     reader_zone: str
+    date_format: str  # the reader's (dateformats): in the data, so a new format makes a new pack
     venue: str
     virtual_link: str
     country: str
@@ -91,15 +93,20 @@ class BriefingData:
         return [p for p in self.participants if not p.full]
 
 
-def _span(starts: datetime, ends: datetime, zone: str) -> str:
-    """The span in `zone`, e.g. "Thursday 3 December 2026, 09:00 to 11:00 GMT (Europe/London)"."""
+def _span(starts: datetime, ends: datetime, zone: str, style: str = DEFAULT_DATE_FORMAT) -> str:
+    """The span in `zone`, e.g. "Thursday 3 December 2026, 09:00 to 11:00 GMT (Europe/London)",
+    its dates in the reader's `style` ("Thursday 2026-12-03, …")."""
     tz = ZoneInfo(zone)
     start, end = starts.astimezone(tz), ends.astimezone(tz)
-    day = f"{start:%A} {start.day} {start:%B %Y}"
+
+    def written(moment: datetime) -> str:
+        on = f"{moment.day} {moment:%B %Y}" if style == DEFAULT_DATE_FORMAT else format_day(moment, style)
+        return f"{moment:%A} {on}"
+
     if start.date() == end.date():
-        return f"{day}, {start:%H:%M}\N{EN DASH}{end:%H:%M} {start:%Z} ({zone})"
-    until = f"{end:%A} {end.day} {end:%B %Y}, {end:%H:%M} {end:%Z}"
-    return f"{day}, {start:%H:%M} {start:%Z} \N{EN DASH} {until} ({zone})"
+        return f"{written(start)}, {start:%H:%M}\N{EN DASH}{end:%H:%M} {start:%Z} ({zone})"
+    until = f"{written(end)}, {end:%H:%M} {end:%Z}"
+    return f"{written(start)}, {start:%H:%M} {start:%Z} \N{EN DASH} {until} ({zone})"
 
 
 def _engagement(engagement_id: int) -> Engagement | None:
@@ -126,6 +133,7 @@ def gather_briefing(
     """Collect the pack's data for `reader`; None when the engagement does not exist."""
     now = now or datetime.now(UTC)
     today = now.date()
+    style = reader_date_format(reader)
     engagement = _engagement(engagement_id)
     if engagement is None:
         return None
@@ -174,10 +182,11 @@ def gather_briefing(
         forum=engagement.forum.name if engagement.forum else "",
         topics=[t.name for t in engagement.topics],
         speakers=[u.name for u in engagement.speakers],
-        when_local=_span(engagement.starts_at, engagement.ends_at, engagement.timezone),
-        when_reader=_span(engagement.starts_at, engagement.ends_at, reader_zone),
+        when_local=_span(engagement.starts_at, engagement.ends_at, engagement.timezone, style),
+        when_reader=_span(engagement.starts_at, engagement.ends_at, reader_zone, style),
         zone=engagement.timezone,
         reader_zone=reader_zone,
+        date_format=style,
         venue=engagement.venue,
         virtual_link=engagement.virtual_link,
         country=country_name(engagement.country) if engagement.country else "",

@@ -6,12 +6,14 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from engage.dateformats import for_reader
 from engage.extensions import db
 from engage.policies.models import POLICY_STATUSES, Policy, current_version
 
 
 def day_label(value: date) -> str:
-    return f"{value.day} {value:%b %Y}"
+    """A date in the pack as its reader writes dates (their account setting)."""
+    return for_reader(value)
 
 
 @dataclass

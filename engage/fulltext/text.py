@@ -48,8 +48,9 @@ def parse(q: str) -> list[Term]:
         tokens = words(quoted or bare)
         if not tokens:
             continue
-        # One letter as a prefix would match nearly everything: a lone letter is a whole word.
-        prefix = not quoted and len(tokens[-1]) > 1 and not any(ch.isdigit() for ch in tokens[-1])
+        # One letter alone as a prefix would match nearly everything: a lone letter is a whole word;
+        # after other parts of a code ("mh-s" while typing MH-SSH) it is a prefix like any other.
+        prefix = not quoted and (len(tokens[-1]) > 1 or len(tokens) > 1) and not any(ch.isdigit() for ch in tokens[-1])
         terms.append(Term(tokens, prefix))
     return terms[:MAX_TERMS]
 
