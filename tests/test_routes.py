@@ -19,6 +19,7 @@ from engage import create_app
 from engage.audit.services import Actor
 from engage.auth.models import User
 from engage.auth.permissions import ADMIN, DOCUMENT, PERSONAL, PUBLIC, WRITE, required_level
+from engage.briefings import jobs
 from engage.briefings import services as briefings
 from engage.consultations.models import Commitment, Consultation, Input
 from engage.demo.seed import seed
@@ -172,7 +173,9 @@ def _path(rule, ids) -> str:
 
 
 def _fingerprint() -> str:
-    """A digest of every row of every table: equal before and after means nothing was written."""
+    """A digest of every row of every table: equal before and after means nothing was written (once
+    the background workers of evidence packs asked for earlier have written theirs)."""
+    jobs.wait()
     digest = hashlib.sha256()
     for table in db.metadata.sorted_tables:
         for row in db.session.execute(select(table).order_by(*table.primary_key.columns)):
