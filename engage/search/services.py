@@ -7,6 +7,7 @@ from engage.auth.models import User
 from engage.extensions import db
 from engage.fulltext import query
 from engage.fulltext.documents import KINDS
+from engage.templating import RECORD_PAGES
 
 MIN_LENGTH = query.MIN_LENGTH
 CAP = query.CAP
@@ -23,16 +24,7 @@ LABELS = {
     "consultations": "Consultations",
     "engagements": "Engagements",
 }
-DETAIL = {
-    "people": ("people.detail", "person_id"),
-    "organisations": ("organizations.detail", "organisation_id"),
-    "forums": ("forums.detail", "forum_id"),
-    "helplines": ("helplines.detail", "helpline_id"),
-    "policies": ("policies.detail", "policy_id"),
-    "clauses": ("policies.clause", "clause_id"),
-    "consultations": ("consultations.detail", "consultation_id"),
-    "engagements": ("engagements.detail", "engagement_id"),
-}
+DETAIL = {kind: RECORD_PAGES[kind] for kind in LABELS}  # each kind's page: (endpoint, id argument)
 assert set(LABELS) == set(KINDS) == set(DETAIL)
 
 
