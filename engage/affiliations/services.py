@@ -7,7 +7,6 @@ neither of them (docs/ARCHITECTURE.md, tier 3)."""
 import re
 from datetime import date
 
-from anyascii import anyascii
 from rapidfuzz import fuzz, process
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import joinedload
@@ -19,6 +18,7 @@ from engage.extensions import db
 from engage.organizations.models import Affiliation, Organisation
 from engage.people.models import Person, PersonEmail
 from engage.queries import check_version, first_per_group
+from engage.text import to_ascii
 
 
 def today() -> date:
@@ -58,7 +58,7 @@ NEW_ORGANISATION_FIELD = "new_organisation"
 
 def name_key(name: str) -> str:
     """A name as people mean it: case, accents, punctuation, "&"/"and" and a leading "The" ignored."""
-    text = anyascii(name or "").lower().replace("&", " and ")
+    text = to_ascii(name).lower().replace("&", " and ")
     words = re.sub(r"[^a-z0-9]+", " ", text).split()
     if words and words[0] == "the":
         words = words[1:]

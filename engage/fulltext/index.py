@@ -1,14 +1,15 @@
 """Keeping the index in step: `refresh` rewrites the entries of some records from the tables,
 `reindex` rebuilds everything. Both run inside the caller's transaction."""
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, select, text
 
 from engage.extensions import db
 from engage.fulltext.documents import KINDS
-from engage.fulltext.models import SQLITE_DDL, SearchEntry
+from engage.fulltext.models import SQLITE_DDL, SQLITE_FILL, SearchEntry
+from engage.queries import insert_rows
 
 BATCH = 1000
-DROP_TRIGGERS = [f"DROP TRIGGER IF EXISTS search_entries_{n}" for n in ("ai", "ad", "au")]
+DROP_TRIGGERS = [f"DROP TRIGGER IF EXISTS search_entries_{n}" for n in ("ad", "au")]
 REBUILD = [
     "INSERT INTO search_fts(search_fts) VALUES ('rebuild')",
     "INSERT INTO search_names(search_names) VALUES ('rebuild')",
@@ -29,13 +30,36 @@ def refresh(session, keys) -> None:
             _write(connection, kind, ordered[start : start + BATCH])
 
 
-def _write(connection, kind: str, ids: list[int]) -> None:
+def _write(connection, kind: str, ids: list[int], fill: bool = True) -> None:
     _, build = KINDS[kind]
     with db.session.no_autoflush:
         rows = [doc.row() for doc in build(ids)]
     connection.execute(delete(SearchEntry).where(SearchEntry.kind == kind, SearchEntry.record_id.in_(ids)))
-    if rows:
-        connection.execute(insert(SearchEntry), rows)
+    insert_rows(SearchEntry.__table__, rows)
+    if fill and rows and connection.dialect.name == "sqlite":
+        fill_sqlite(connection, "kind = :kind AND record_id IN :ids", {"kind": kind, "ids": ids})
+
+
+def add(session, kind: str, docs) -> None:
+    """Entries for records that have none yet (just inserted in bulk), from documents the caller built."""
+    connection = session.connection()
+    docs = list(docs)
+    for start in range(0, len(docs), BATCH):
+        chunk = docs[start : start + BATCH]
+        insert_rows(SearchEntry.__table__, [doc.row() for doc in chunk])
+        if connection.dialect.name == "sqlite":
+            ids = [doc.record_id for doc in chunk]
+            fill_sqlite(connection, "kind = :kind AND record_id IN :ids", {"kind": kind, "ids": ids})
+
+
+def fill_sqlite(connection, where: str, params: dict) -> None:
+    """Put the entries `where` selects into the FTS5 tables (SQLite; PostgreSQL's tsvector is a
+    generated column)."""
+    for statement in SQLITE_FILL:
+        stmt = text(statement.format(where=where))
+        if "ids" in params:
+            stmt = stmt.bindparams(bindparam("ids", expanding=True))
+        connection.execute(stmt, params)
 
 
 def index_record(session, record) -> None:
@@ -54,8 +78,8 @@ def remove(session, kind: str, record_ids) -> None:
 def reindex(session) -> dict[str, int]:
     """Rebuild the whole index from the tables; returns the entries written per kind.
 
-    On SQLite the FTS5 triggers are set aside while the rows go in, and the FTS5 tables are
-    rebuilt from them in one pass (several times faster than a trigger per row)."""
+    On SQLite the FTS5 delete trigger is set aside while the rows go in, and the FTS5 tables are
+    rebuilt from them in one pass at the end."""
     connection = session.connection()
     sqlite = connection.dialect.name == "sqlite"
     if sqlite:
@@ -66,7 +90,7 @@ def reindex(session) -> dict[str, int]:
     for kind, (model, _) in KINDS.items():
         ids = list(session.execute(select(model.id).order_by(model.id)).scalars())
         for start in range(0, len(ids), BATCH):
-            _write(connection, kind, ids[start : start + BATCH])
+            _write(connection, kind, ids[start : start + BATCH], fill=not sqlite)  # rebuilt below
             session.expunge_all()  # a rebuild of 100,000 people need not keep them all in memory
         counts[kind] = len(ids)
     if sqlite:

@@ -7,8 +7,9 @@ the same words, so `zoe odegard` finds "Zoë Ødegård" on SQLite and PostgreSQL
 import re
 from dataclasses import dataclass, field
 
-from anyascii import anyascii
 from markupsafe import Markup, escape
+
+from engage.text import to_ascii
 
 WORD = re.compile(r"[a-z0-9]+")
 MAX_TERMS = 8
@@ -19,7 +20,7 @@ SNIPPET_WORDS = 28
 def words(text: str | None) -> list[str]:
     """The folded words of `text`: `MH-SSH 3.2` → mh, ssh, 3, 2; `Zoë` → zoe; `Дмитрий` → dmitrii."""
     text = text or ""
-    return WORD.findall((text if text.isascii() else anyascii(text)).lower())
+    return WORD.findall(to_ascii(text).lower())
 
 
 def fold(*texts: str | None) -> str:

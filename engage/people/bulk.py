@@ -5,7 +5,7 @@ the caller's transaction, so a failure anywhere writes nothing. One audit event 
 
 from contextlib import contextmanager
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, select, text
 
 from engage.affiliations.services import current_affiliation_clause, ensure_current_affiliation, today
 from engage.audit import services as audit
@@ -13,6 +13,7 @@ from engage.audit.models import AuditEvent
 from engage.audit.services import Actor
 from engage.extensions import db
 from engage.fulltext import index as fulltext_index
+from engage.fulltext.documents import person_doc
 from engage.mixins import utcnow
 from engage.organizations.models import Affiliation, Organisation
 from engage.people.models import (
@@ -26,6 +27,7 @@ from engage.people.models import (
     person_topics,
 )
 from engage.people.services import _audit
+from engage.queries import insert_rows
 
 BATCH = 2000
 BULK_CACHE_KIB = 128 * 1024  # SQLite page cache while an import writes (released after)
@@ -45,58 +47,6 @@ def allocate_ids(table, count: int) -> list[int]:
         return list(db.session.scalars(stmt, {"sequence": sequence, "n": count}))
     start = db.session.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one() + 1
     return list(range(start, start + count))
-
-
-def insert_rows(table, rows: list[dict]) -> None:
-    """INSERT `rows` (dicts with the same keys) into `table` as one executemany, with the statement
-    compiled once and each column's bind conversion (JSON, dates, flags) applied column by column,
-    once per distinct value, instead of once per row and value as a Core insert does (at 100,000
-    people that bookkeeping cost more than SQLite's own writing). Python-side column defaults are
-    filled in as a Core insert fills them."""
-    if not rows:
-        return
-    connection = db.session.connection()
-    dialect = connection.dialect
-    given = list(rows[0])
-    defaults = {
-        c.name: c.default.arg
-        for c in table.columns
-        if c.name not in given and c.default is not None and (c.default.is_scalar or c.default.is_callable)
-    }
-    compiled = insert(table).compile(dialect=dialect, column_keys=given + list(defaults))
-    names = list(compiled.positiontup) if compiled.positional else given + list(defaults)
-    columns = []
-    for name in names:
-        if name in defaults:
-            arg = defaults[name]
-            values = [arg(None) if callable(arg) else arg] * len(rows)
-        else:
-            values = [row[name] for row in rows]
-        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        columns.append(_convert_column(values, process) if process else values)
-    batch = list(zip(*columns, strict=True))
-    if not compiled.positional:
-        batch = [dict(zip(names, values, strict=True)) for values in batch]
-    connection.exec_driver_sql(compiled.string, batch)
-
-
-def _convert_column(values: list, process) -> list:
-    """`process` over a column's values, once per distinct value (flags, timestamps and empty lists
-    repeat on almost every row); lists are told apart by their items."""
-    try:
-        done = {value: process(value) for value in set(values)}
-        return [done[value] for value in values]
-    except TypeError:  # unhashable values (lists, for JSON columns)
-        pass
-    try:
-        keys = [tuple(value) if isinstance(value, list) else value for value in values]
-        done = {}
-        for key, value in zip(keys, values, strict=True):
-            if key not in done:
-                done[key] = process(value)
-        return [done[key] for key in keys]
-    except TypeError:  # nested values: converted one by one
-        return [process(value) for value in values]
 
 
 def _batches(rows: list, size: int = BATCH):
@@ -211,8 +161,29 @@ def _create_people(actor: Actor, cleans: list[dict], source: str) -> list[int]:
         ):
             insert_rows(model, rows)
         ids += chunk_ids
-    fulltext_index.refresh(db.session, [("people", i) for i in ids])  # Core inserts: index them here
+    fulltext_index.add(db.session, "people", _index_docs(ids, cleans, organisation_ids))  # Core inserts
     return ids
+
+
+def _index_docs(ids: list[int], cleans: list[dict], organisation_ids: dict[str, int]):
+    """The new people's search entries, from the rows just written (organisations by their stored name)."""
+    names = {}
+    wanted = sorted(set(organisation_ids.values()))
+    for chunk in _batches(wanted, 500):
+        names |= dict(
+            db.session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(chunk))).all()
+        )
+    for person_id, clean in zip(ids, cleans, strict=True):
+        organisation = clean["organisation"]
+        yield person_doc(
+            person_id,
+            clean["name"],
+            clean["title"],
+            [names[organisation_ids[organisation.lower()]]] if organisation else [],
+            clean["country"],
+            clean["bio"],
+            [*clean["emails"], *(t.name for t in clean["topics"])],
+        )
 
 
 def update_person(actor: Actor, person: Person, clean: dict, source: str) -> Person:

@@ -3,13 +3,13 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from anyascii import anyascii
 from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from engage.auth.models import User
 from engage.extensions import db
 from engage.mixins import Timestamped, UTCDateTime, Versioned, utcnow
+from engage.text import to_ascii
 from engage.topics.models import Topic, topic_link_table
 
 STANCES = ("supportive", "neutral", "critical", "unknown")
@@ -32,7 +32,7 @@ NAME_KEY_LENGTH = 400  # anyascii may spell a 200-character name longer
 def name_key(name: str | None) -> str:
     """The name without accents, case, punctuation or word order, as duplicates are matched:
     "José  Pérez-Ruiz" ~ "PEREZ RUIZ, Jose" ~ "perez ruiz jose"."""
-    words = "".join(c if c.isalnum() else " " for c in anyascii(name or "").lower()).split()
+    words = "".join(c if c.isalnum() else " " for c in to_ascii(name).lower()).split()
     return " ".join(sorted(words))[:NAME_KEY_LENGTH]
 
 
