@@ -21,8 +21,9 @@ MIN_LENGTH = 2
 FUZZY_MIN = 5  # words this long may have one letter wrong
 INFIX_MIN = 3  # words this long also match inside names
 NEAR_LIMIT = 200
-# /search ranks and counts the best CAP matches only (the engine ranks them in C), so a word
-# found in half the consultations costs the same at 2,000 people as at 100,000.
+# /search ranks and counts CAP matches at most (the first the engine finds, newest first on
+# SQLite), so a word found in half the consultations costs the same at 2,000 people as at 100,000;
+# past the cap the counts say "at least".
 CAP = 1000
 
 
@@ -176,7 +177,7 @@ def record_ids(session, kind: str, q: str, reader=None):
     if not terms:
         return None
     add_near_spellings(session, terms)
-    found = _found(session, terms)
+    found = _found(session, terms, [kind])
     return select(SearchEntry.record_id).join(found, found.c.id == SearchEntry.id).where(SearchEntry.kind == kind)
 
 
