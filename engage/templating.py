@@ -1,8 +1,8 @@
 """What every template may use: navigation, permission checks, formatting filters."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
-from flask import Flask, request, url_for
+from flask import Flask, has_request_context, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -164,10 +164,13 @@ def register_template_helpers(app: Flask) -> None:
         return for_reader(value)
 
     @app.template_filter("when")
-    def when(value: datetime | None) -> str:
+    def when(value: datetime | None, zone: str | None = None) -> str:
+        """A moment (stored in UTC) in the reader's own zone, their account setting, or in `zone`."""
         if value is None:
             return "—"
-        return f"{value.day} {value:%b %Y, %H:%M} UTC"
+        reader = current_user if has_request_context() else None
+        local = zones.to_local(value if value.tzinfo else value.replace(tzinfo=UTC), zone or zones.reader_zone(reader))
+        return f"{local.day} {local:%b %Y, %H:%M} {local.tzname()}"
 
     @app.template_filter("helpline_contact")
     def helpline_contact(helpline: Helpline) -> str:
