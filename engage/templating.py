@@ -1,8 +1,8 @@
 """What every template may use: navigation, permission checks, formatting filters."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
-from flask import Flask, request, url_for
+from flask import Flask, has_request_context, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -66,29 +66,60 @@ def link_to(record, text=None, cls: str = "", none: str = "—") -> Markup:
     )
 
 
-# (label, endpoint) of the main navigation.
+# The main navigation, by the jobs people come to do: (label, endpoint, other paths of its section),
+# and (label, [items]) for a dropdown. The current section is the item whose path is the longest
+# one the page's path starts with (so /engagements/calendar is Calendar, /engagements/3 Engagements).
 NAVIGATION = [
-    ("People", "people.index"),
-    ("Organisations", "organizations.index"),
-    ("Forums", "forums.index"),
-    ("Helplines", "helplines.index"),
-    ("Policies", "policies.index"),
-    ("Consultations", "consultations.index"),
-    ("Engagements", "engagements.index"),
-    ("Search", "search.index"),
-    ("Import", "transfer.import_people"),
+    ("People", "people.index", ()),
+    ("Organisations", "organizations.index", ()),
+    ("Consultations", "consultations.index", ()),
+    ("Policies", "policies.index", ("/clauses",)),
+    ("Engagements", "engagements.index", ("/documents",)),
+    ("Calendar", "engagement_calendar.calendar", ()),
+    ("Commitments", "commitments.index", ()),
+    (
+        "More",
+        [
+            ("Forums", "forums.index", ()),
+            ("Helplines", "helplines.index", ()),
+            ("Evidence packs", "briefings.evidence", ()),
+            ("Import and export", "transfer.import_people", ("/import", "/export")),
+            ("Search", "search.index", ()),
+        ],
+    ),
 ]
+
+
+def _within(path: str, prefix: str) -> bool:
+    return path == prefix or path.startswith(prefix.rstrip("/") + "/")
+
+
+def navigation(path: str) -> list[dict]:
+    """NAVIGATION with addresses, the current section (and the dropdown holding it) marked `active`."""
+
+    def item(label, endpoint, others):
+        href = url_for(endpoint)
+        return {"label": label, "href": href, "prefixes": (href, *others), "active": False}
+
+    items = [
+        {"label": entry[0], "children": [item(*child) for child in entry[1]], "active": False}
+        if isinstance(entry[1], list)
+        else item(*entry)
+        for entry in NAVIGATION
+    ]
+    leaves = [(leaf, parent) for parent in items for leaf in parent.get("children", [parent])]
+    matches = [(len(p), leaf, parent) for leaf, parent in leaves for p in leaf["prefixes"] if _within(path, p)]
+    if matches:
+        _, leaf, parent = max(matches, key=lambda m: m[0])
+        leaf["active"] = parent["active"] = True
+    return items
 
 
 def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def helpers():
         def nav():
-            items = []
-            for label, endpoint in NAVIGATION:
-                href = url_for(endpoint)
-                items.append({"label": label, "href": href, "active": request.path.startswith(href)})
-            return items
+            return navigation(request.path)
 
         def url_with(**changes):
             """The current URL with some query arguments changed (for filters and pagination)."""
@@ -133,10 +164,13 @@ def register_template_helpers(app: Flask) -> None:
         return for_reader(value)
 
     @app.template_filter("when")
-    def when(value: datetime | None) -> str:
+    def when(value: datetime | None, zone: str | None = None) -> str:
+        """A moment (stored in UTC) in the reader's own zone, their account setting, or in `zone`."""
         if value is None:
             return "—"
-        return f"{value.day} {value:%b %Y, %H:%M} UTC"
+        reader = current_user if has_request_context() else None
+        local = zones.to_local(value if value.tzinfo else value.replace(tzinfo=UTC), zone or zones.reader_zone(reader))
+        return f"{local.day} {local:%b %Y, %H:%M} {local.tzname()}"
 
     @app.template_filter("helpline_contact")
     def helpline_contact(helpline: Helpline) -> str:

@@ -32,6 +32,11 @@ def required() -> bool:
 @pytest.fixture
 def chromium() -> str:
     """The Chromium executable; skips the test where Chromium is optional and missing, fails it in CI."""
+    return chromium_path()
+
+
+def chromium_path() -> str:
+    """What the `chromium` fixture gives, for fixtures of a wider scope (one browser per module)."""
     if os.path.exists(CHROMIUM):
         return CHROMIUM
     message = f"the system Chromium ({CHROMIUM}) is not installed; .ci/run installs it (apt: chromium)"

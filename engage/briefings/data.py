@@ -31,6 +31,7 @@ from engage.extensions import db
 from engage.people.models import Person
 from engage.text import render_markdown
 from engage.validation import country_name
+from engage.zones import in_zone
 
 CLASSIFICATION_INTERNAL = "INTERNAL — CONFIDENTIAL"
 CLASSIFICATION_RESTRICTED = "RESTRICTED"
@@ -209,10 +210,15 @@ def gather_briefing(
         reader_name=reader.name,
         reader_email=reader.email,
         as_of=as_of,
-        as_of_label=f"{as_of:%d %b %Y %H:%M} UTC",
+        as_of_label=_as_of(as_of, reader_zone),
         data_timestamps={
             "engagement_updated_at": engagement.updated_at.isoformat() if engagement.updated_at else None,
             "engagement_version": engagement.version,
             "people_updated_at": max((p.updated_at.isoformat() for p in people if p.updated_at), default=None),
         },
     )
+
+
+def _as_of(instant: datetime, zone: str) -> str:
+    """When the data was last changed, in the reader's zone like every other time of the pack."""
+    return in_zone(instant if instant.tzinfo else instant.replace(tzinfo=UTC), zone, "%d %b %Y %H:%M")

@@ -152,3 +152,17 @@ document.addEventListener("click", (event) => {
   if (confirm) confirm.checked = false;
   input.focus();
 });
+
+// --- Accessibility (issue 15) ----------------------------------------------------------------
+// After a refused submit the page (or the fragment htmx swapped in) comes back with its fields
+// marked aria-invalid: focus goes to the first, so a keyboard or screen-reader user lands on it
+// and hears its label and message (tied by aria-describedby); the summary above is announced.
+function focusFirstInvalid(root) {
+  const field = root.querySelector('[aria-invalid="true"]');
+  if (field && typeof field.focus === "function") field.focus();
+}
+document.addEventListener("DOMContentLoaded", () => {
+  const main = document.getElementById("main");
+  if (main) focusFirstInvalid(main);
+});
+document.addEventListener("htmx:afterSwap", (event) => focusFirstInvalid(event.target));

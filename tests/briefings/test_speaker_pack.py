@@ -196,7 +196,14 @@ def _shown(universe: set[str], text: str) -> set[str]:
 
 
 def _headings(markup: str) -> list[str]:
-    return [_text(h).strip() for h in re.findall(r"<h[12][^>]*>(.*?)</h[12]>", markup, re.S)]
+    """The page's headings that are the PDF's h1 and h2: page one's h1 and h2, then in the chapters
+    after it h2 and h3 (on the page, under its one h1, every chapter is a level down)."""
+    one, rest = markup.split('<section class="pack-part">', 1)
+
+    def found(part: str, levels: str) -> list[str]:
+        return [_text(h).strip() for h in re.findall(rf"<h[{levels}][^>]*>(.*?)</h[{levels}]>", part, re.S)]
+
+    return found(one, "12") + found(rest, "23")
 
 
 def test_the_phone_page_shows_what_the_readers_pdf_shows_and_nothing_more(app, client):
