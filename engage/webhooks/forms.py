@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length
 
-from engage.formtools import VersionField
+from engage.formtools import VersionField, choices
 from engage.webhooks.events import EVENTS
 from engage.webhooks.urls import HOST_LIMIT, URL_LIMIT
 
@@ -14,6 +14,6 @@ class SubscriptionForm(FlaskForm):
         "Address", validators=[DataRequired(message="Enter the address to send events to."), Length(max=URL_LIMIT)]
     )
     events = SelectMultipleField(
-        "Events", choices=[(k, f"{k} — {v}") for k, v in EVENTS.items()], render_kw={"size": len(EVENTS)}
+        "Events", choices=choices((k, f"{k} — {v}") for k, v in EVENTS.items()), render_kw={"size": len(EVENTS)}
     )
     allowed_host = StringField("Allowed host", validators=[Length(max=HOST_LIMIT)])
