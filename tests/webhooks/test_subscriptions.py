@@ -1,7 +1,6 @@
 """Admins' subscription pages: the address rule (https, public addresses only, unless the host is
 allowed explicitly), the secret shown once and on demand (audited), enabling and disabling."""
 
-import pytest
 from sqlalchemy import func, select
 from standardwebhooks.webhooks import Webhook
 
@@ -23,28 +22,30 @@ def _count(app):
         return db.session.execute(select(func.count()).select_from(WebhookSubscription)).scalar()
 
 
-@pytest.mark.parametrize(
-    ("url", "message"),
-    [
-        ("http://127.0.0.1/hook", "Only https:// addresses are accepted"),
-        ("https://10.0.0.1/hook", "resolves to 10.0.0.1, a loopback, private"),
-        ("https://localhost/hook", "localhost resolves to 127.0.0.1"),  # a name (/etc/hosts) for a private address
-        ("https://169.254.169.254/latest", "resolves to 169.254.169.254"),  # cloud metadata: link-local
-        ("https://[::1]:8443/hook", "resolves to ::1"),
-        ("https://192.168.1.20/hook", "private"),
-        ("https://240.0.0.1/hook", "reserved"),
-        ("ftp://hooks.example.org/x", "Enter a full https:// address"),
-        ("https://user:pw@hooks.example.org/x", "no user name or password"),
-        ("https://hooks.example.org:99999/x", "not a valid address"),
-        ("https://no-such-host.invalid/x", "does not resolve"),
-    ],
-)
-def test_addresses_outside_the_rule_are_refused_next_to_the_field(app, client, users, url, message):
-    token = login(client, users["admin"])
-    response = _post_new(client, token, url)
-    assert response.status_code == 400
-    page = response.get_data(as_text=True)
-    assert "invalid-feedback" in page and message in page
+REFUSED = [
+    ("http://127.0.0.1/hook", "Only https:// addresses are accepted"),
+    ("https://10.0.0.1/hook", "resolves to 10.0.0.1, a loopback, private"),
+    ("https://localhost/hook", "localhost resolves to 127.0.0.1"),  # a name (/etc/hosts) for a private address
+    ("https://169.254.169.254/latest", "resolves to 169.254.169.254"),  # cloud metadata: link-local
+    ("https://[::1]:8443/hook", "resolves to ::1"),
+    ("https://192.168.1.20/hook", "private"),
+    ("https://240.0.0.1/hook", "reserved"),
+    ("ftp://hooks.example.org/x", "Enter a full https:// address"),
+    ("https://user:pw@hooks.example.org/x", "no user name or password"),
+    ("https://hooks.example.org:99999/x", "not a valid address"),
+    ("https://no-such-host.invalid/x", "does not resolve"),
+]
+
+
+def test_addresses_outside_the_rule_are_refused_next_to_the_field(app, client, users):
+    token = login(client, users["admin"])  # one sign-in for every case: the suite's time is short
+    wrong = []
+    for url, message in REFUSED:
+        response = _post_new(client, token, url)
+        page = response.get_data(as_text=True)
+        if response.status_code != 400 or "invalid-feedback" not in page or message not in page:
+            wrong.append(f"{url}: {response.status_code}")
+    assert not wrong
     assert _count(app) == 0
 
 
