@@ -26,6 +26,7 @@ from engage.people.models import (
     person_topics,
 )
 from engage.people.services import _audit
+from engage.webhooks import notes as webhook_notes
 
 BATCH = 2000
 BULK_CACHE_KIB = 128 * 1024  # SQLite page cache while an import writes (released after)
@@ -212,6 +213,11 @@ def _create_people(actor: Actor, cleans: list[dict], source: str) -> list[int]:
             insert_rows(model, rows)
         ids += chunk_ids
     fulltext_index.refresh(db.session, [("people", i) for i in ids])  # Core inserts: index them here
+    for person_id, clean in zip(ids, cleans, strict=True):  # and announce them (webhooks)
+        fields = {key: clean.get(key) for key in PERSON_COLUMNS if clean.get(key)}
+        webhook_notes.note(
+            db.session, "person.created", person_id, fields | ({"emails": None} if clean["emails"] else {})
+        )
     return ids
 
 

@@ -16,13 +16,13 @@ from sqlalchemy.orm import Session
 
 from engage.audit.models import AuditEvent
 from engage.consultations.models import Consultation, Decision, Input
-from engage.engagements.models import Engagement
+from engage.engagements.models import AgendaItem, Engagement, EngagementParticipant
 from engage.mixins import utcnow
 from engage.people.models import Person, PersonEmail, PersonPhone
-from engage.webhooks import events
+from engage.webhooks import events, notes
 from engage.webhooks.models import WebhookMessage, WebhookSubscription
 
-NOTES = "webhook_notes"  # session.info: [(event type, record id, changed fields, extra)]
+NOTES = notes.NOTES
 MERGED_AWAY = "merged-away"  # engage/people/merge.py's audit action on the merged-away id
 
 
@@ -69,14 +69,24 @@ def _note(session, obj) -> None:
         fields = {} if deleted else _columns(obj, new)
         if fields or action != "updated":
             notes.append(("engagement.changed", obj.id, fields, action))
+    elif isinstance(obj, EngagementParticipant | AgendaItem) and obj.engagement_id:
+        field = "participants" if isinstance(obj, EngagementParticipant) else "agenda"
+        notes.append(("engagement.changed", obj.engagement_id, {field: None}, "updated"))
     elif isinstance(obj, AuditEvent) and new and obj.action == MERGED_AWAY and obj.record_type == "people":
         survivor = ((obj.changes or {}).get("details") or {}).get("merged_into")
         notes.append(("person.merged", survivor, {}, obj.record_id))
 
 
+# The records whose changes make events (AuditEvent: a merge's "merged-away" event).
+WATCHED = (Person, PersonEmail, PersonPhone, Consultation, Decision, Engagement, EngagementParticipant, AgendaItem)
+WATCHED += (AuditEvent,)
+# An engagement's notes in one transaction: the strongest action wins.
+STRENGTH = {"updated": 0, "created": 1, "deleted": 2}
+
+
 def _after_flush(session, flush_context) -> None:
     for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, Person | PersonEmail | PersonPhone | Consultation | Decision | Engagement | AuditEvent):
+        if isinstance(obj, WATCHED):
             if obj in session.dirty and not session.is_modified(obj):
                 continue
             _note(session, obj)
@@ -89,8 +99,8 @@ def _coalesce(notes) -> dict[tuple[str, int], dict]:
     for kind, record_id, fields, extra in notes:
         entry = found.setdefault((kind, record_id), {"fields": {}, "extra": extra})
         entry["fields"].update(fields)
-        if kind == "engagement.changed" and (extra == "deleted" or entry["extra"] != "created"):
-            entry["extra"] = extra
+        if kind == "engagement.changed":
+            entry["extra"] = max(entry["extra"], extra, key=STRENGTH.get)
     for (kind, record_id), entry in list(found.items()):
         if kind == "person.created":
             entry["fields"].update(found.pop(("person.updated", record_id), {"fields": {}})["fields"])
@@ -120,7 +130,9 @@ def _data(session, kind: str, record_id: int, entry: dict) -> dict:
             .add_columns(Consultation.held_on)
             .join(Input, Input.consultation_id == Consultation.id)
             .where(Input.id == extra)
-        ).one()
+        ).first()
+        if row is None:  # its point was deleted in the same transaction
+            return {"id": record_id}
         consultation = events.consultation_data(*row)
         if row.confidentiality != "normal":  # its decision is its content too
             return {"id": record_id, "consultation": consultation}

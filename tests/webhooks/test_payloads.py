@@ -124,3 +124,23 @@ def test_a_merge_and_an_erasure_are_one_event_each(app, planted):
         erased = _payloads()[before + 1 :]
         assert erased == [{"type": "person.erased", "timestamp": erased[0]["timestamp"], "data": {"id": survivor.id}}]
         assert "Sam Carter" not in _raw().split("person.erased")[-1]
+
+
+def test_an_engagement_is_one_event_per_transaction_its_strongest_action(app, planted):
+    from engage.engagements.models import Engagement
+    from tests.factories import make_engagement
+
+    with app.app_context():
+        before = len(_payloads("engagement.changed"))
+        engagement = make_engagement(title="Safer Internet Day panel", participants=[])
+        engagement.venue = "Room 4, 12 Gower Street"  # free text: named, never copied
+        db.session.commit()
+        engagement = db.session.get(Engagement, engagement.id)
+        db.session.delete(engagement)
+        db.session.commit()
+        created, deleted = _payloads("engagement.changed")[before:]
+        assert (
+            created["data"]["action"] == "created" and created["data"]["values"]["title"] == "Safer Internet Day panel"
+        )
+        assert "venue" in created["data"]["fields"] and "Gower" not in json.dumps(created)
+        assert deleted["data"] == {"id": engagement.id, "action": "deleted", "fields": [], "values": {}}
