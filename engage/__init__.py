@@ -33,9 +33,11 @@ def create_app(config: dict | None = None) -> Flask:
     from engage.security import refuse_nul_characters, register_security_headers
     from engage.templating import register_template_helpers
     from engage.transaction import register as register_transaction
+    from engage.webhooks import hooks as webhook_hooks
 
     sqlite.install()
     fulltext_hooks.install()  # every flush keeps the search index in step, in the same transaction
+    webhook_hooks.install()  # every commit writes its webhook outbox rows, in the same transaction
     # Record ids in every route: `<id:…>` (out of range, zero or malformed → 404, never a 500).
     app.url_map.converters["id"] = IdConverter
     db.init_app(app)
@@ -72,6 +74,7 @@ def create_app(config: dict | None = None) -> Flask:
     from engage.search.views import bp as search_bp
     from engage.topics.views import bp as topics_bp
     from engage.transfer.views import bp as transfer_bp
+    from engage.webhooks.views import bp as webhooks_bp
 
     for blueprint in (
         health_bp,
@@ -94,6 +97,7 @@ def create_app(config: dict | None = None) -> Flask:
         engagement_import_bp,
         briefings_bp,
         transfer_bp,
+        webhooks_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -185,3 +185,25 @@ def import_people(path: str, user_email: str | None) -> None:
         f"Imported {name} ({plan.source}, {plan.table.encoding}): {counts['create']} created, "
         f"{counts['skip']} skipped as likely duplicates."
     )
+
+
+@engage_cli.command("deliver-webhooks")
+@click.option("--once", is_flag=True, help="One pass over the due messages, then exit (for cron).")
+@click.option("--interval", default=10, show_default=True, help="Seconds between passes when running on.")
+def deliver_webhooks(once: bool, interval: int) -> None:
+    """Send due webhook messages (signed POSTs), retrying failures with back-off; announces
+    commitments that fall due. Without --once it runs on, a pass every --interval seconds."""
+    from engage.webhooks import delivery
+
+    def logged(attempt):
+        db.session.commit()  # one commit per attempt: its log row and the message's new state
+        result = attempt.status_code or attempt.error
+        click.echo(f"{attempt.message.event_type} {attempt.message.message_id} → {result} ({attempt.duration_ms} ms)")
+
+    while True:
+        made = delivery.deliver_due(on_attempt=logged)
+        db.session.commit()
+        if once:
+            click.echo(f"{made} attempt{'s' if made != 1 else ''}.")
+            return
+        time.sleep(interval)

@@ -118,6 +118,13 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         # The key of the hashes kept of erased people's emails (people/privacy.py). Set it apart
         # from SECRET_KEY so rotating the session key does not forget who was erased.
         "ERASURE_PEPPER": os.environ.get("ENGAGE_ERASURE_PEPPER") or secret,
+        # Webhook delivery (engage/webhooks/delivery.py): a receiver's time to answer, the first
+        # retry's wait (doubling after each failure), the attempts a message gets, and the failures
+        # in a row after which a subscription is disabled.
+        "WEBHOOK_TIMEOUT_SECONDS": _int_env("ENGAGE_WEBHOOK_TIMEOUT_SECONDS", 10),
+        "WEBHOOK_BACKOFF_SECONDS": _int_env("ENGAGE_WEBHOOK_BACKOFF_SECONDS", 30),
+        "WEBHOOK_MAX_ATTEMPTS": _int_env("ENGAGE_WEBHOOK_MAX_ATTEMPTS", 8),
+        "WEBHOOK_DISABLE_AFTER": _int_env("ENGAGE_WEBHOOK_DISABLE_AFTER", 10),
     }
     config.update(overrides)
     if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):

@@ -22,6 +22,7 @@ from engage.people.models import (
 from engage.policies.models import Clause, Policy, PolicyVersion
 from engage.topics.models import Topic
 from engage.transfer.models import ImportMapping
+from engage.webhooks.models import WebhookAttempt, WebhookMessage, WebhookSubscription
 
 __all__ = [
     "Affiliation",
@@ -56,4 +57,7 @@ __all__ = [
     "Topic",
     "User",
     "UserSession",
+    "WebhookAttempt",
+    "WebhookMessage",
+    "WebhookSubscription",
 ]

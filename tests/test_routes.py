@@ -31,6 +31,9 @@ from engage.organizations.models import Affiliation, Organisation
 from engage.people.models import Person
 from engage.policies.models import Clause
 from engage.topics.models import Topic
+from engage.webhooks.events import EVENTS
+from engage.webhooks.models import WebhookSubscription
+from engage.webhooks.services import new_secret
 from tests.briefings.helpers import plant_evidence_job
 from tests.conftest import PASSWORD, csrf_from, login
 from tests.forms import fill, forms_on
@@ -104,6 +107,16 @@ def _world_ids() -> dict:
     commitment.status = "open"  # so that it can be completed
     unused_topic = Topic(slug="walk-unused", name="Walked topic, not yet used")  # edited, toggled, deleted
     db.session.add(unused_topic)
+    # A webhook to every event on a local address (its host allowed): the walk's writes fill its outbox.
+    hook = WebhookSubscription(
+        name="Walked webhook",
+        url="http://127.0.0.1:9/walk",
+        events=list(EVENTS),
+        secret=new_secret(),
+        allowed_host="127.0.0.1",
+        active=True,
+    )
+    db.session.add(hook)
     db.session.flush()
     names = {  # of records the walk does not rename
         "person_name": _first(  # a name only one person has (namesakes are named by email)
@@ -145,6 +158,7 @@ def _world_ids() -> dict:
         "clause_id": clause.id,
         "key": clause.key,
         "topic_id": unused_topic.id,
+        "subscription_id": hook.id,
         "consultation_id": consultation,
         "input_id": _first(select(Input.id).where(Input.consultation_id == consultation).order_by(Input.id)),
         "commitment_id": commitment.id,
@@ -252,6 +266,11 @@ EXTRA = {
     "people.add_honorarium": lambda ids: {"amount": "250.00"},
     # The register's bulk action: the rows a user ticks (the walk's open commitment), marked done.
     "commitments.bulk": lambda ids: {"ids": [str(ids["commitment_id"])], "action": "done"},
+    "webhooks.new": lambda ids: {
+        "url": "http://127.0.0.1:9/new",
+        "allowed_host": "127.0.0.1",
+        "events": ["person.updated"],
+    },
     "helplines.new": lambda ids: {"channel": "phone", "contact": "+44 20 7946 0958"},
     "transfer.import_people": lambda ids: {
         "file": (io.BytesIO(b"Name,Email,Country\nWalked Importee,walked.importee@example.org,GB\n"), "people.csv")

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from engage.auth.models import User, random_token
-from engage.demo import activity, directory, engagements, stances
+from engage.demo import activity, directory, engagements, stances, webhooks
 from engage.demo.base import Context, bulk_insert, reset_sequences
 from engage.extensions import db
 from engage.fulltext import hooks as fulltext_hooks
@@ -110,6 +110,7 @@ STEPS = [
     engagements.seed_engagements,
     activity.derive_last_interactions,
     seed_import_mapping,
+    webhooks.seed_webhooks,
 ]
 
 

@@ -28,6 +28,7 @@ from engage.people.models import (
 )
 from engage.people.services import _audit
 from engage.queries import insert_rows
+from engage.webhooks import notes as webhook_notes
 
 BATCH = 2000
 BULK_CACHE_KIB = 128 * 1024  # SQLite page cache while an import writes (released after)
@@ -162,6 +163,11 @@ def _create_people(actor: Actor, cleans: list[dict], source: str) -> list[int]:
             insert_rows(model, rows)
         ids += chunk_ids
     fulltext_index.add(db.session, "people", _index_docs(ids, cleans, organisation_ids))  # Core inserts
+    for person_id, clean in zip(ids, cleans, strict=True):  # and announce them (webhooks)
+        fields = {key: clean.get(key) for key in PERSON_COLUMNS if clean.get(key)}
+        webhook_notes.note(
+            db.session, "person.created", person_id, fields | ({"emails": None} if clean["emails"] else {})
+        )
     return ids
 
 
