@@ -23,6 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from engage import models  # noqa: F401  (the whole schema, for Alembic)
     from engage.audit.restricted import register as register_restricted_audit
+    from engage.api.auth import authenticate_api_request
     from engage.auth.permissions import check_request
     from engage.cli import engage_cli
     from engage.errors import register_error_handlers
@@ -48,10 +49,13 @@ def create_app(config: dict | None = None) -> Flask:
     # The access check runs before CSRF and rate limits, so anonymous users go to /login first.
     app.before_request(refuse_nul_characters)  # before the access check: nobody's request may carry one
     app.before_request(check_request)
+    app.before_request(authenticate_api_request)  # /api: a bearer token, before CSRF and rate limits
     register_limits(app)  # a route's own upload limit, set before CSRF reads the body
     csrf.init_app(app)
     limiter.init_app(app)
 
+    from engage.api.token_views import bp as api_tokens_bp
+    from engage.api.views import bp as api_bp
     from engage.audit.views import bp as audit_bp
     from engage.auth.views import bp as auth_bp
     from engage.briefings.views import bp as briefings_bp
@@ -94,8 +98,11 @@ def create_app(config: dict | None = None) -> Flask:
         engagement_import_bp,
         briefings_bp,
         transfer_bp,
+        api_tokens_bp,
+        api_bp,
     ):
         app.register_blueprint(blueprint)
+    csrf.exempt(api_bp)  # no cookie authenticates the API, so there is no cross-site request to forge
 
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies > 0:  # the client's address and scheme as the nearest `proxies` proxies saw them

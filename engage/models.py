@@ -1,5 +1,6 @@
 """Every model, imported once so that Alembic and `create_all` see the whole schema."""
 
+from engage.api.models import ApiToken
 from engage.audit.models import AuditEvent
 from engage.auth.models import LoginFailure, User, UserSession
 from engage.briefings.models import Document
@@ -25,6 +26,7 @@ from engage.transfer.models import ImportMapping
 
 __all__ = [
     "Affiliation",
+    "ApiToken",
     "AgendaItem",
     "AuditEvent",
     "Clause",
