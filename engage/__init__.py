@@ -22,8 +22,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config_module.load(app.instance_path, config))
 
     from engage import models  # noqa: F401  (the whole schema, for Alembic)
-    from engage.audit.restricted import register as register_restricted_audit
     from engage.api.auth import authenticate_api_request
+    from engage.audit.restricted import register as register_restricted_audit
     from engage.auth.permissions import check_request
     from engage.cli import engage_cli
     from engage.errors import register_error_handlers
@@ -56,6 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from engage.api.token_views import bp as api_tokens_bp
     from engage.api.views import bp as api_bp
+    from engage.api.write_views import bp as api_writes_bp
     from engage.audit.views import bp as audit_bp
     from engage.auth.views import bp as auth_bp
     from engage.briefings.views import bp as briefings_bp
@@ -100,9 +101,11 @@ def create_app(config: dict | None = None) -> Flask:
         transfer_bp,
         api_tokens_bp,
         api_bp,
+        api_writes_bp,
     ):
         app.register_blueprint(blueprint)
-    csrf.exempt(api_bp)  # no cookie authenticates the API, so there is no cross-site request to forge
+    csrf.exempt(api_bp)
+    csrf.exempt(api_writes_bp)  # no cookie authenticates the API, so there is no cross-site request to forge
 
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies > 0:  # the client's address and scheme as the nearest `proxies` proxies saw them

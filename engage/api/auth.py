@@ -1,12 +1,16 @@
 """How an API request is let in: a personal access token in `Authorization: Bearer`, never the
 session cookie (so there is nothing for a forged cross-site request to ride on), then its scope."""
 
-from flask import current_app, g, request
+import time
 
+from flask import Blueprint, current_app, g, request
+
+from engage import transaction
 from engage.api import tokens
-from engage.api.problems import problem
+from engage.api.problems import ApiProblem, from_exception, problem
 from engage.audit.services import Actor
 from engage.auth.permissions import SAFE_METHODS, can_write
+from engage.extensions import limiter
 
 API_PREFIX = "/api/"
 OPEN_ENDPOINTS = {"api.openapi", "api.docs"}  # the document and its reference page
@@ -47,3 +51,24 @@ def rate_limit() -> str:
 def rate_key() -> str:
     token = g.get("api_token")
     return f"api-token:{token.id}" if token is not None else f"api-anonymous:{request.remote_addr}"
+
+
+def api_blueprint(name: str) -> Blueprint:
+    """A blueprint under /api/v1, rate limited per token, its errors as problem details."""
+    bp = Blueprint(name, __name__, url_prefix="/api/v1")
+    limiter.limit(rate_limit, key_func=rate_key, per_method=False)(bp)
+
+    @bp.errorhandler(ApiProblem)
+    def api_problem(error: ApiProblem):
+        transaction.abandon()
+        return from_exception(error)
+
+    @bp.errorhandler(429)
+    def too_many(error):
+        current = limiter.current_limit
+        wait = max(1, int(current.reset_at - time.time())) if current else 60
+        return problem(
+            429, "Too many requests with this token. Wait and try again.", headers={"Retry-After": str(wait)}
+        )
+
+    return bp

@@ -10,7 +10,9 @@ SCOPE_CHOICES = choices([("read", "Read"), ("write", "Read and write")])
 
 class TokenForm(FlaskForm):
     name = StringField(
-        "Name", validators=[DataRequired(message="Give the token a name."), Length(max=100)], description="e.g. BI export"
+        "Name",
+        validators=[DataRequired(message="Give the token a name."), Length(max=100)],
+        description="e.g. BI export",
     )
     scope = SelectField("Access", choices=SCOPE_CHOICES, default="read")
     days = IntegerField(

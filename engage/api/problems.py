@@ -1,6 +1,7 @@
 """Errors of the JSON API as RFC 9457 problem details (`application/problem+json`)."""
 
-from engage.errors import MESSAGES, problem as base_problem
+from engage.errors import MESSAGES
+from engage.errors import problem as base_problem
 
 EXTRA = {
     401: ("Not authenticated", "Send a live personal access token: Authorization: Bearer eng_…"),

@@ -286,7 +286,9 @@ RESOURCES = {
             extra=_organisation_extra,
             extra_fields={"last_interaction": date, "topic_ids": list[int]},
         ),
-        Resource("affiliations", Affiliation, "affiliation", _affiliations, _get(Affiliation), ("person", "organisation")),
+        Resource(
+            "affiliations", Affiliation, "affiliation", _affiliations, _get(Affiliation), ("person", "organisation")
+        ),
         Resource("forums", Forum, "forum", _simple(Forum), _get(Forum)),
         Resource("helplines", Helpline, "helpline", _simple(Helpline), _get(Helpline)),
         Resource(
@@ -305,7 +307,19 @@ RESOURCES = {
             "consultation",
             _consultations,
             _consultation,
-            ("q", "kind", "topic", "forum", "confidentiality", "person", "organisation", "from", "to", "staff", "awaiting"),
+            (
+                "q",
+                "kind",
+                "topic",
+                "forum",
+                "confidentiality",
+                "person",
+                "organisation",
+                "from",
+                "to",
+                "staff",
+                "awaiting",
+            ),
             exclude=frozenset({"created_by_id"}),
             extra=_consultation_extra,
             extra_fields={"person_ids": list[int], "organisation_ids": list[int], "topic_ids": list[int]},

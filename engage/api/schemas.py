@@ -37,9 +37,7 @@ def _python_type(column) -> Any:
 
 def _record_model(resource: Resource, detail: bool) -> type[BaseModel]:
     fields = {
-        c.name: (_python_type(c) | None, None)
-        for c in resource.model.__table__.columns
-        if c.name in resource.fields
+        c.name: (_python_type(c) | None, None) for c in resource.model.__table__.columns if c.name in resource.fields
     }
     fields |= {name: (kind | None, None) for name, kind in resource.extra_fields.items()}
     if detail:
@@ -86,4 +84,3 @@ class SearchResults(BaseModel):
 
 class DetailQuery(BaseModel):
     fields: str | None = Field(None, description="Comma-separated fields to send (sparse fieldsets)")
-

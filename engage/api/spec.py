@@ -24,7 +24,9 @@ spec = SpecTree(
     title=TITLE,
     version=VERSION,
     description="Read and write Engage's records with a personal access token (see /account/tokens).",
-    security_schemes=[SecurityScheme(name="token", data=SecuritySchemeData(type="http", scheme="bearer", bearer_format="eng_…"))],
+    security_schemes=[
+        SecurityScheme(name="token", data=SecuritySchemeData(type="http", scheme="bearer", bearer_format="eng_…"))
+    ],
     security={"token": []},
     before=_refuse_invalid,
     annotations=False,
@@ -49,5 +51,3 @@ def document(app) -> dict:
             generated["paths"][path] = item
         app.extensions["engage_openapi"] = generated
     return app.extensions["engage_openapi"]
-
-

@@ -26,7 +26,7 @@ def index():
         lambda: tokens.create_token(current_actor(), current_user, form.name.data, form.scope.data, form.days.data),
     )
     if outcome.ok and outcome.status == 200 and form.is_submitted():
-        token, text = outcome.value
+        _, text = outcome.value
         return _page(TokenForm(formdata=None), 200, new_token=text)  # the only time it is shown
     return _page(form, outcome.status)
 

@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from engage.audit import services as audit
 from engage.api.models import TOKEN_SCOPES, ApiToken
+from engage.audit import services as audit
 from engage.audit.services import Actor
 from engage.auth.models import User
 from engage.auth.permissions import can_write
@@ -28,7 +28,9 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def create_token(actor: Actor, user: User, name: str, scope: str, days: int | None = DEFAULT_DAYS) -> tuple[ApiToken, str]:
+def create_token(
+    actor: Actor, user: User, name: str, scope: str, days: int | None = DEFAULT_DAYS
+) -> tuple[ApiToken, str]:
     """A new token for `user` (the actor, or an admin at the command line); returns it and its text."""
     name = (name or "").strip()
     errors = {}

@@ -3,20 +3,19 @@ its reference page. Every query is the web app's, for the token's user (engage/a
 
 from datetime import date, datetime
 
-from flask import Blueprint, Response, current_app, json, render_template, request, url_for
+from flask import Response, current_app, json, render_template, request, url_for
 from spectree import Response as Responses
 
 from engage.api import resources, schemas
-from engage.api.auth import actor, rate_key, rate_limit
-from engage.api.problems import ApiProblem, from_exception, problem
+from engage.api.auth import actor, api_blueprint
+from engage.api.problems import ApiProblem, problem
 from engage.api.spec import document, spec
 from engage.audit import services as audit
 from engage.auth.permissions import api_access, api_open
-from engage.extensions import db, limiter
+from engage.extensions import db
 from engage.fulltext import query as fulltext
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-limiter.limit(rate_limit, key_func=rate_key, per_method=False)(bp)
+bp = api_blueprint("api")
 EXPORT_SIZED = 100  # a read of more rows than this is audited, with the token's name
 ERRORS = {"HTTP_400": schemas.Problem, "HTTP_401": schemas.Problem, "HTTP_429": schemas.Problem}
 
@@ -42,16 +41,18 @@ def wanted_fields(resource: resources.Resource, detail: bool) -> set[str] | None
     known = {*resource.fields, *(resource.detail_fields if detail else ())}
     asked = {f.strip() for f in text.split(",") if f.strip()}
     if unknown := sorted(asked - known):
-        raise ApiProblem(400, "Unknown fields.", {"fields": [f"Unknown: {', '.join(unknown)}. Known: {', '.join(sorted(known))}."]})
+        raise ApiProblem(
+            400, "Unknown fields.", {"fields": [f"Unknown: {', '.join(unknown)}. Known: {', '.join(sorted(known))}."]}
+        )
     return asked | {"id"}
 
 
 def represent(resource, records: list, detail: bool, only: set[str] | None) -> list[dict]:
     user = actor().user
-    extra = resource.extra(user, records) if resource.extra else {}
+    computed = resource.extra(user, records) if resource.extra else {}  # noqa: S610 (not Django)
     rows = []
     for record in records:
-        row = resources.column_values(resource, record) | extra.get(record.id, {})
+        row = resources.column_values(resource, record) | computed.get(record.id, {})
         if detail and resource.detail:
             row |= resource.detail(user, record)
         rows.append({k: v for k, v in row.items() if only is None or k in only})
@@ -67,7 +68,9 @@ def list_view(resource: resources.Resource):
         try:
             after = resources.decode_cursor(request.args.get("cursor"))
         except ValueError:
-            raise ApiProblem(400, "The cursor is not one this API gave.", {"cursor": ["Not a cursor from a next link."]})
+            raise ApiProblem(
+                400, "The cursor is not one this API gave.", {"cursor": ["Not a cursor from a next link."]}
+            )
         limit = int(request.args.get("limit") or 25)
         only = wanted_fields(resource, False)
         args = request.args.to_dict()
@@ -77,7 +80,9 @@ def list_view(resource: resources.Resource):
             keep = {k: v for k, v in args.items() if k != "cursor"}
             links["next"] = url_for(f"api.{resource.name}_list", **keep, cursor=resources.encode_cursor(records[-1].id))
         if len(records) > EXPORT_SIZED:
-            audit.record(actor(), "api_export", resource.model, None, f"Read {len(records)} {resource.name} through the API")
+            audit.record(
+                actor(), "api_export", resource.model, None, f"Read {len(records)} {resource.name} through the API"
+            )
         return send({"data": represent(resource, records, False, only), "links": links})
 
     view.__name__ = f"{resource.name}_list"
@@ -117,7 +122,9 @@ for _name, _resource in resources.RESOURCES.items():
 def search():
     """Search everything the token's user may see (the /search page's index and ranking)."""
     kind = request.args.get("kind") or None
-    results = fulltext.search(db.session, request.args.get("q", ""), actor().user, [kind] if kind else None, per_page=50)
+    results = fulltext.search(
+        db.session, request.args.get("q", ""), actor().user, [kind] if kind else None, per_page=50
+    )
     hits = [{"kind": h.kind, "id": h.record_id, "title": h.title, "meta": h.meta} for h in results.hits]
     return send({"data": hits, "counts": results.counts})
 
@@ -132,18 +139,3 @@ def openapi():
 @api_open
 def docs():
     return render_template("api/docs.html")
-
-
-@bp.errorhandler(ApiProblem)
-def api_problem(error: ApiProblem):
-    from engage import transaction
-
-    transaction.abandon()
-    return from_exception(error)
-
-
-@bp.errorhandler(429)
-def too_many(error):
-    current = limiter.current_limit
-    wait = max(1, int(current.reset_at - __import__("time").time())) if current else 60
-    return problem(429, "Too many requests with this token. Wait and try again.", headers={"Retry-After": str(wait)})
