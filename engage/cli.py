@@ -207,5 +207,7 @@ def create_token(email: str, name: str, scope: str, days: int) -> None:
     except ValidationError as error:
         raise click.ClickException(str(error))
     db.session.commit()
-    click.echo(f"Token “{token.name}” ({scope}) for {user.email}, expires {token.expires_at:%Y-%m-%d}. It is shown only once:")
+    click.echo(
+        f"Token “{token.name}” ({scope}) for {user.email}, expires {token.expires_at:%Y-%m-%d}. It is shown only once:"
+    )
     click.echo(text)

@@ -26,8 +26,8 @@ from engage.transfer.models import ImportMapping
 
 __all__ = [
     "Affiliation",
-    "ApiToken",
     "AgendaItem",
+    "ApiToken",
     "AuditEvent",
     "Clause",
     "Commitment",
