@@ -56,6 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from engage.api.token_views import bp as api_tokens_bp
     from engage.api.views import bp as api_bp
+    from engage.api.work_views import bp as api_work_bp
     from engage.api.write_views import bp as api_writes_bp
     from engage.audit.views import bp as audit_bp
     from engage.auth.views import bp as auth_bp
@@ -102,9 +103,11 @@ def create_app(config: dict | None = None) -> Flask:
         api_tokens_bp,
         api_bp,
         api_writes_bp,
+        api_work_bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)
+    csrf.exempt(api_work_bp)
     csrf.exempt(api_writes_bp)  # no cookie authenticates the API, so there is no cross-site request to forge
 
     proxies = app.config["TRUSTED_PROXIES"]

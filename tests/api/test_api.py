@@ -147,3 +147,58 @@ def test_create_token_command_prints_the_token_last(app, users):
     assert token.startswith("eng_") and " " not in token
     bad = app.test_cli_runner().invoke(args=["engage", "create-token", "--email", "x@y.z", "--name", "CLI"])
     assert bad.exit_code != 0
+
+
+def test_consultations_commitments_and_engagements_are_written_through_their_forms(app, client, tokens):
+    headers = bearer(tokens["editor"])
+    made = client.post(
+        "/api/v1/consultations",
+        json={"title": "API consultation", "date": "2026-03-02", "kind": "meeting", "confidentiality": "normal"},
+        headers=headers,
+    )
+    assert made.status_code == 201, made.get_data(as_text=True)
+    consultation = made.get_json()["id"]
+    refused = client.post("/api/v1/consultations", json={"title": "", "date": "soon"}, headers=headers)
+    assert refused.status_code == 400 and set(refused.get_json()["errors"]) >= {"title", "date"}
+    etag = made.headers["ETag"]
+    changed = client.patch(
+        f"/api/v1/consultations/{consultation}", json={"title": "Renamed"}, headers=headers | {"If-Match": etag}
+    )
+    assert changed.status_code == 200 and changed.get_json()["title"] == "Renamed"
+    commitment = client.post(
+        "/api/v1/commitments", json={"consultation_id": consultation, "description": "Send the notes"}, headers=headers
+    )
+    assert commitment.status_code == 201, commitment.get_data(as_text=True)
+    assert commitment.get_json()["assignee_id"] is not None
+    done = client.patch(
+        f"/api/v1/commitments/{commitment.get_json()['id']}",
+        json={"status": "done"},
+        headers=headers | {"If-Match": commitment.headers["ETag"]},
+    )
+    assert done.status_code == 200 and done.get_json()["status"] == "done"
+    engagement = client.post(
+        "/api/v1/engagements",
+        json={
+            "title": "API panel",
+            "kind": "panel",
+            "status": "proposed",
+            "starts_at": "2027-05-04T10:00",
+            "ends_at": "2027-05-04T11:00",
+            "timezone": "Europe/London",
+        },
+        headers=headers,
+    )
+    assert engagement.status_code == 201, engagement.get_data(as_text=True)
+    stale = client.patch(
+        f"/api/v1/engagements/{engagement.get_json()['id']}",
+        json={"title": "Moved"},
+        headers=headers | {"If-Match": '"9"'},
+    )
+    assert stale.status_code == 412
+    moved = client.patch(
+        f"/api/v1/engagements/{engagement.get_json()['id']}",
+        json={"title": "Moved", "venue": "Room 2"},
+        headers=headers | {"If-Match": engagement.headers["ETag"]},
+    )
+    assert moved.status_code == 200 and moved.get_json()["venue"] == "Room 2", moved.get_data(as_text=True)
+    assert moved.get_json()["starts_at"].startswith("2027-05-04T09:00")  # 10:00 in London (BST) is 09:00 UTC
