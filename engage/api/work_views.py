@@ -3,13 +3,10 @@ through the web forms and services (see engage/api/writing.py)."""
 
 from datetime import datetime
 
-from spectree import Response as Responses
-
-from engage.api import schemas
 from engage.api.auth import actor, api_blueprint
 from engage.api.problems import ApiProblem
 from engage.api.spec import spec
-from engage.api.writing import WRITE_ERRORS, body, body_model, formdata, if_match, run, saved, visible
+from engage.api.writing import body, body_model, bound, docs, formdata, if_match, run, saved, visible
 from engage.auth.permissions import api_access
 from engage.consultations import commitments as commitment_services
 from engage.consultations import services as consultation_services
@@ -19,10 +16,6 @@ from engage.engagements.forms import EngagementForm, initial
 
 bp = api_blueprint("api_work")
 IDS = list[str | int]
-
-
-def _docs(name: str, status: int) -> dict:
-    return {"resp": Responses(**{f"HTTP_{status}": schemas.DETAIL[name]}, **WRITE_ERRORS), "tags": [name]}
 
 
 # --- consultations ------------------------------------------------------------------------------
@@ -35,14 +28,11 @@ ConsultationWrite = body_model(
 
 
 def _consultation(values: dict, version: int | None = None):
-    posted = formdata(values)
-    form = ConsultationForm(formdata=posted, meta={"csrf": False})
-    form.version.data = version
-    return form, posted
+    return bound(ConsultationForm, values, version), formdata(values)
 
 
 @bp.post("/consultations")
-@spec.validate(json=ConsultationWrite, **_docs("consultations", 201))
+@spec.validate(json=ConsultationWrite, **docs("consultations", 201))
 @api_access
 def create_consultation():
     """Log a consultation (the fields of the consultation form; you are among its staff by default)."""
@@ -52,7 +42,7 @@ def create_consultation():
 
 
 @bp.patch("/consultations/<id:record_id>")
-@spec.validate(json=ConsultationWrite, **_docs("consultations", 200))
+@spec.validate(json=ConsultationWrite, **docs("consultations", 200))
 @api_access
 def update_consultation(record_id: int):
     """Change a consultation you may see: send only what changes, with If-Match."""
@@ -87,13 +77,12 @@ COMMITMENT_FIELDS = ("description", "assignee_id", "due_on", "status", "person_i
 
 
 def _commitment(values: dict, version: int | None = None) -> tuple[CommitmentForm, dict]:
-    form = CommitmentForm(formdata=formdata(values), meta={"csrf": False})
-    form.version.data = version
+    form = bound(CommitmentForm, values, version)
     return form, {name: form[name].data for name in COMMITMENT_FIELDS}
 
 
 @bp.post("/commitments")
-@spec.validate(json=CommitmentWrite, **_docs("commitments", 201))
+@spec.validate(json=CommitmentWrite, **docs("commitments", 201))
 @api_access
 def create_commitment():
     """Record a commitment in a consultation you may see (consultation_id); unassigned: yours."""
@@ -108,7 +97,7 @@ def create_commitment():
 
 
 @bp.patch("/commitments/<id:record_id>")
-@spec.validate(json=CommitmentWrite, **_docs("commitments", 200))
+@spec.validate(json=CommitmentWrite, **docs("commitments", 200))
 @api_access
 def update_commitment(record_id: int):
     """Change a commitment you may see, with If-Match (its consultation stays)."""
@@ -136,14 +125,13 @@ EngagementWrite = body_model(
 
 
 def _engagement(values: dict, version: int | None = None) -> EngagementForm:
-    form = EngagementForm(formdata=formdata(values), meta={"csrf": False})
+    form = bound(EngagementForm, values, version)
     form.set_choices()
-    form.version.data = version
     return form
 
 
 @bp.post("/engagements")
-@spec.validate(json=EngagementWrite, **_docs("engagements", 201))
+@spec.validate(json=EngagementWrite, **docs("engagements", 201))
 @api_access
 def create_engagement():
     """Add an engagement: local times (YYYY-MM-DDTHH:MM) in its IANA `timezone`; participants as
@@ -154,7 +142,7 @@ def create_engagement():
 
 
 @bp.patch("/engagements/<id:record_id>")
-@spec.validate(json=EngagementWrite, **_docs("engagements", 200))
+@spec.validate(json=EngagementWrite, **docs("engagements", 200))
 @api_access
 def update_engagement(record_id: int):
     """Change an engagement: send only what changes, with If-Match."""

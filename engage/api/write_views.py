@@ -2,12 +2,9 @@
 
 from datetime import date
 
-from spectree import Response as Responses
-
-from engage.api import schemas
 from engage.api.auth import actor, api_blueprint
 from engage.api.spec import spec
-from engage.api.writing import WRITE_ERRORS, body, body_model, formdata, if_match, run, saved, visible
+from engage.api.writing import body, body_model, bound, docs, if_match, run, saved, visible
 from engage.auth.permissions import api_access, can_see_lived_experience
 from engage.organizations import queries as organisation_queries
 from engage.organizations import services as organisation_services
@@ -37,18 +34,13 @@ PersonWrite = body_model(
 
 
 def _organisation_form(values: dict, version: int | None = None) -> OrganisationForm:
-    form = OrganisationForm(formdata=formdata(values), meta={"csrf": False})
-    form.version.data = version
+    form = bound(OrganisationForm, values, version)
     form.fill_choices()
     return form
 
 
 @bp.post("/organisations")
-@spec.validate(
-    json=OrganisationWrite,
-    resp=Responses(HTTP_201=schemas.DETAIL["organisations"], **WRITE_ERRORS),
-    tags=["organisations"],
-)
+@spec.validate(json=OrganisationWrite, **docs("organisations", 201))
 @api_access
 def create_organisation():
     """Add an organisation (the fields of the organisation form)."""
@@ -58,11 +50,7 @@ def create_organisation():
 
 
 @bp.patch("/organisations/<id:record_id>")
-@spec.validate(
-    json=OrganisationWrite,
-    resp=Responses(HTTP_200=schemas.DETAIL["organisations"], **WRITE_ERRORS),
-    tags=["organisations"],
-)
+@spec.validate(json=OrganisationWrite, **docs("organisations", 200))
 @api_access
 def update_organisation(record_id: int):
     """Change an organisation: send only what changes, with If-Match."""
@@ -78,8 +66,7 @@ def update_organisation(record_id: int):
 
 
 def _person_form(values: dict, owner_id: int | None, with_lived: bool, version: int | None = None) -> PersonForm:
-    form = PersonForm(formdata=formdata(values), meta={"csrf": False})
-    form.version.data = version
+    form = bound(PersonForm, values, version)
     if not with_lived:
         del form.lived_experience
     form.fill_choices(owner_id)
@@ -87,7 +74,7 @@ def _person_form(values: dict, owner_id: int | None, with_lived: bool, version: 
 
 
 @bp.post("/people")
-@spec.validate(json=PersonWrite, resp=Responses(HTTP_201=schemas.DETAIL["people"], **WRITE_ERRORS), tags=["people"])
+@spec.validate(json=PersonWrite, **docs("people", 201))
 @api_access
 def create_person():
     """Add a person (the fields of the person form; likely duplicates are refused unless create_anyway)."""
@@ -99,7 +86,7 @@ def create_person():
 
 
 @bp.patch("/people/<id:record_id>")
-@spec.validate(json=PersonWrite, resp=Responses(HTTP_200=schemas.DETAIL["people"], **WRITE_ERRORS), tags=["people"])
+@spec.validate(json=PersonWrite, **docs("people", 200))
 @api_access
 def update_person(record_id: int):
     """Change a person: send only what changes, with If-Match. Lived experience only if you may see it."""

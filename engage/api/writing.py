@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from flask import request, url_for
 from pydantic import ConfigDict, create_model
+from spectree import Response as Responses
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
@@ -21,6 +22,19 @@ from engage.errors import ConflictError
 from engage.extensions import db
 
 WRITE_ERRORS = {f"HTTP_{c}": schemas.Problem for c in (400, 401, 403, 404, 409, 412, 429)}
+
+
+def docs(name: str, status: int) -> dict:
+    """spectree's `resp` and `tags` for a write of resource `name` answering `status` (201 or 200)."""
+    return {"resp": Responses(**{f"HTTP_{status}": schemas.DETAIL[name]}, **WRITE_ERRORS), "tags": [name]}
+
+
+def bound(form_class, values: dict, version: int | None = None):
+    """The web form `form_class` filled from JSON `values` (no CSRF: no cookie authenticates the API)."""
+    form = form_class(formdata=formdata(values), meta={"csrf": False})
+    if "version" in form:
+        form.version.data = version
+    return form
 
 
 def body_model(name: str, fields: dict) -> type:
