@@ -55,6 +55,11 @@ MATRIX = {
         for verb, m in (("create", "POST"), ("update", "PATCH"))
         for noun in ("organisation", "person")
     },
+    **{
+        (f"api_work.{verb}_{noun}", m): "UUUU"
+        for verb, m in (("create", "POST"), ("update", "PATCH"))
+        for noun in ("consultation", "commitment", "engagement")
+    },
     ("api_tokens.index", "GET"): ANYONE_SIGNED_IN,
     ("api_tokens.index", "POST"): ANYONE_SIGNED_IN,  # make, or revoke one of your own
     ("health.healthz", "GET"): "OOOO",
