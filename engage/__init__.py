@@ -22,6 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config_module.load(app.instance_path, config))
 
     from engage import models  # noqa: F401  (the whole schema, for Alembic)
+    from engage.api.auth import authenticate_api_request
     from engage.audit.restricted import register as register_restricted_audit
     from engage.auth.permissions import check_request
     from engage.cli import engage_cli
@@ -50,10 +51,15 @@ def create_app(config: dict | None = None) -> Flask:
     # The access check runs before CSRF and rate limits, so anonymous users go to /login first.
     app.before_request(refuse_nul_characters)  # before the access check: nobody's request may carry one
     app.before_request(check_request)
+    app.before_request(authenticate_api_request)  # /api: a bearer token, before CSRF and rate limits
     register_limits(app)  # a route's own upload limit, set before CSRF reads the body
     csrf.init_app(app)
     limiter.init_app(app)
 
+    from engage.api.token_views import bp as api_tokens_bp
+    from engage.api.views import bp as api_bp
+    from engage.api.work_views import bp as api_work_bp
+    from engage.api.write_views import bp as api_writes_bp
     from engage.audit.views import bp as audit_bp
     from engage.auth.views import bp as auth_bp
     from engage.briefings.views import bp as briefings_bp
@@ -98,8 +104,15 @@ def create_app(config: dict | None = None) -> Flask:
         briefings_bp,
         transfer_bp,
         webhooks_bp,
+        api_tokens_bp,
+        api_bp,
+        api_writes_bp,
+        api_work_bp,
     ):
         app.register_blueprint(blueprint)
+    csrf.exempt(api_bp)
+    csrf.exempt(api_work_bp)
+    csrf.exempt(api_writes_bp)  # no cookie authenticates the API, so there is no cross-site request to forge
 
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies > 0:  # the client's address and scheme as the nearest `proxies` proxies saw them

@@ -207,3 +207,29 @@ def deliver_webhooks(once: bool, interval: int) -> None:
             click.echo(f"{made} attempt{'s' if made != 1 else ''}.")
             return
         time.sleep(interval)
+
+
+@engage_cli.command("create-token")
+@click.option("--email", required=True, help="The user the token acts as.")
+@click.option("--name", required=True, help="What the token is for, e.g. “BI export”.")
+@click.option("--scope", type=click.Choice(["read", "write"]), default="read", show_default=True)
+@click.option("--days", type=int, default=90, show_default=True, help="Days until it expires (1–366).")
+def create_token(email: str, name: str, scope: str, days: int) -> None:
+    """Make a personal access token for the JSON API; the token is printed alone on the last line."""
+    from sqlalchemy import func, select
+
+    from engage.api.tokens import create_token as make
+    from engage.auth.models import User
+
+    user = db.session.execute(select(User).where(func.lower(User.email) == email.strip().lower())).scalar_one_or_none()
+    if user is None or not user.active:
+        raise click.ClickException(f"No active user has the email {email}.")
+    try:
+        token, text = make(Actor(user), user, name, scope, days)
+    except ValidationError as error:
+        raise click.ClickException(str(error))
+    db.session.commit()
+    click.echo(
+        f"Token “{token.name}” ({scope}) for {user.email}, expires {token.expires_at:%Y-%m-%d}. It is shown only once:"
+    )
+    click.echo(text)

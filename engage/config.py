@@ -96,6 +96,7 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         "RATELIMIT_HEADERS_ENABLED": False,
         "PASSWORD_HASH_METHOD": "scrypt",
+        "API_RATE_LIMIT": os.environ.get("ENGAGE_API_RATE_LIMIT", "300/minute"),  # per token (engage/api)
         "PAGE_SIZE": 25,
         # Request bodies are refused (413) before they are read when larger than these: the whole
         # body, any one non-file form field, and an invitation file (its route's own limit).

@@ -1,6 +1,6 @@
 """Error pages and the few app-wide exceptions that services raise."""
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, json, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
@@ -74,8 +74,19 @@ def _wants_json() -> bool:
     return request.path.startswith("/healthz") or request.accept_mimetypes.best == "application/json"
 
 
-def render_error(code: int, detail: str | None = None):
+def problem(code: int, detail: str | None = None, errors: dict | None = None):
+    """An RFC 9457 problem-details response (the JSON API's errors); `errors`: field → message(s)."""
+    title, message = MESSAGES.get(code, ("Error", "Something went wrong."))
+    body = {"type": "about:blank", "title": title, "status": code, "detail": detail or message}
+    if errors:
+        body["errors"] = {field or "_form": [m] if isinstance(m, str) else list(m) for field, m in errors.items()}
+    return Response(json.dumps(body), status=code, mimetype="application/problem+json")
+
+
+def render_error(code: int, detail: str | None = None, errors: dict | None = None):
     """The error page, or for htmx a fragment to show in place, or JSON for a JSON client."""
+    if request.path.startswith("/api/"):
+        return problem(code, detail, errors)
     title, message = MESSAGES.get(code, ("Error", "Something went wrong."))
     if _wants_json():
         return jsonify(error=title, detail=detail or message), code
@@ -121,7 +132,7 @@ def register_error_handlers(app: Flask) -> None:
     def domain_error(error: Exception):
         transaction.abandon()
         status, detail = _domain_of(error)
-        return render_error(status, detail(error))
+        return render_error(status, detail(error), getattr(error, "errors", None))
 
     for kind in _DOMAIN:
         app.register_error_handler(kind, domain_error)

@@ -1,5 +1,6 @@
 """Every model, imported once so that Alembic and `create_all` see the whole schema."""
 
+from engage.api.models import ApiToken
 from engage.audit.models import AuditEvent
 from engage.auth.models import LoginFailure, User, UserSession
 from engage.briefings.models import Document
@@ -27,6 +28,7 @@ from engage.webhooks.models import WebhookAttempt, WebhookMessage, WebhookSubscr
 __all__ = [
     "Affiliation",
     "AgendaItem",
+    "ApiToken",
     "AuditEvent",
     "Clause",
     "Commitment",

@@ -18,7 +18,7 @@ from sqlalchemy import exists, func, select
 from engage import create_app
 from engage.audit.services import Actor
 from engage.auth.models import User
-from engage.auth.permissions import ADMIN, DOCUMENT, PERSONAL, PUBLIC, WRITE, required_level
+from engage.auth.permissions import ADMIN, API, DOCUMENT, PERSONAL, PUBLIC, WRITE, required_level
 from engage.briefings import jobs
 from engage.briefings import services as briefings
 from engage.consultations.models import Commitment, Consultation, Input
@@ -55,7 +55,8 @@ def _rules():
     return rows
 
 
-RULES = _rules()
+RULES = [r for r in _rules() if r[3] != API]
+API_RULES = [r for r in _rules() if r[3] == API]  # the JSON API: a token, never the session (walked below)
 GETS = [r for r in RULES if r[1] == "GET"]
 POSTS = [r for r in RULES if r[1] != "GET"]
 
@@ -147,6 +148,7 @@ def _world_ids() -> dict:
         "people_privacy.erase": privacy,
         "new_member_id": _first(select(Person.id).where(Person.id.not_in(in_forum)).order_by(Person.id)),
         "person_id": person,
+        "record_id": person,  # the JSON API's detail routes (tests/api walks each resource with its own)
         "organisation_id": first.organisation_id,
         "affiliation_id": first.id,
         "organizations.end_affiliation": {"affiliation_id": second.id},
@@ -401,7 +403,7 @@ def test_the_walk_covers_every_route(app):
         if rule.endpoint != "static"
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
-    assert {(e, m) for e, m, _, _ in RULES} == every
+    assert {(e, m) for e, m, _, _ in RULES + API_RULES} == every
     planned = {e for e, _, _ in _plan(dict.fromkeys(_arguments(), "1"))}
     assert planned == {e for e, m, _, level in RULES if m == "POST" and level != PUBLIC}
     assert {e for e, m, _, level in RULES if m == "POST" and level == PUBLIC} == {"auth.login"}
@@ -409,3 +411,39 @@ def test_the_walk_covers_every_route(app):
 
 def _arguments() -> set[str]:
     return {name for _, _, rule, _ in RULES for name in rule.arguments}
+
+
+# --- the JSON API: walked with each role's token (tests/api has the hidden-record walk) -------------
+
+
+API_IDS = {
+    "people": "person_id",
+    "organisations": "organisation_id",
+    "affiliations": "affiliation_id",
+    "forums": "forum_id",
+    "helplines": "helpline_id",
+    "policies": "policy_id",
+    "consultations": "consultation_id",
+    "commitments": "commitment_id",
+    "engagements": "engagement_id",
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_reads_every_api_route_with_a_token(app, client, world, role):
+    from tests.api.conftest import bearer, make_token
+
+    token = make_token(app, EMAIL[role], "read", f"{role} walk")
+    wrong = []
+    for _, method, rule, _ in API_RULES:
+        own = world.get(API_IDS.get(rule.endpoint.split(".")[-1].removesuffix("_detail")), 1)
+        path = _path(rule, world | {"record_id": own})
+        if method != "GET":
+            response = client.open(path, method=method, json={}, headers=bearer(token))
+            expected = 403  # a read token never writes
+        else:
+            response = client.get(path, headers=bearer(token))
+            expected = 200
+        if response.status_code != expected or client.open(path, method=method).status_code != 401:
+            wrong.append(f"{method} {path}: {response.status_code}, expected {expected}")
+    assert not wrong, f"{role}:\n" + "\n".join(wrong)

@@ -23,6 +23,7 @@ class Actor:
 
     user: User | None
     remote_addr: str | None = None
+    via: str | None = None  # the API token's name, when the request came through the JSON API
 
 
 def _plain(value):
@@ -78,6 +79,9 @@ def record(
     `changes` are {field: [before, after]}; `details` are facts about the event that are not
     changes (a document's id and SHA-256), kept under DETAILS so the log shows them whole.
     """
+    if actor.via:  # a write through the JSON API names the token it came with
+        summary = f"{summary} (API token “{actor.via}”)".strip()
+        details = {**(details or {}), "api_token": actor.via}
     if details:
         changes = {**(changes or {}), DETAILS: details}
     event = AuditEvent(

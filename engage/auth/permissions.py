@@ -20,6 +20,7 @@ READ = "read"
 WRITE = "write"
 ADMIN = "admin"
 DOCUMENT = "document"  # making a document from what the reader may see: a read, whatever the method
+API = "api"  # the JSON API: no session; engage/api/auth.py lets a personal access token in, by its scope
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -68,7 +69,7 @@ admin_only = access(ADMIN)
 
 def required_level(view, method: str) -> str:
     level = getattr(view, "engage_access", None)
-    if level in (PUBLIC, PERSONAL, ADMIN, DOCUMENT):
+    if level in (PUBLIC, PERSONAL, ADMIN, DOCUMENT, API):
         return level
     if level == WRITE:
         return WRITE
@@ -81,7 +82,7 @@ def check_request():
         return None
     view = current_app.view_functions.get(request.endpoint)
     level = required_level(view, request.method)
-    if level == PUBLIC:
+    if level in (PUBLIC, API):  # the API's token check comes next (engage/api/auth.py)
         return None
     if not current_user.is_authenticated:
         if request.method in SAFE_METHODS:
@@ -308,3 +309,9 @@ def can_see_job(user: User | None, job) -> bool:
     """A background document job (its progress, its error, its files): whoever asked for it, and admins.
     The files themselves are still checked by `can_download_document` when downloaded."""
     return is_admin(user) or (can_read(user) and job.requested_by_id == user.id)
+
+
+# --- The JSON API (issue 16): its views are let in by a token, never by the session ---
+
+api_access = access(API)  # a token's user, then the same record-level rules as the pages
+api_open = access(PUBLIC)  # the OpenAPI document and its reference page: no records in them

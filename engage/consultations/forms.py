@@ -90,3 +90,20 @@ class BulkCommitmentsForm(FlaskForm):
     ids = SelectMultipleField("Commitments", coerce=record_id, validate_choice=False)
     action = SelectField("With the ticked", choices=choices([("done", "Mark done"), ("reassign", "Reassign to")]))
     assignee_id = SelectField("New assignee", coerce=optional_id, validate_choice=False)
+
+
+def consultation_data(form: ConsultationForm, posted) -> dict:
+    """The form's values as the service takes them; the participants are the posted `person_ids` and
+    `organisation_ids` (picked chips on the page, lists in the JSON API's body)."""
+    return {
+        "title": form.title.data,
+        "held_on": form.date.data,
+        "kind": form.kind.data,
+        "confidentiality": form.confidentiality.data,
+        "summary": form.summary.data,
+        "forum_id": form.forum_id.data,
+        "topic_ids": form.topic_ids.data or [],
+        "staff_ids": form.staff_ids.data or [],
+        "person_ids": posted.getlist("person_ids"),
+        "organisation_ids": posted.getlist("organisation_ids"),
+    }

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from engage import choices
 from engage.consultations import queries, services
-from engage.consultations.forms import ConsultationForm
+from engage.consultations.forms import ConsultationForm, consultation_data
 from engage.consultations.models import CONFIDENTIALITY, CONSULTATION_KINDS
 from engage.consultations.pages import render_detail
 from engage.formtools import choices as select_choices
@@ -90,18 +90,7 @@ def _consultation_form(consultation=None) -> ConsultationForm:
 
 
 def _form_data(form: ConsultationForm) -> dict:
-    return {
-        "title": form.title.data,
-        "held_on": form.date.data,
-        "kind": form.kind.data,
-        "confidentiality": form.confidentiality.data,
-        "summary": form.summary.data,
-        "forum_id": form.forum_id.data,
-        "topic_ids": form.topic_ids.data or [],
-        "staff_ids": form.staff_ids.data or [],
-        "person_ids": request.form.getlist("person_ids"),
-        "organisation_ids": request.form.getlist("organisation_ids"),
-    }
+    return consultation_data(form, request.form)
 
 
 def _form_page(form: ConsultationForm, outcome, consultation=None):

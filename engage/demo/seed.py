@@ -97,6 +97,20 @@ def seed_import_mapping(ctx: Context) -> None:
     ctx.counts["import mappings"] = 1
 
 
+def seed_api_tokens(ctx: Context) -> None:
+    """Two of the editor's API tokens for /account/tokens: one in use, one revoked (their text is not kept)."""
+    from engage.api.tokens import create_token, revoke_token
+    from engage.audit.services import Actor
+
+    editor = db.session.execute(select(User).where(User.email == "editor@example.org")).scalar_one()
+    actor = Actor(editor)
+    used, _ = create_token(actor, editor, "BI dashboard (demo)", "read", 90)
+    used.last_used_at = ctx.now
+    old, _ = create_token(actor, editor, "Old ticket sync (demo)", "write", 30)
+    revoke_token(actor, old.id)
+    ctx.counts["API tokens"] = 2
+
+
 STEPS = [
     seed_users,
     directory.seed_topics,
@@ -111,6 +125,7 @@ STEPS = [
     activity.derive_last_interactions,
     seed_import_mapping,
     webhooks.seed_webhooks,
+    seed_api_tokens,
 ]
 
 

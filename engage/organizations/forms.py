@@ -6,6 +6,7 @@ from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from engage import choices as lists
 from engage.formtools import VersionField, choices, country_choices
 from engage.organizations.models import ORGANISATION_KINDS
+from engage.organizations.services import OrganisationData
 
 
 class OrganisationForm(FlaskForm):
@@ -21,3 +22,11 @@ class OrganisationForm(FlaskForm):
     def fill_choices(self):
         self.country.choices = country_choices("— International / none —")
         self.topics.choices = choices(lists.as_strings(lists.topics_keeping(self.topics.data)))
+
+
+FIELDS = ("name", "kind", "country", "website", "parent", "description")
+
+
+def organisation_data(form: OrganisationForm) -> OrganisationData:
+    """The form's values as the service takes them (the page's form and the JSON API's body)."""
+    return OrganisationData(**{name: form[name].data or "" for name in FIELDS}, topic_ids=form.topics.data or [])

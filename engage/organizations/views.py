@@ -9,7 +9,7 @@ from engage.affiliations import services as affiliations
 from engage.affiliations.forms import AffiliationForm, EndAffiliationForm
 from engage.extensions import db
 from engage.organizations import queries, services
-from engage.organizations.forms import OrganisationForm
+from engage.organizations.forms import OrganisationForm, organisation_data
 from engage.organizations.models import ORGANISATION_KINDS, Organisation
 from engage.validation import countries
 from engage.web import current_actor, paginate, safe_next, submit, switch_routes
@@ -55,13 +55,7 @@ def detail(organisation_id: int):
     return _render_detail(organisation_id)
 
 
-FIELDS = ("name", "kind", "country", "website", "parent", "description")
-
-
-def _data(form: OrganisationForm) -> services.OrganisationData:
-    return services.OrganisationData(
-        **{name: form[name].data or "" for name in FIELDS}, topic_ids=form.topics.data or []
-    )
+_data = organisation_data  # the form's values as the service takes them (the JSON API's too)
 
 
 def _render_form(form: OrganisationForm, organisation: Organisation | None, status: int):

@@ -18,7 +18,8 @@ from wtforms.validators import Optional
 from engage import choices as lists
 from engage.formtools import VersionField, choices, country_choices, optional_id
 from engage.people.merge import FIELDS as MERGE_FIELDS
-from engage.people.models import CONSENT_SCOPES, STANCES
+from engage.people.models import CONSENT_SCOPES, PROFILE_FIELDS, STANCES, Person
+from engage.people.services import PersonData
 
 NDA_LABELS = {"none": "None", "requested": "Requested", "signed": "Signed", "expired": "Expired"}
 INFLUENCE = {1: "low", 2: "some", 3: "moderate", 4: "high", 5: "very high"}
@@ -116,3 +117,28 @@ for _key in MERGE_FIELDS:
 
 class EraseForm(FlaskForm):
     reason = TextAreaField("Reason", render_kw={"rows": 3, "required": True})
+
+
+TEXT_FIELDS = (
+    "name",
+    "email",
+    "other_emails",
+    "phones",
+    *PROFILE_FIELDS,
+    "organisation",
+    "consent_basis",
+)
+
+
+def person_data(form: PersonForm, with_lived_experience: bool, person: Person | None = None) -> PersonData:
+    """The form's values as the service takes them (the page's form and the JSON API's body)."""
+    return PersonData(
+        **{name: form[name].data or "" for name in TEXT_FIELDS},
+        **{name: form[name].data for name in (*CONSENT_SCOPES, "consent_on", "do_not_contact", "new_organisation")},
+        topic_ids=form.topics.data or [],
+        # A disabled owner field (see `edit`) is not posted: the owner stays as it is.
+        owner_id=(form.owner.data or None) if form.owner.raw_data or person is None else person.owner_id,
+        nda_status=form.nda_status.data or "none",
+        lived_experience=(form.lived_experience.data or "") if with_lived_experience else None,
+        create_anyway=bool(form.create_anyway.data) if "create_anyway" in form else False,
+    )

@@ -11,8 +11,8 @@ from engage.auth.permissions import can_change_owner, can_see_lived_experience, 
 from engage.briefings import panels
 from engage.ids import id_arg
 from engage.people import consent, merge, queries, records, services
-from engage.people.forms import AssessmentForm, ConflictForm, HonorariumForm, PersonForm
-from engage.people.models import CONSENT_SCOPES, PROFILE_FIELDS, STANCES, Person
+from engage.people.forms import AssessmentForm, ConflictForm, HonorariumForm, PersonForm, person_data
+from engage.people.models import CONSENT_SCOPES, STANCES, Person
 from engage.regions import REGIONS
 from engage.validation import countries, time_zones
 from engage.web import current_actor, paginate, submit, switch_routes
@@ -80,28 +80,7 @@ def detail(person_id: int):
     return render_detail(person_id)
 
 
-TEXT_FIELDS = (
-    "name",
-    "email",
-    "other_emails",
-    "phones",
-    *PROFILE_FIELDS,
-    "organisation",
-    "consent_basis",
-)
-
-
-def _person_data(form: PersonForm, with_lived_experience: bool, person: Person | None = None) -> services.PersonData:
-    return services.PersonData(
-        **{name: form[name].data or "" for name in TEXT_FIELDS},
-        **{name: form[name].data for name in (*CONSENT_SCOPES, "consent_on", "do_not_contact", "new_organisation")},
-        topic_ids=form.topics.data or [],
-        # A disabled owner field (see `edit`) is not posted: the owner stays as it is.
-        owner_id=(form.owner.data or None) if form.owner.raw_data or person is None else person.owner_id,
-        nda_status=form.nda_status.data or "none",
-        lived_experience=(form.lived_experience.data or "") if with_lived_experience else None,
-        create_anyway=bool(form.create_anyway.data) if "create_anyway" in form else False,
-    )
+_person_data = person_data  # the form's values as the service takes them (the JSON API's too)
 
 
 def _render_form(form: PersonForm, person: Person | None, status: int):

@@ -1,0 +1,1 @@
+"""The JSON API under /api/v1 and the personal access tokens that authenticate it."""
