@@ -52,9 +52,13 @@ vendor: node_modules/.installed
 	rm -rf static/vendor && mkdir -p static/vendor/bootstrap static/vendor/htmx static/vendor/bootstrap-icons/fonts
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/js/bootstrap.bundle.min.js static/vendor/bootstrap/
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
+	# The multi-value widget (static/js/multiselect.js): Tom Select with its popular plugins (remove_button), Bootstrap 5 look.
+	mkdir -p static/vendor/tom-select
+	cp node_modules/tom-select/dist/js/tom-select.popular.min.js node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css static/vendor/tom-select/
 	cp node_modules/bootstrap-icons/font/bootstrap-icons.min.css static/vendor/bootstrap-icons/
 	cp node_modules/bootstrap-icons/font/fonts/bootstrap-icons.woff2 node_modules/bootstrap-icons/font/fonts/bootstrap-icons.woff static/vendor/bootstrap-icons/fonts/
 	sed -i '/sourceMappingURL/d' static/vendor/bootstrap/*.js static/vendor/bootstrap/*.css
+	sed -i 's|/\*# sourceMappingURL=[^*]*\*/||; s|//# sourceMappingURL=.*$$||' static/vendor/tom-select/*
 	# PDF fonts for the scripts DejaVu (static/fonts) lacks: the regular and bold fontsource subset of
 	# each script, as WOFF 1 (WeasyPrint decodes WOFF 2 in pure Python: seconds per CJK file, each render).
 	for pair in sc:chinese-simplified jp:japanese kr:korean arabic:arabic hebrew:hebrew; do \
