@@ -107,24 +107,28 @@ class Driver:
             target.click()
             target.fill(text)
 
+    # Headless Chromium lays date fields out as en-US whatever the locale: mm/dd/yyyy, a 12-hour clock.
     def type_date(self, target, iso: str) -> None:
-        """A date field (<input type=date>; the context's locale is en-GB, so the keyboard types dd mm yyyy)."""
+        """<input type=date>: the keyboard types the month, day and year into its segments."""
         if self.keyboard:
             self.focus(target)
             y, m, d = iso.split("-")
-            self.page.keyboard.type(d + m + y)
+            self.page.keyboard.type(m + d + y)
+            assert target.input_value() == iso, (iso, target.input_value())
         else:
             target.fill(iso)
 
     def type_datetime(self, target, iso: str) -> None:
-        """<input type=datetime-local>, e.g. 2027-03-02T10:30."""
+        """<input type=datetime-local>, e.g. 2027-03-02T14:30: the date, → to the hours, then h, mm and AM/PM."""
         if self.keyboard:
             self.focus(target)
             day, time = iso.split("T")
             y, m, d = day.split("-")
-            self.page.keyboard.type(d + m + y)
-            self.page.keyboard.press("ArrowRight")  # from the year to the hours
-            self.page.keyboard.type(time.replace(":", ""))
+            hour, minute = (int(x) for x in time.split(":"))
+            self.page.keyboard.type(m + d + y)
+            self.page.keyboard.press("ArrowRight")
+            self.page.keyboard.type(f"{(hour - 1) % 12 + 1:02d}{minute:02d}{'P' if hour >= 12 else 'A'}")
+            assert target.input_value() == iso, (iso, target.input_value())
         else:
             target.fill(iso)
 
