@@ -18,7 +18,8 @@ TAB_LIMIT = 80  # presses to reach one element from wherever the focus is
 WATCH_CSP = """
 window.__csp = [];
 document.addEventListener("securitypolicyviolation", (e) => {
-  window.__csp.push(`${e.violatedDirective} ${e.blockedURI || "inline"} ${e.sourceFile || ""}:${e.lineNumber || ""} ${e.sample || ""} on ${e.target && e.target.outerHTML ? e.target.outerHTML.slice(0, 160) : ""}`);
+  const on = e.target && e.target.outerHTML ? e.target.outerHTML.slice(0, 160) : "";
+  window.__csp.push(`${e.violatedDirective} ${e.blockedURI || "inline"} ${e.sourceFile}:${e.lineNumber} on ${on}`);
 });
 """
 
@@ -48,6 +49,7 @@ class Driver:
         for old in self.folder.glob("*.png"):
             old.unlink()
         self.steps = 0
+        self.presses: list[tuple[int, str]] = []  # Tab presses to reach each element (tabs.txt beside the shots)
         self.console: list[str] = []
         self.offsite: list[str] = []
         page.on("console", lambda m: m.type == "error" and self.console.append(m.text))
@@ -76,6 +78,10 @@ class Driver:
         self.page.screenshot(path=str(self.folder / f"{self.steps:02d}-{slug}.png"))
         self.check()
 
+    def write_tabs(self) -> None:
+        if self.presses:
+            (self.folder / "tabs.txt").write_text("".join(f"{n:3d} {what}\n" for n, what in self.presses))
+
     def check(self) -> None:
         csp = self.page.evaluate("window.__csp || []")
         problems = [f"console: {c}" for c in self.console] + [f"CSP: {c}" for c in csp]
@@ -88,9 +94,10 @@ class Driver:
     def focus(self, target) -> None:
         """Keyboard: Tab (or Shift-Tab) until `target` has the focus, at most TAB_LIMIT presses."""
         target.wait_for(state="visible")
-        for _ in range(TAB_LIMIT):
+        for n in range(TAB_LIMIT):
             where = target.evaluate(WHERE)
             if where == 0:
+                self.presses.append((n, str(target)[:120]))
                 return
             self.page.keyboard.press("Tab" if where > 0 else "Shift+Tab")
         raise AssertionError(f"the keyboard did not reach {target} in {TAB_LIMIT} presses")

@@ -34,6 +34,7 @@ IMPORTED = {"1366m": "Ida Quennell", "1366k": "Omar Brightwater", "390m": "Yuki 
 class Site:
     base: str
     topic: str  # an active topic's name
+    topic2: str  # another
     staff: str  # a colleague who is not the editor
     expert: str  # the person who raises the points
     country: str  # a country with helplines, as the crisis lookup names it
@@ -56,13 +57,15 @@ def site(database, tmp_path_factory):
         policy = make_policy(code="JRN", title="Journey policy")
         make_version(policy, "v1", {f"JRN {i}.1": f"Journey clause {i}." for i in range(1, 4)}, effective_on=soon)
         expert = make_person(name="Journey Expert")
-        topic = db.session.scalars(select(Topic.name).where(Topic.active).order_by(Topic.name)).first()
+        topic, topic2 = db.session.scalars(select(Topic.name).where(Topic.active).order_by(Topic.name).limit(2))
         staff = db.session.scalars(select(User.name).where(User.email != EDITOR, User.role == "editor")).first()
-        code = db.session.scalars(select(Helpline.country).where(Helpline.country.is_not(None), ~Helpline.archived)).first()
+        local = select(Helpline.country).where(Helpline.country.is_not(None), ~Helpline.archived)
+        code = db.session.scalars(local).first()
         start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=10)
         engagement = make_engagement("Journey panel", participants=[expert], starts_at=start)
         db.session.commit()
-        facts = dict(topic=topic, staff=staff, expert=expert.name, country=country_name(code), engagement_id=engagement.id)
+        facts = dict(topic=topic, topic2=topic2, staff=staff, expert=expert.name, country=country_name(code))
+        facts["engagement_id"] = engagement.id
     with live_server(app) as base:
         yield Site(base=base, csv_folder=folder, **facts)
     emptied(app, database)
@@ -94,7 +97,8 @@ def signed_in(browser, site):
 
 
 def h1(j):
-    return j.page.get_by_role("heading", level=1)
+    page = getattr(j, "page", j)
+    return page.get_by_role("heading", level=1)
 
 
 def expect(locator):
@@ -130,9 +134,15 @@ def create_person(j, site, tag):
     j.step("empty form")
     j.type_into(j.page.get_by_label("Name", exact=True), name)
     j.multi("Expertise topics", site.topic)
-    j.step("filled in")
+    j.multi("Expertise topics", site.topic2)
+    j.step("two topics chosen")
+    j.press(j.page.get_by_role("button", name=f"Remove {site.topic2}"))
+    expect(j.page.get_by_role("button", name=f"Remove {site.topic2}")).to_have_count(0)
+    j.step("one removed")
     j.press(j.page.get_by_role("button", name="Save", exact=True))
     expect(h1(j)).to_contain_text(name)
+    expect(j.page.locator("main")).to_contain_text(site.topic)
+    expect(j.page.locator("main")).not_to_contain_text(site.topic2)
     j.step("person page")
 
 
@@ -151,7 +161,8 @@ def consultation(j, site, tag):
         add = j.page.locator("#add-input")
         j.choose(add.get_by_label("Raised by"), site.expert)
         j.type_into(add.get_by_label("Point raised"), f"Point {i + 1} from the journey.")
-        j.choose(add.get_by_label("Target clause (optional)"), _option(add.get_by_label("Target clause (optional)"), i + 1))
+        clause = add.get_by_label("Target clause (optional)")
+        j.choose(clause, _option(clause, i + 1))
         j.press(add.get_by_role("button", name=re.compile("Add")))
         expect(rows).to_have_count(i + 1)
         row = rows.nth(i)
@@ -286,13 +297,13 @@ def test_journey(journey, width, mode, browser, site, signed_in):
     )
     context.set_default_timeout(20_000)
     context.add_init_script(WATCH_CSP)
+    j = Driver(context.new_page(), site.base, journey, w, mode)
     try:
-        j = Driver(context.new_page(), site.base, journey, w, mode)
-        try:
-            JOURNEYS[journey](j, site, f"{width}{mode[0]}")
-        except Exception:
-            j.page.screenshot(path=str(j.folder / "99-failed.png"), full_page=True)
-            raise
+        JOURNEYS[journey](j, site, f"{width}{mode[0]}")
         j.check()
+    except Exception:
+        j.page.screenshot(path=str(j.folder / "99-failed.png"), full_page=True)
+        raise
     finally:
+        j.write_tabs()
         context.close()
