@@ -10,6 +10,8 @@
 (() => {
   "use strict";
 
+  const widgets = new WeakMap(); // .ts-wrapper → its TomSelect
+
   function labelRemoveButtons(ts) {
     ts.control.querySelectorAll(".item").forEach((item) => {
       const remove = item.querySelector(".remove");
@@ -25,7 +27,8 @@
     const ts = new TomSelect(select, {
       plugins: { remove_button: { tabindex: 0, label: "×" } },
       maxOptions: null, // every choice is listed, not the first 50
-      hidePlaceholder: true,
+      refreshThrottle: 0, // filter as each letter is typed, so Enter never picks from a stale list
+      hidePlaceholder: false, // the box keeps saying "type to find" beside the chips, and stays clickable
       closeAfterSelect: false,
       placeholder: select.getAttribute("data-placeholder") || "Type to find, or press ↓",
       render: {
@@ -42,6 +45,7 @@
       if (select.hasAttribute(attr)) ts.control_input.setAttribute(attr, select.getAttribute(attr));
     }
     if (select.classList.contains("is-invalid")) ts.wrapper.classList.add("is-invalid");
+    widgets.set(ts.wrapper, ts);
     labelRemoveButtons(ts);
     ts.on("item_add", () => labelRemoveButtons(ts));
   }
@@ -59,10 +63,14 @@
     if (!remove || (event.key !== "Enter" && event.key !== " ")) return;
     event.preventDefault();
     event.stopPropagation();
-    const wrapper = remove.closest(".ts-wrapper");
+    const ts = widgets.get(remove.closest(".ts-wrapper"));
     remove.click();
-    const input = wrapper && wrapper.querySelector(".ts-control input");
-    if (input) input.focus();
+    if (ts) {
+      // Back in the box, without its list opening over the next field: Tom Select refocuses (and so
+      // opens) in a timeout of its own, queued before this one.
+      ts.control_input.focus();
+      setTimeout(() => ts.close(), 0);
+    }
   }, true);
 
   document.addEventListener("DOMContentLoaded", () => enhanceAll(document));

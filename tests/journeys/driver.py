@@ -185,7 +185,7 @@ class Driver:
             self.page.keyboard.press("Enter")
             self.page.keyboard.press("Escape")
         else:
-            wrapper.locator(".ts-control").click()
+            box.click()
             self.page.locator(".ts-dropdown .option", has_text=option).first.click()
             self.page.get_by_role("heading", level=1).click()  # a click elsewhere closes the list
         wrapper.locator(".item", has_text=option).wait_for()
