@@ -140,20 +140,12 @@ class Driver:
             target.fill(iso)
 
     def press(self, target) -> None:
-        """A button or a link."""
+        """A button or a link: Enter, or a click."""
         if self.keyboard:
             self.focus(target)
             self.page.keyboard.press("Enter")
         else:
             target.click()
-
-    def tick(self, target) -> None:
-        """A checkbox or a radio button."""
-        if self.keyboard:
-            self.focus(target)
-            self.page.keyboard.press("Space")
-        else:
-            target.check()
 
     def choose(self, select, label: str) -> None:
         """A native <select>: the keyboard types the option's first letters, then arrows to it."""
