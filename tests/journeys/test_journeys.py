@@ -181,6 +181,7 @@ def consultation(j, site, tag):
         j.press(form.get_by_role("button", name="Save decision"))
         expect(row.locator("form.decision-form")).to_have_count(0)
         expect(row).to_contain_text("Adopted")
+    rows.first.scroll_into_view_if_needed()  # for the screenshot only
     j.step("three points decided")
 
 
@@ -300,6 +301,7 @@ def test_journey(journey, width, mode, browser, site, signed_in):
         storage_state=None if journey == "sign-in" else signed_in,
         permissions=["clipboard-read", "clipboard-write"],
         accept_downloads=True,
+        reduced_motion="reduce",  # no smooth scrolling to #anchors mid-screenshot (Bootstrap honours it)
     )
     context.set_default_timeout(20_000)
     context.add_init_script(WATCH_CSP)
