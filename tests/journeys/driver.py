@@ -8,10 +8,12 @@ tests/artifacts/<journey>/<width>-<mode>/NN-step.png and fails the journey on an
 any Content-Security-Policy violation, and any request that tried to leave the site.
 """
 
+import os
 import re
 from pathlib import Path
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+# ENGAGE_ARTIFACTS moves them, e.g. for a second run beside the first.
+ARTIFACTS = Path(os.environ.get("ENGAGE_ARTIFACTS") or Path(__file__).resolve().parent.parent / "artifacts")
 TAB_LIMIT = 80  # presses to reach one element from wherever the focus is
 
 # Records what the CSP refused, whichever script or stylesheet caused it (the console shows most, not all).
@@ -47,7 +49,7 @@ class Driver:
         self.folder = ARTIFACTS / journey / f"{width}-{mode}"
         self.folder.mkdir(parents=True, exist_ok=True)
         for old in self.folder.glob("*.png"):
-            old.unlink()
+            old.unlink(missing_ok=True)
         self.steps = 0
         self.presses: list[tuple[int, str]] = []  # Tab presses to reach each element (tabs.txt beside the shots)
         self.console: list[str] = []
