@@ -122,6 +122,7 @@ def sign_in(j, site, tag):
     toggler = j.page.get_by_role("button", name="Show navigation")
     if toggler.is_visible():
         j.press(toggler)
+        expect(j.page.locator("#main-nav")).to_have_class(re.compile(r"\bshow\b"))
         j.step("navigation open")
     j.press(j.page.get_by_role("navigation", name="Main").get_by_role("link", name="People", exact=True))
     expect(h1(j)).to_contain_text("People")
