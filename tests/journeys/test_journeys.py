@@ -316,3 +316,22 @@ def test_journey(journey, width, mode, browser, site, signed_in):
     finally:
         j.write_tabs()
         context.close()
+
+
+def test_without_javascript_the_native_select_submits_the_same_values(browser, site, signed_in):
+    """Progressive enhancement: with scripts off, the multi-value field is the plain <select multiple>."""
+    context = browser.new_context(java_script_enabled=False, storage_state=signed_in)
+    try:
+        page = context.new_page()
+        page.goto(f"{site.base}/people/new")
+        # The field the widget enhances, left as it is: a native multiple select.
+        assert page.locator("select#topics[multiple][data-multiselect]").count() == 1
+        assert page.locator(".ts-wrapper").count() == 0
+        page.get_by_label("Name", exact=True).fill("Journey Person without scripts")
+        page.get_by_label("Expertise topics").select_option(label=[site.topic, site.topic2])
+        page.get_by_role("button", name="Save", exact=True).click()
+        expect(h1(page)).to_contain_text("Journey Person without scripts")
+        for topic in (site.topic, site.topic2):
+            expect(page.get_by_text(topic, exact=True).filter(visible=True)).to_have_count(1)
+    finally:
+        context.close()
