@@ -55,9 +55,13 @@ vendor: node_modules/.installed
 	mkdir -p static/vendor/swagger-ui
 	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/LICENSE static/vendor/swagger-ui/
 	sed -i '/sourceMappingURL/d' static/vendor/swagger-ui/*.js static/vendor/swagger-ui/*.css
+	# The multi-value widget (static/js/multiselect.js): Tom Select with its popular plugins (remove_button), Bootstrap 5 look.
+	mkdir -p static/vendor/tom-select
+	cp node_modules/tom-select/dist/js/tom-select.popular.min.js node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css static/vendor/tom-select/
 	cp node_modules/bootstrap-icons/font/bootstrap-icons.min.css static/vendor/bootstrap-icons/
 	cp node_modules/bootstrap-icons/font/fonts/bootstrap-icons.woff2 node_modules/bootstrap-icons/font/fonts/bootstrap-icons.woff static/vendor/bootstrap-icons/fonts/
 	sed -i '/sourceMappingURL/d' static/vendor/bootstrap/*.js static/vendor/bootstrap/*.css
+	sed -i 's|/\*# sourceMappingURL=[^*]*\*/||; s|//# sourceMappingURL=.*$$||' static/vendor/tom-select/*
 	# PDF fonts for the scripts DejaVu (static/fonts) lacks: the regular and bold fontsource subset of
 	# each script, as WOFF 1 (WeasyPrint decodes WOFF 2 in pure Python: seconds per CJK file, each render).
 	for pair in sc:chinese-simplified jp:japanese kr:korean arabic:arabic hebrew:hebrew; do \

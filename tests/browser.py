@@ -29,7 +29,7 @@ def required() -> bool:
     return os.environ.get("ENGAGE_REQUIRE_BROWSER", "") not in ("", "0")
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def chromium() -> str:
     """The Chromium executable; skips the test where Chromium is optional and missing, fails it in CI."""
     return chromium_path()
