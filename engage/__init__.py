@@ -25,6 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
     from engage.audit.restricted import register as register_restricted_audit
     from engage.auth.permissions import check_request
     from engage.cli import engage_cli
+    from engage.documents.services import install as documents_store_hooks
     from engage.errors import register_error_handlers
     from engage.extensions import csrf, db, limiter, login_manager, migrate
     from engage.fulltext import hooks as fulltext_hooks
@@ -35,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
     from engage.transaction import register as register_transaction
 
     sqlite.install()
+    documents_store_hooks()  # a deleted document's file goes once the deletion has committed
     fulltext_hooks.install()  # every flush keeps the search index in step, in the same transaction
     # Record ids in every route: `<id:…>` (out of range, zero or malformed → 404, never a 500).
     app.url_map.converters["id"] = IdConverter
@@ -59,6 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
     from engage.consultations.register_views import bp as commitments_bp
     from engage.consultations.views import bp as consultations_bp
     from engage.dashboard.views import bp as dashboard_bp
+    from engage.documents.views import bp as documents_bp
     from engage.engagements.calendar_views import bp as engagement_calendar_bp
     from engage.engagements.import_views import bp as engagement_import_bp
     from engage.engagements.views import bp as engagements_bp
@@ -94,6 +97,7 @@ def create_app(config: dict | None = None) -> Flask:
         engagement_import_bp,
         briefings_bp,
         transfer_bp,
+        documents_bp,
     ):
         app.register_blueprint(blueprint)
 
