@@ -1,8 +1,8 @@
 """Documents and notes on people, organisations, consultations and engagements.
 
 POST /<records>/<id>/documents (upload), /<records>/<id>/notes (add a note);
-GET /documents/<id> (download, as an attachment), /documents/<id>/record (its record's page);
-POST /documents/<id>/delete; GET, POST /notes/<id>/edit; POST /notes/<id>/delete.
+GET /attachments/<id> (download, as an attachment), /attachments/<id>/record (its record's page);
+POST /attachments/<id>/delete; GET, POST /notes/<id>/edit; POST /notes/<id>/delete.
 """
 
 from flask import Blueprint, Response, flash, redirect, render_template, request
@@ -78,7 +78,7 @@ for _kind, (_segment, _argument) in SEGMENTS.items():
     )
 
 
-@bp.route("/documents/<id:attachment_id>")
+@bp.route("/attachments/<id:attachment_id>")
 def download(attachment_id: int):
     attachment = services.get_document(current_user, attachment_id)
     data, mimetype = services.download(current_actor(), attachment)
@@ -90,14 +90,14 @@ def download(attachment_id: int):
     return response
 
 
-@bp.route("/documents/<id:attachment_id>/record")
+@bp.route("/attachments/<id:attachment_id>/record")
 def show(attachment_id: int):
     """A document's place: its record's page (search links here)."""
     attachment = services.get_document(current_user, attachment_id)
     return _back(attachment.record_kind, attachment.record_id, "documents")
 
 
-@bp.route("/documents/<id:attachment_id>/delete", methods=["POST"])
+@bp.route("/attachments/<id:attachment_id>/delete", methods=["POST"])
 def delete(attachment_id: int):
     attachment = services.get_document(current_user, attachment_id)
     name = attachment.filename
