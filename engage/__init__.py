@@ -68,6 +68,7 @@ def create_app(config: dict | None = None) -> Flask:
     from engage.forums.views import bp as forums_bp
     from engage.health.views import bp as health_bp
     from engage.helplines.views import bp as helplines_bp
+    from engage.inbox.views import bp as inbox_bp
     from engage.organizations.views import bp as organizations_bp
     from engage.people.privacy_views import bp as people_privacy_bp
     from engage.people.views import bp as people_bp
@@ -98,6 +99,7 @@ def create_app(config: dict | None = None) -> Flask:
         briefings_bp,
         transfer_bp,
         documents_bp,
+        inbox_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -95,10 +95,10 @@ def _text_kind(data: bytes) -> str:
         except UnicodeDecodeError:
             raise Refused(f"This file is binary data of a kind Engage does not keep. Upload {ALLOWED}.")
     head = text.lstrip("\ufeff \t\r\n")[:512].lower().encode()
-    if head.startswith(HTML_STARTS) or b"<html" in head:
+    if head.startswith(HTML_STARTS) or (b"<html" in head and not _looks_like_email(text)):
         raise Refused("This is an HTML page. Engage does not keep HTML files (they can run scripts); save it as PDF.")
     if _looks_like_email(text):
-        return "eml"
+        return "eml"  # an HTML body inside is read as text (messages.html_to_text), never served as HTML
     return "text"
 
 

@@ -1,5 +1,7 @@
 """What a record's page shows of its written input: its documents and notes, and the two forms."""
 
+from datetime import date
+
 from flask import url_for
 from flask_login import current_user
 
@@ -33,5 +35,6 @@ def panel(kind: str, record_id: int, document_form=None, note_form=None) -> dict
             "note_form": note_form or NoteForm(formdata=None),
             "upload_href": url_for(f"documents.upload_{kind}", **{SEGMENTS[kind][1]: record_id}),
             "note_href": url_for(f"documents.note_{kind}", **{SEGMENTS[kind][1]: record_id}),
+            "today": date.today().isoformat(),  # the "log a call" form's default date
         }
     }
