@@ -8,6 +8,7 @@ POST /attachments/<id>/delete; GET, POST /notes/<id>/edit; POST /notes/<id>/dele
 from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user
 
+from engage.auth.permissions import WRITE, access
 from engage.documents import notes, services
 from engage.documents.forms import DocumentForm, NoteForm
 from engage.documents.pages import SEGMENTS, record_href
@@ -107,6 +108,7 @@ def delete(attachment_id: int):
 
 
 @bp.route("/notes/<id:note_id>/edit", methods=["GET", "POST"])
+@access(WRITE)  # the form is its author's, and only writers write notes
 def edit_note(note_id: int):
     note = notes.note_to_edit(current_user, note_id)
     form = NoteForm(obj=note)

@@ -150,3 +150,37 @@ def test_drop_an_email_on_a_consultation_keeps_it_as_a_document(app, client, use
     with app.app_context():
         attachment = db.session.execute(select(Attachment)).scalar_one()
         assert attachment.file_type == "eml" and "carve out news reporting" in attachment.text
+
+
+def test_an_outlook_msg_becomes_a_consultation(app, client, users, people):
+    from tests.inbox.msgfile import make_msg
+
+    pdf = pdf_with("Minutes attached to the msg")
+    data = make_msg(
+        "Minutes of our call",
+        ("Amara Okafor", "amara@saferweb.example"),
+        [("Priya Shah", "priya@team.example")],
+        [],
+        "Tue, 03 Mar 2026 09:15:00 +0100",
+        "We agreed to send the evidence.\r\n\r\nBest,\r\nAmara\r\n\r\n-----Original Message-----\r\n"
+        "From: Priya Shah <priya@team.example>\r\nSent: Monday\r\n\r\nQUOTEDCHAINWORD\r\n",
+        [("minutes.pdf", pdf)],
+    )
+    token = login(client, users["editor"])
+    draft_id = _draft_id(post_file(client, "/consultations/new-from-email", token, "minutes.msg", data))
+    page = client.get(f"/consultations/drafts/{draft_id}").get_data(as_text=True)
+    summary = re.search(r'<textarea[^>]*name="summary"[^>]*>\s*(.*?)</textarea>', page, re.S).group(1)
+    assert "We agreed to send the evidence." in summary and "QUOTEDCHAINWORD" not in summary and "Best" not in summary
+    form = {"csrf_token": token, "title": "Minutes of our call", "confidentiality": "confidential", "summary": summary}
+    assert client.post(f"/consultations/drafts/{draft_id}", data=form).status_code == 302
+    with app.app_context():
+        consultation = db.session.execute(select(Consultation)).scalar_one()
+        assert (consultation.kind, consultation.confidentiality) == ("email", "confidential")
+        assert consultation.held_at == datetime(2026, 3, 3, 8, 15, tzinfo=UTC)
+        assert [p.name for p in consultation.people] == ["Amara Okafor"]
+        assert {u.email for u in consultation.staff} == {"priya@team.example", users["editor"]}
+        files = {a.filename: a for a in db.session.execute(select(Attachment)).scalars()}
+        assert set(files) == {"minutes.pdf", "minutes.msg"} and files["minutes.msg"].file_type == "msg"
+        assert "Minutes attached to the msg" in files["minutes.pdf"].text
+        pdf_id = files["minutes.pdf"].id
+    assert client.get(f"/attachments/{pdf_id}").data == pdf

@@ -66,7 +66,7 @@ def server(app, users):
         "SECRET_KEY": "test-secret",
         "ENGAGE_DOCUMENTS_PATH": os.path.join(app.instance_path, "documents"),
     }
-    process = subprocess.Popen(
+    process = subprocess.Popen(  # noqa: S603 - our own command, fixed arguments
         [sys.executable, "-m", "flask", "--app", "wsgi", "engage", "mail-server", "--port", str(port)],
         cwd=ROOT,
         env=env,
@@ -91,9 +91,9 @@ def test_staff_mail_is_filed_and_a_strangers_refused(app, client, users, server)
         with pytest.raises(smtplib.SMTPSenderRefused) as refused:
             smtp.sendmail("stranger@elsewhere.example", ["log@localhost"], _mail("stranger@elsewhere.example", "Hi"))
         assert 500 <= refused.value.smtp_code < 600
-    with smtplib.SMTP("127.0.0.1", server, timeout=30) as smtp:  # a viewer is not staff who log consultations
-        with pytest.raises(smtplib.SMTPSenderRefused):
-            smtp.sendmail(users["viewer"], ["log@localhost"], _mail(users["viewer"], "Viewer"))
+    # a viewer is not staff who log consultations
+    with smtplib.SMTP("127.0.0.1", server, timeout=30) as smtp, pytest.raises(smtplib.SMTPSenderRefused):
+        smtp.sendmail(users["viewer"], ["log@localhost"], _mail(users["viewer"], "Viewer"))
     with smtplib.SMTP("127.0.0.1", server, timeout=30) as smtp:  # the envelope says staff, the From a stranger
         with pytest.raises(smtplib.SMTPDataError) as forged:
             smtp.sendmail(users["editor"], ["log@localhost"], _mail("stranger@elsewhere.example", "Forged"))
