@@ -1,6 +1,7 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import TextAreaField
+from wtforms.validators import DataRequired
 
 from engage.formtools import VersionField
 
@@ -10,5 +11,5 @@ class DocumentForm(FlaskForm):
 
 
 class NoteForm(FlaskForm):
-    body = TextAreaField("Note (Markdown)")
+    body = TextAreaField("Note (Markdown)", validators=[DataRequired(message="Write the note first.")])
     version = VersionField()

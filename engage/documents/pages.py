@@ -38,3 +38,12 @@ def panel(kind: str, record_id: int, document_form=None, note_form=None) -> dict
             "today": date.today().isoformat(),  # the "log a call" form's default date
         }
     }
+
+
+def timeline(user, kind: str, record_id: int) -> list[dict]:
+    """Timeline items for a record's documents and notes (the person page's timeline)."""
+    items = [
+        {"kind": "document", "on": a.added_at.date(), "record": a} for a in services.documents_of(user, kind, record_id)
+    ]
+    items += [{"kind": "note", "on": n.created_at.date(), "record": n} for n in notes.notes_of(user, kind, record_id)]
+    return items

@@ -144,7 +144,8 @@ def propose(user: User, draft: EmailDraft) -> Proposal:
         raise NotFoundError("The message of this draft is missing from the document store.")
     kind, message = read_message(draft.filename, data)
     zone = reader_zone(user)
-    addresses = message.addresses
+    capture = current_app.config["CAPTURE_ADDRESS"]
+    addresses = [a for a in message.addresses if email_key(a.email) != capture]  # not the BCC itself
     keys = [email_key(a.email) for a in addresses]
     people, users = _people_by_address(keys), _users_by_address(keys)
     proposal = Proposal(
