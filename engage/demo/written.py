@@ -46,8 +46,9 @@ NOTES = [
 ]
 
 
-def _pdf(text: str) -> bytes:
-    """A one-page PDF with a line of text (what a written submission would carry)."""
+def pdf_with(text: str) -> bytes:
+    """A one-page PDF 1.4 showing `text` in Helvetica, with a correct cross-reference table (what a
+    written submission would carry; the tests read it back with pypdf)."""
     stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1", "replace")
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -57,7 +58,7 @@ def _pdf(text: str) -> bytes:
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = io.BytesIO(b"")
+    out = io.BytesIO()
     out.write(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -121,7 +122,7 @@ def seed_written(ctx) -> None:
             consultation.people.append(db.session.get(Person, person_id))
         if all(u.id != EDITOR for u in consultation.staff):
             consultation.staff.append(db.session.get(User, EDITOR))
-        pdf = _pdf(summary[:90])
+        pdf = pdf_with(summary[:90])
         record = {"consultation_id": consultation.id}
         rows.append(_document(record, "submission.pdf", pdf, when))
         rows.append(_document(record, "thread.eml", _message(sender, subject, body, when, pdf), when))

@@ -11,5 +11,5 @@ class DocumentForm(FlaskForm):
 
 
 class NoteForm(FlaskForm):
-    body = TextAreaField("Note (Markdown)", validators=[DataRequired(message="Write the note first.")])
+    text = TextAreaField("Note (Markdown)", validators=[DataRequired(message="Write the note first.")])
     version = VersionField()

@@ -24,9 +24,9 @@ MAX_NOTE = 20_000
 def _body(text: str | None) -> str:
     body = (text or "").strip()
     if not body:
-        raise ValidationError({"body": "Write the note first."})
+        raise ValidationError({"text": "Write the note first."})
     if len(body) > MAX_NOTE:
-        raise ValidationError({"body": f"Keep a note under {MAX_NOTE:,} characters (this one has {len(body):,})."})
+        raise ValidationError({"text": f"Keep a note under {MAX_NOTE:,} characters (this one has {len(body):,})."})
     return body
 
 

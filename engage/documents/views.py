@@ -51,7 +51,7 @@ def _upload(kind: str, record_id: int):
 def _add_note(kind: str, record_id: int):
     record = services.find_record(current_user, kind, record_id)
     form = NoteForm()
-    outcome = submit(form, lambda: notes.add_note(current_actor(), kind, record, form.body.data))
+    outcome = submit(form, lambda: notes.add_note(current_actor(), kind, record, form.text.data))
     if not outcome.ok:
         return _refused("documents/note.html", kind, record, outcome.status, form=form)
     flash("The note is added.", "success")
@@ -111,8 +111,8 @@ def delete(attachment_id: int):
 @access(WRITE)  # the form is its author's, and only writers write notes
 def edit_note(note_id: int):
     note = notes.note_to_edit(current_user, note_id)
-    form = NoteForm(obj=note)
-    outcome = submit(form, lambda: notes.edit_note(current_actor(), note, form.version.data, form.body.data))
+    form = NoteForm() if request.method == "POST" else NoteForm(data={"text": note.body, "version": note.version})
+    outcome = submit(form, lambda: notes.edit_note(current_actor(), note, form.version.data, form.text.data))
     if outcome.ok:
         flash("The note is saved.", "success")
         return _back(note.record_kind, note.record_id, "notes")

@@ -14,11 +14,11 @@ class EmailUploadForm(FlaskForm):
 class ProposalForm(FlaskForm):
     title = StringField("Title")
     confidentiality = SelectField("Confidentiality", choices=choices(CONFIDENTIALITY.items()), default="normal")
-    summary = TextAreaField("Summary")
+    summary = TextAreaField("Summary", render_kw={"rows": 10})
 
 
 class CallForm(FlaskForm):
     summary = TextAreaField(
-        "What was said", validators=[DataRequired(message="Say in a line or two what it was about.")]
+        "What was said", validators=[DataRequired(message="Say in a line or two what the call was about.")]
     )
     held_on = IsoDateField("Date", validators=[DataRequired(message="Enter the date as YYYY-MM-DD.")])
