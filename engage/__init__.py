@@ -26,6 +26,7 @@ def create_app(config: dict | None = None) -> Flask:
     from engage.audit.restricted import register as register_restricted_audit
     from engage.auth.permissions import check_request
     from engage.cli import engage_cli
+    from engage.documents.services import install as documents_store_hooks
     from engage.errors import register_error_handlers
     from engage.extensions import csrf, db, limiter, login_manager, migrate
     from engage.fulltext import hooks as fulltext_hooks
@@ -37,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     from engage.webhooks import hooks as webhook_hooks
 
     sqlite.install()
+    documents_store_hooks()  # a deleted document's file goes once the deletion has committed
     fulltext_hooks.install()  # every flush keeps the search index in step, in the same transaction
     webhook_hooks.install()  # every commit writes its webhook outbox rows, in the same transaction
     # Record ids in every route: `<id:…>` (out of range, zero or malformed → 404, never a 500).
@@ -67,12 +69,14 @@ def create_app(config: dict | None = None) -> Flask:
     from engage.consultations.register_views import bp as commitments_bp
     from engage.consultations.views import bp as consultations_bp
     from engage.dashboard.views import bp as dashboard_bp
+    from engage.documents.views import bp as documents_bp
     from engage.engagements.calendar_views import bp as engagement_calendar_bp
     from engage.engagements.import_views import bp as engagement_import_bp
     from engage.engagements.views import bp as engagements_bp
     from engage.forums.views import bp as forums_bp
     from engage.health.views import bp as health_bp
     from engage.helplines.views import bp as helplines_bp
+    from engage.inbox.views import bp as inbox_bp
     from engage.organizations.views import bp as organizations_bp
     from engage.people.privacy_views import bp as people_privacy_bp
     from engage.people.views import bp as people_bp
@@ -108,6 +112,8 @@ def create_app(config: dict | None = None) -> Flask:
         api_bp,
         api_writes_bp,
         api_work_bp,
+        documents_bp,
+        inbox_bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)

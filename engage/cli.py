@@ -56,6 +56,26 @@ def seed_demo(people: int, if_empty: bool) -> None:
         click.echo(f"  {role:<7} {email}")
 
 
+@engage_cli.command("mail-server")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8025, show_default=True, type=int, help="Port to listen on.")
+@click.option("--lmtp", is_flag=True, help="Speak LMTP (for Postfix's lmtp transport) instead of SMTP.")
+def mail_server(host: str, port: int, lmtp: bool) -> None:
+    """Receive mail for ENGAGE_CAPTURE_ADDRESS from staff and file it as email drafts."""
+    from engage.inbox import mailserver
+
+    controller = mailserver.start(current_app._get_current_object(), host, port, lmtp)
+    address = current_app.config["CAPTURE_ADDRESS"]
+    click.echo(f"{'LMTP' if lmtp else 'SMTP'} on {host}:{port}, taking mail for {address}", err=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        controller.stop()
+
+
 @engage_cli.command("reindex")
 @click.option("--check", is_flag=True, help="Only report records whose search entry is out of date.")
 def reindex(check: bool) -> None:

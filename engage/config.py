@@ -2,6 +2,8 @@
 
 import os
 
+from engage.limits import DOCUMENT_MAX_BYTES
+
 DEV_SECRET_KEY = "dev-only-insecure-key"  # noqa: S105 - `flask run` and tests only, refused elsewhere
 
 
@@ -105,6 +107,12 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "MAX_FORM_PARTS": 1000,
         "INVITATION_MAX_BYTES": _int_env("ENGAGE_INVITATION_MAX_BYTES", 2_000_000),
         "INVITATION_MAX_EVENTS": _int_env("ENGAGE_INVITATION_MAX_EVENTS", 200),
+        # Written input (issue 12): where uploaded documents are kept (content-addressed), the largest
+        # document and the largest mail the capture server takes, and the capture address itself.
+        "DOCUMENTS_PATH": os.environ.get("ENGAGE_DOCUMENTS_PATH", "").strip(),
+        "DOCUMENT_MAX_BYTES": _int_env("ENGAGE_DOCUMENT_MAX_BYTES", DOCUMENT_MAX_BYTES),
+        "CAPTURE_ADDRESS": os.environ.get("ENGAGE_CAPTURE_ADDRESS", "log@localhost").strip().lower(),
+        "CAPTURE_MAX_BYTES": _int_env("ENGAGE_CAPTURE_MAX_BYTES", DOCUMENT_MAX_BYTES),
         "DEMO_PASSWORD": os.environ.get("ENGAGE_DEMO_PASSWORD", "engage-demo"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),

@@ -11,6 +11,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wsgi import LimitedStream
 
 _LIMIT = "_engage_upload_limit"
+DOCUMENT_MAX_BYTES = 25 * 1024 * 1024  # one uploaded document or emailed message (ENGAGE_DOCUMENT_MAX_BYTES)
 FORM_OVERHEAD = 64 * 1024  # the other fields of an upload form (token, hidden values)
 
 

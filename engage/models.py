@@ -5,10 +5,12 @@ from engage.audit.models import AuditEvent
 from engage.auth.models import LoginFailure, User, UserSession
 from engage.briefings.models import Document
 from engage.consultations.models import Commitment, Consultation, Decision, Input
+from engage.documents.models import Attachment, Note
 from engage.engagements.models import AgendaItem, Engagement, EngagementParticipant, ReminderSent
 from engage.forums.models import Forum, ForumMember
 from engage.fulltext.models import SearchEntry
 from engage.helplines.models import Helpline
+from engage.inbox.models import EmailDraft
 from engage.organizations.models import Affiliation, Organisation
 from engage.people.models import (
     ConflictDeclaration,
@@ -29,6 +31,7 @@ __all__ = [
     "Affiliation",
     "AgendaItem",
     "ApiToken",
+    "Attachment",
     "AuditEvent",
     "Clause",
     "Commitment",
@@ -37,6 +40,7 @@ __all__ = [
     "Consultation",
     "Decision",
     "Document",
+    "EmailDraft",
     "Engagement",
     "EngagementParticipant",
     "ErasedEmail",
@@ -47,6 +51,7 @@ __all__ = [
     "ImportMapping",
     "Input",
     "LoginFailure",
+    "Note",
     "Organisation",
     "Person",
     "PersonEmail",

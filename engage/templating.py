@@ -23,6 +23,7 @@ RECORD_PAGES = {
     "clauses": ("policies.clause", "clause_id"),
     "consultations": ("consultations.detail", "consultation_id"),
     "engagements": ("engagements.detail", "engagement_id"),
+    "attachments": ("documents.show", "attachment_id"),  # a document: its record's page
 }
 
 

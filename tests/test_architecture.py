@@ -134,8 +134,9 @@ def _calls(path: Path, names: set[str]) -> list[int]:
 
 
 # The request edge, the command-line edge, and the background worker for document jobs (it commits
-# once per step so its progress page can show how far it has got, in its own session and thread).
-EDGES = {"transaction", "cli", "briefings.jobs"}
+# once per step so its progress page can show how far it has got, in its own session and thread),
+# and the capture mail server (one transaction per message received, issue 12).
+EDGES = {"transaction", "cli", "briefings.jobs", "inbox.mailserver"}
 
 
 def test_only_the_edges_commit_or_roll_back():

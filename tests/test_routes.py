@@ -141,36 +141,83 @@ def _world_ids() -> dict:
         ).scalars()
     )
     privacy = {"person_id": spare[1]}
-    return names | {
-        "other_id": spare[0],
-        "people_privacy.page": privacy,
-        "people_privacy.export": privacy,
-        "people_privacy.erase": privacy,
-        "new_member_id": _first(select(Person.id).where(Person.id.not_in(in_forum)).order_by(Person.id)),
-        "person_id": person,
-        "record_id": person,  # the JSON API's detail routes (tests/api walks each resource with its own)
-        "organisation_id": first.organisation_id,
-        "affiliation_id": first.id,
-        "organizations.end_affiliation": {"affiliation_id": second.id},
-        "forum_id": member.forum_id,
-        "member_id": member.id,
-        "helpline_id": _first(select(Helpline.id).order_by(Helpline.id)),
-        "policy_id": clause.version.policy_id,
-        "version_id": clause.version_id,
-        "clause_id": clause.id,
-        "key": clause.key,
-        "topic_id": unused_topic.id,
-        "subscription_id": hook.id,
-        "consultation_id": consultation,
-        "input_id": _first(select(Input.id).where(Input.consultation_id == consultation).order_by(Input.id)),
-        "commitment_id": commitment.id,
-        "engagement_id": engagement,
-        "document_id": document.id,
-        "job_id": plant_evidence_job(admin, clause.version.policy.topic_id),
-        "user_id": _first(select(User.id).where(User.email == EMAIL["viewer"])),
-        "token": admin.feed_token,
-        "filename": "css/app.css",
+    return (
+        names
+        | {
+            "other_id": spare[0],
+            "people_privacy.page": privacy,
+            "people_privacy.export": privacy,
+            "people_privacy.erase": privacy,
+            "new_member_id": _first(select(Person.id).where(Person.id.not_in(in_forum)).order_by(Person.id)),
+            "person_id": person,
+            "record_id": person,  # the JSON API's detail routes (tests/api walks each resource with its own)
+            "organisation_id": first.organisation_id,
+            "affiliation_id": first.id,
+            "organizations.end_affiliation": {"affiliation_id": second.id},
+            "forum_id": member.forum_id,
+            "member_id": member.id,
+            "helpline_id": _first(select(Helpline.id).order_by(Helpline.id)),
+            "policy_id": clause.version.policy_id,
+            "version_id": clause.version_id,
+            "clause_id": clause.id,
+            "key": clause.key,
+            "topic_id": unused_topic.id,
+            "subscription_id": hook.id,
+            "consultation_id": consultation,
+            "input_id": _first(select(Input.id).where(Input.consultation_id == consultation).order_by(Input.id)),
+            "commitment_id": commitment.id,
+            "engagement_id": engagement,
+            "document_id": document.id,
+            "job_id": plant_evidence_job(admin, clause.version.policy.topic_id),
+            "user_id": _first(select(User.id).where(User.email == EMAIL["viewer"])),
+            "token": admin.feed_token,
+            "filename": "css/app.css",
+        }
+        | _written(person)
+    )
+
+
+def _written(person_id: int) -> dict:
+    """Written input to walk (issue 12): a document on the walked person, and for each writer a note
+    and two email drafts of their own (only a note's author edits it; a draft is its user's alone)."""
+    from email.message import EmailMessage
+
+    from engage.documents import store
+    from engage.documents.models import Attachment, Note
+    from engage.inbox.models import EmailDraft
+
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = EMAIL["admin"], "log@localhost", "Walked email"
+    message["Date"] = "Tue, 03 Mar 2026 09:15:00 +0000"
+    message.set_content("A walked message.")
+    sha = store.put(message.as_bytes())
+    attachment = Attachment(
+        person_id=person_id, filename="walked.txt", sha256=store.put(b"Walked document"), size=15, file_type="text"
+    )
+    db.session.add(attachment)
+    own = {}
+    for role in ("editor", "admin"):
+        user = db.session.execute(select(User).where(User.email == EMAIL[role])).scalar_one()
+        note = Note(person_id=person_id, body=f"Walked note by {role}", author_id=user.id)
+        drafts = [EmailDraft(user_id=user.id, sha256=sha, filename="walked.eml", subject="Walked email") for _ in "12"]
+        db.session.add_all([note, *drafts])
+        db.session.flush()
+        own[role] = {
+            "documents.edit_note": {"note_id": note.id},
+            "documents.delete_note": {"note_id": note.id},
+            "inbox.draft": {"draft_id": drafts[0].id},
+            "inbox.discard": {"draft_id": drafts[1].id},
+        }
+    db.session.flush()
+    return {"attachment_id": attachment.id, "note_id": own["admin"]["documents.edit_note"]["note_id"]} | {
+        "draft_id": own["admin"]["inbox.draft"]["draft_id"],
+        "own": own,
     }
+
+
+def own_records(ids: dict, role: str) -> dict:
+    """The walk's ids with the records that are `role`'s own (a viewer has none: the admin's)."""
+    return ids | ids["own"].get(role, ids["own"]["admin"])
 
 
 @pytest.fixture
@@ -226,6 +273,7 @@ def _may_read(role: str, endpoint: str, level: str) -> bool:
 
 
 REDIRECTS = {"policies.clause_by_key"}  # /policies/<id>/clauses/<key> → the clause's page
+REDIRECTS |= {"documents.show"}  # a document's place: its record's page
 # A briefing.pdf GET with no up-to-date pack for the reader goes to the page that makes one.
 REDIRECTS |= {"briefings.briefing_pdf"}
 
@@ -233,6 +281,7 @@ REDIRECTS |= {"briefings.briefing_pdf"}
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_reads_every_page_it_may(app, client, world, role):
     login(client, EMAIL[role])
+    world = own_records(world, role)
     wrong = []
     for endpoint, _, rule, level in GETS:
         if level == PUBLIC:
@@ -272,6 +321,17 @@ EXTRA = {
         "url": "http://127.0.0.1:9/new",
         "allowed_host": "127.0.0.1",
         "events": ["person.updated"],
+    },
+    # Written input (issue 12): a file to upload on each kind of record, an email to read.
+    **{
+        f"documents.upload_{kind}": lambda ids: {"file": (io.BytesIO(b"Walked notes."), "walked-notes.txt")}
+        for kind in ("people", "organisations", "consultations", "engagements")
+    },
+    "inbox.new_from_email": lambda ids: {
+        "file": (
+            io.BytesIO(b"From: admin@example.org\r\nTo: log@localhost\r\nSubject: Walked upload\r\n\r\nHello.\r\n"),
+            "walked.eml",
+        )
     },
     "helplines.new": lambda ids: {"channel": "phone", "contact": "+44 20 7946 0958"},
     "transfer.import_people": lambda ids: {
@@ -339,6 +399,7 @@ def _form_for(html: str, action: str, page: str):
 @pytest.mark.parametrize("role", ["editor", "admin"])
 def test_each_role_performs_every_write_it_may(app, client, world, role):
     token = login(client, EMAIL[role])
+    world = own_records(world, role)
     offered = _offered_forms(client, world)
     failed, refused = [], []
     for endpoint, path, level in _plan(world):

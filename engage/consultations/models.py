@@ -1,6 +1,6 @@
 """Consultations, the inputs raised in them, the decision on each input, and commitments."""
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -9,7 +9,7 @@ from engage.auth.models import User
 from engage.engagements.models import Engagement
 from engage.extensions import db
 from engage.forums.models import Forum
-from engage.mixins import Timestamped, Versioned, link_table
+from engage.mixins import Timestamped, UTCDateTime, Versioned, link_table
 from engage.organizations.models import Organisation
 from engage.people.models import Person
 from engage.policies.models import Clause, PolicyVersion
@@ -53,6 +53,7 @@ class Consultation(Versioned, Timestamped, db.Model):
     summary: Mapped[str] = mapped_column(Text, default="")
     confidentiality: Mapped[str] = mapped_column(String(20), default="normal")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    held_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the instant, when known (an email's Date)
 
     forum: Mapped[Forum | None] = relationship()
     created_by: Mapped[User | None] = relationship()

@@ -17,6 +17,7 @@ from engage import choices
 from engage.consultations import queries
 from engage.consultations.forms import CommitmentForm, DecisionForm, InputForm, scope_ids
 from engage.consultations.models import COMMITMENT_STATUSES, OUTCOMES, Consultation, Input
+from engage.documents import pages as written
 from engage.formtools import choices as select_choices
 from engage.policies.queries import clause_choices, version_choices
 from engage.web import is_htmx, submit
@@ -104,6 +105,7 @@ def render_detail(consultation: Consultation, status: int = 200, new_input=None,
         commitments=queries.page_commitments(consultation),
         input_form=new_input,
         commitment_form=new_commitment,
+        **written.panel("consultations", consultation.id),
     )
     return render_template("consultations/detail.html", **page), status
 

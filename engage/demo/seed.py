@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from engage.auth.models import User, random_token
-from engage.demo import activity, directory, engagements, stances, webhooks
+from engage.demo import activity, directory, engagements, stances, webhooks, written
 from engage.demo.base import Context, bulk_insert, reset_sequences
 from engage.extensions import db
 from engage.fulltext import hooks as fulltext_hooks
@@ -144,6 +144,7 @@ def seed(people: int = 1000, password: str = "engage-demo", seed_value: int = 20
         for step in STEPS:
             step(ctx)
         reset_sequences()
+        written.seed_written(ctx)  # ORM inserts, once the bulk steps' sequences are reset
         db.session.flush()
     finally:
         db.session.info.pop(fulltext_hooks.OFF, None)

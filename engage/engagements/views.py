@@ -6,6 +6,7 @@ from flask_login import current_user
 from engage import choices
 from engage.auth.permissions import personal
 from engage.briefings import panels
+from engage.documents import pages as written
 from engage.engagements import queries, records, services
 from engage.engagements.forms import EngagementForm, initial
 from engage.engagements.models import Engagement
@@ -77,6 +78,7 @@ def detail(engagement_id: int):
         render_markdown=render_markdown,
         **LABELS,
         **panels.engagement_panel(engagement),
+        **written.panel("engagements", engagement.id),
     )
 
 

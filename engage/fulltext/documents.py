@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from engage.consultations.models import Consultation, Decision, Input
+from engage.documents.models import RECORD_KEYS, Attachment, record_model
 from engage.engagements.models import Engagement
 from engage.extensions import db
 from engage.forums.models import Forum
@@ -233,6 +234,30 @@ def _engagements(ids) -> list[Doc]:
     ]
 
 
+def _attachments(ids) -> list[Doc]:
+    """An uploaded document's extracted text, under its record: seen by who may see the record (a
+    consultation's documents carry its id, so they follow the consultation's filter)."""
+    rows = list(db.session.execute(select(Attachment).where(Attachment.id.in_(ids))).scalars())
+    names = {}
+    for kind in RECORD_KEYS:
+        wanted = {a.record_id for a in rows if a.record_kind == kind}
+        if wanted:
+            model = record_model(kind)
+            label = model.name if hasattr(model, "name") else model.title
+            names |= {(kind, i): n for i, n in db.session.execute(select(model.id, label).where(model.id.in_(wanted)))}
+    return [
+        Doc(
+            "attachments",
+            a.id,
+            a.filename,
+            f"Document on {names.get((a.record_kind, a.record_id), '')}",
+            a.text or "",
+            consultation_id=a.consultation_id,
+        )
+        for a in rows
+    ]
+
+
 # kind → (model whose ids it holds, builder). The order is the order results are grouped in.
 KINDS = {
     "people": (Person, _people),
@@ -243,4 +268,5 @@ KINDS = {
     "clauses": (Clause, _clauses),
     "consultations": (Consultation, _consultations),
     "engagements": (Engagement, _engagements),
+    "attachments": (Attachment, _attachments),
 }

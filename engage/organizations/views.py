@@ -7,6 +7,7 @@ from flask_login import current_user
 from engage import choices
 from engage.affiliations import services as affiliations
 from engage.affiliations.forms import AffiliationForm, EndAffiliationForm
+from engage.documents import pages as written
 from engage.extensions import db
 from engage.organizations import queries, services
 from engage.organizations.forms import OrganisationForm, organisation_data
@@ -45,6 +46,7 @@ def _render_detail(organisation_id: int, status: int = 200, affiliation_form=Non
             organisation=detail.organisation,
             affiliation_form=affiliation_form or AffiliationForm(formdata=None),
             end_form=end_form or EndAffiliationForm(formdata=None),
+            **written.panel("organisations", organisation_id),
         ),
         status,
     )

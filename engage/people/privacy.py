@@ -32,6 +32,7 @@ from engage.consultations.models import (
     consultation_people,
     consultation_topics,
 )
+from engage.documents import privacy as written_privacy
 from engage.engagements.models import Engagement, EngagementParticipant, EventCache
 from engage.errors import ValidationError
 from engage.extensions import db
@@ -200,6 +201,8 @@ def _scrub_shared_text(person_id: int, scrubber: Scrubber) -> None:
                     touched = True
             if touched and isinstance(record, Engagement):
                 record.sequence = (record.sequence or 0) + 1  # calendars pick the new text up
+    consultations = select(Consultation.id).where(where[Consultation])
+    written_privacy.scrub_shared(consultations, in_engagements, scrubber.text)  # notes, document text
 
 
 def _documents_naming(person_id: int) -> list[Document]:
@@ -313,6 +316,7 @@ def erase_person(actor: Actor, person: Person, reason: str, now: datetime | None
     before = consent.snapshot(person)
     _scrub_shared_text(person.id, scrubber)
     withdrawn = _withdraw_documents(person.id, now)
+    written = written_privacy.remove_on_person(person.id)  # documents and notes on the person
     forgotten = _forget_feed_cache(person.id)
     scrubbed = _scrub_audit(person.id, terms, scrubber)
     _anonymise(person, label)
@@ -332,6 +336,7 @@ def erase_person(actor: Actor, person: Person, reason: str, now: datetime | None
             "documents_withdrawn": withdrawn,
             "feed_events_dropped": forgotten,
             "audit_events_scrubbed": scrubbed,
+            **written,
         },
     )
     return person

@@ -15,6 +15,7 @@ from engage.affiliations.services import current_affiliation_clause, current_aff
 from engage.auth.models import User
 from engage.auth.permissions import can_see_lived_experience
 from engage.consultations.models import Consultation, Input
+from engage.documents.pages import timeline as written_timeline
 from engage.engagements.models import Engagement, EngagementParticipant
 from engage.extensions import db
 from engage.forums.models import ForumMember
@@ -222,6 +223,7 @@ class PersonDetail:
     inputs: list[Input] = field(default_factory=list)
     last_interaction: date | None = None
     lived_experience: str | None = None  # set only when the user may see it
+    written: list = field(default_factory=list)  # documents and notes on the person (issue 12)
 
     @property
     def assessments_by_topic(self) -> list[tuple]:
@@ -238,6 +240,7 @@ class PersonDetail:
         """Consultations and engagements together, newest first."""
         items = [{"kind": "consultation", "on": c.held_on, "record": c} for c in self.consultations]
         items += [{"kind": "engagement", "on": p.engagement.starts_at.date(), "record": p} for p in self.engagements]
+        items += self.written
         return sorted(items, key=lambda i: i["on"], reverse=True)
 
 
@@ -295,6 +298,7 @@ def person_detail(user: User, person_id: int) -> PersonDetail | None:
         ).scalars()
     )
     detail.inputs = history.inputs(user, history.PERSON, person.id, Input.topic)
+    detail.written = written_timeline(user, "people", person.id)
     detail.last_interaction = visible_last_interactions(user, [person.id]).get(person.id)
     return detail
 

@@ -20,6 +20,7 @@ from engage.audit.services import Actor, _plain
 from engage.briefings.models import DOCUMENT_KINDS, Document
 from engage.briefings.pdf import render_pdf
 from engage.consultations.models import OUTCOMES, Commitment, Consultation, Decision, Input, consultation_people
+from engage.documents import privacy as written_privacy
 from engage.engagements.models import Engagement, EngagementParticipant
 from engage.extensions import db
 from engage.forums.models import ForumMember
@@ -193,6 +194,7 @@ def gather(person: Person, now: datetime | None = None) -> dict:
             }
             for c in consent.history(pid, limit=10_000)
         ],
+        **written_privacy.on_person(pid),  # notes and documents on the person (issue 12)
         "audit_entries": [
             {
                 "at": _plain(e.at),

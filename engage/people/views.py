@@ -9,6 +9,7 @@ from engage.affiliations import services as affiliations
 from engage.affiliations.forms import AffiliationForm, EndAffiliationForm
 from engage.auth.permissions import can_change_owner, can_see_lived_experience, can_write
 from engage.briefings import panels
+from engage.documents import pages as written
 from engage.ids import id_arg
 from engage.people import consent, merge, queries, records, services
 from engage.people.forms import AssessmentForm, ConflictForm, HonorariumForm, PersonForm, person_data
@@ -69,6 +70,7 @@ def render_detail(person_id: int, status: int = 200, **forms):
             consent_history=consent.history(person_id),
             consent_sources=consent.SOURCES,
             **panels.person_letters(detail.person),
+            **written.panel("people", person_id),
             **forms,
         ),
         status,

@@ -23,6 +23,7 @@ LABELS = {
     "clauses": "Policy clauses",
     "consultations": "Consultations",
     "engagements": "Engagements",
+    "attachments": "Documents",
 }
 DETAIL = {kind: RECORD_PAGES[kind] for kind in LABELS}  # each kind's page: (endpoint, id argument)
 assert set(LABELS) == set(KINDS) == set(DETAIL)

@@ -3,6 +3,7 @@ nowhere — pages, search, feeds, stored PDFs, audit details — while the claus
 packs still count their points under the pseudonym. Runs on SQLite and PostgreSQL."""
 
 import json
+import os
 from datetime import date
 
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from engage.audit.services import Actor
 from engage.auth.models import User
 from engage.briefings import services as briefings
 from engage.briefings.models import Document
+from engage.documents.models import Note
 from engage.engagements.models import EventCache
 from engage.extensions import db
 from engage.people import privacy
@@ -65,6 +67,7 @@ def _world(app, users) -> dict:
             },
         )
         engagement = make_engagement("Panel", participants=[person], topics=[topic], speakers=[admin])
+        written = _written_about(person, consultation, admin)
         db.session.commit()
         actor = Actor(admin)
         letter = briefings.generate_letter(actor, person.id, date(2026, 1, 1), date(2026, 12, 31))
@@ -83,7 +86,31 @@ def _world(app, users) -> dict:
             "point": point.id,
             "token": admin.feed_token,
             "documents": [letter.id, pack.id, evidence_pdf.id, evidence_csv.id],
-        }
+        } | written
+
+
+def _written_about(person, consultation, admin) -> dict:
+    """Written input naming the person (issue 12): a note and a document on them, a note on the consultation."""
+    from engage.documents import store
+    from engage.documents.models import Attachment, Note
+
+    text = f"Submission by {NAME}, {EMAIL}".encode()
+    own = Attachment(
+        person_id=person.id,
+        filename="submission.txt",
+        sha256=store.put(text),
+        size=len(text),
+        file_type="text",
+        text=text.decode(),
+        added_by_id=admin.id,
+    )
+    notes = [
+        Note(person_id=person.id, body=f"Called {NAME} about Halcyon", author_id=admin.id),
+        Note(consultation_id=consultation.id, body=f"{NAME} will send evidence", author_id=admin.id),
+    ]
+    db.session.add_all([own, *notes])
+    db.session.flush()
+    return {"written_file": store.path_of(own.sha256), "shared_note": notes[1].id}
 
 
 def _pages(client, w) -> dict[str, str]:
@@ -154,6 +181,10 @@ def test_after_erasure_nothing_names_the_person_and_the_points_still_count(app, 
             erase.changes["details"]["erased_by"] and "Erasure request 2026-114" in erase.changes["details"]["reason"]
         )
         assert set(erase.changes["details"]["documents_withdrawn"]) == set(w["documents"])
+        # Written input: the person's own document and note are gone (the file too), the shared note scrubbed.
+        assert (erase.changes["details"]["documents_removed"], erase.changes["details"]["notes_removed"]) == (1, 1)
+        assert not os.path.exists(w["written_file"])
+        assert db.session.get(Note, w["shared_note"]).body == f"{label} will send evidence"
         # An old import would be warned about the address, in any case.
         assert privacy.erased_email_fingerprints([EMAIL.upper(), "new@example.org"]) == {EMAIL.upper()}
         assert db.session.execute(select(ErasedEmail)).scalars().all()

@@ -42,6 +42,11 @@ READ, WRITE, ADMIN, ANYONE_SIGNED_IN, DOCUMENT = "LOOO", "LFOO", "LFFO", "LOOO",
 CONSULTATION_GET = By("staffer", {"normal": "LOOOO", "confidential": "LNOOO", "restricted": "LNNOO"})
 CONSULTATION_POST = By("staffer", {"normal": "LFOOF", "confidential": "LFOOF", "restricted": "LFNOF"})
 FEED = By("owner", {"own token": "OOOOO", "wrong token": "NNNNN"})
+# Written input (issue 12): a note is edited or deleted by its author (the planted notes are the
+# admin's; admins may delete any); a document's place is a redirect to its record; drafts are their user's.
+NOTE_WRITE = By("staffer", {"normal": "LFFOF", "confidential": "LFFOF", "restricted": "LFNOF"})
+DOCUMENT_PLACE = By("staffer", {"normal": "LRRRR", "confidential": "LNRRR", "restricted": "LNNRR"})
+OWN_DRAFT = By("owner", {"made by owner": "LFNNO"})
 
 MATRIX = {
     ("static", "GET"): "OOOO",
@@ -235,6 +240,28 @@ MATRIX = {
     # Any editor may record a colleague's letter as sent: the team posts letters (the letters page
     # offers it); nothing of the letter is shown.
     ("briefings.sent", "POST"): By("owner", {"made by owner": "LFOOO"}),
+    # written input (issue 12): documents and notes have their record's visibility
+    ("documents.upload_people", "POST"): WRITE,
+    ("documents.upload_organisations", "POST"): WRITE,
+    ("documents.upload_engagements", "POST"): WRITE,
+    ("documents.upload_consultations", "POST"): CONSULTATION_POST,
+    ("documents.note_people", "POST"): WRITE,
+    ("documents.note_organisations", "POST"): WRITE,
+    ("documents.note_engagements", "POST"): WRITE,
+    ("documents.note_consultations", "POST"): CONSULTATION_POST,
+    ("documents.download", "GET"): CONSULTATION_GET,
+    ("documents.show", "GET"): DOCUMENT_PLACE,
+    ("documents.delete", "POST"): CONSULTATION_POST,
+    ("documents.edit_note", "GET"): NOTE_WRITE,
+    ("documents.edit_note", "POST"): NOTE_WRITE,
+    ("documents.delete_note", "POST"): NOTE_WRITE,
+    ("inbox.new_from_email", "GET"): WRITE,
+    ("inbox.new_from_email", "POST"): WRITE,
+    ("inbox.drafts_list", "GET"): WRITE,
+    ("inbox.draft", "GET"): OWN_DRAFT,
+    ("inbox.draft", "POST"): OWN_DRAFT,
+    ("inbox.discard", "POST"): OWN_DRAFT,
+    ("inbox.log_call", "POST"): WRITE,
 }
 
 ROLES = ("anonymous", "viewer", "editor", "admin")

@@ -108,7 +108,40 @@ def plant(ids: dict, levels=LEVELS) -> dict:
         db.session.add(commitment)
         db.session.flush()
         planted[level] = {"consultation_id": consultation.id, "input_id": point.id, "commitment_id": commitment.id}
+        planted[level] |= _plant_written(consultation, mark)
     return planted
+
+
+def _plant_written(consultation, mark: str) -> dict:
+    """A document and a note (by the admin) on the planted consultation, carrying its marker word."""
+    from engage.documents import store
+    from engage.documents.models import Attachment, Note
+
+    text = f"{mark} document text".encode()
+    attachment = Attachment(
+        consultation_id=consultation.id,
+        filename=f"{mark}-minutes.txt",
+        sha256=store.put(text),
+        size=len(text),
+        file_type="text",
+        text=text.decode(),
+    )
+    note = Note(consultation_id=consultation.id, body=f"{mark} note", author_id=_user(EMAIL["admin"]).id)
+    db.session.add_all([attachment, note])
+    db.session.flush()
+    return {"attachment_id": attachment.id, "note_id": note.id}
+
+
+def _plant_draft(owner) -> int:
+    """An email draft of `owner`'s (drafts are their user's alone)."""
+    from engage.documents import store
+    from engage.inbox.models import EmailDraft
+
+    data = b"From: owner@example.org\r\nTo: log@localhost\r\nSubject: Owner's draft\r\n\r\nHello.\r\n"
+    draft = EmailDraft(user_id=owner.id, sha256=store.put(data), filename="owner.eml", subject="Owner's draft")
+    db.session.add(draft)
+    db.session.flush()
+    return draft.id
 
 
 def plant_owned(ids: dict) -> tuple[int, int]:
@@ -124,6 +157,7 @@ def plant_owned(ids: dict) -> tuple[int, int]:
     db.session.flush()
     letter = briefings.generate_letter(Actor(owner), person.id, date(2020, 1, 1), date.today())
     ids["job_id"] = plant_evidence_job(owner, db.session.get(Clause, ids["clause_id"]).version.policy.topic_id)
+    ids["draft_id"] = _plant_draft(owner)
     return briefings.generate_briefing(Actor(owner), engagement.id).id, letter.id
 
 

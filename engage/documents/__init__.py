@@ -1,0 +1,1 @@
+"""Written input on records: uploaded documents (content-addressed files) and Markdown notes."""

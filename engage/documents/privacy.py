@@ -1,0 +1,64 @@
+"""Written input in data-subject requests: what an export lists, what an erasure removes.
+
+Erasure removes the documents and notes on the person (their files go after the commit, unless
+another record keeps the same bytes), and the person's name in the notes and document text of the
+records they took part in becomes the pseudonym (the files of those documents are the team's
+records and stay; their extracted text, which search shows, is scrubbed).
+"""
+
+from sqlalchemy import select
+
+from engage.documents.models import Attachment, Note
+from engage.documents.services import forget
+from engage.extensions import db
+
+
+def on_person(person_id: int) -> dict:
+    """The export's part: the notes (their text) and the documents (what, when, by whom) on the person."""
+    notes = db.session.execute(select(Note).where(Note.person_id == person_id).order_by(Note.id)).scalars()
+    documents = db.session.execute(
+        select(Attachment).where(Attachment.person_id == person_id).order_by(Attachment.id)
+    ).scalars()
+    return {
+        "notes": [
+            {"written_at": n.created_at.isoformat(), "by": n.author.name if n.author else None, "text": n.body}
+            for n in notes
+        ],
+        "documents": [
+            {
+                "filename": a.filename,
+                "type": a.file_type,
+                "bytes": a.size,
+                "sha256": a.sha256,
+                "added_at": a.added_at.isoformat(),
+                "by": a.added_by.name if a.added_by else None,
+            }
+            for a in documents
+        ],
+    }
+
+
+def remove_on_person(person_id: int) -> dict[str, int]:
+    """Erasure: the person's own documents and notes go."""
+    documents = list(db.session.execute(select(Attachment).where(Attachment.person_id == person_id)).scalars())
+    notes = list(db.session.execute(select(Note).where(Note.person_id == person_id)).scalars())
+    for attachment in documents:
+        forget(attachment)
+    for note in notes:
+        db.session.delete(note)
+    return {"documents_removed": len(documents), "notes_removed": len(notes)}
+
+
+def scrub_shared(consultation_ids, engagement_ids, scrub) -> None:
+    """The person's name in the notes and document text of records they took part in: `scrub(text)`."""
+    where = [Note.consultation_id.in_(consultation_ids), Note.engagement_id.in_(engagement_ids)]
+    for column in where:
+        for note in db.session.execute(select(Note).where(column)).scalars():
+            if note.body and (clean := scrub(note.body)) != note.body:
+                note.body = clean
+    for column in (Attachment.consultation_id.in_(consultation_ids), Attachment.engagement_id.in_(engagement_ids)):
+        for attachment in db.session.execute(select(Attachment).where(column)).scalars():
+            for name in ("text", "filename"):
+                value = getattr(attachment, name)
+                if value and (clean := scrub(value)) != value:
+                    setattr(attachment, name, clean)

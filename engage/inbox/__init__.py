@@ -1,0 +1,1 @@
+"""Email into consultations: parsing .eml/.msg, drafts, the proposal page, the capture mail server."""
