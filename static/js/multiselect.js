@@ -45,6 +45,10 @@
       if (select.hasAttribute(attr)) ts.control_input.setAttribute(attr, select.getAttribute(attr));
     }
     if (select.classList.contains("is-invalid")) ts.wrapper.classList.add("is-invalid");
+    // The original select stays in the form (it is what submits) but is no longer what people use:
+    // out of the accessibility tree and the tab order, so it is not announced twice or left unnamed.
+    select.setAttribute("aria-hidden", "true");
+    select.tabIndex = -1;
     widgets.set(ts.wrapper, ts);
     labelRemoveButtons(ts);
     ts.on("item_add", () => labelRemoveButtons(ts));

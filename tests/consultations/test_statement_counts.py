@@ -99,7 +99,9 @@ def test_statement_counts_do_not_grow(app, users, role):
 
 # --- Saving a decision on a point raised ----------------------------------------------------------
 
-DECISION_BUDGET = 12
+# 12, plus the search index filling its two FTS5 tables for the entry it rewrote (SQLite: one
+# INSERT … SELECT each, no trigger) and the webhook outbox reading who subscribes.
+DECISION_BUDGET = 15
 
 
 @pytest.mark.parametrize("htmx", [True, False])

@@ -135,9 +135,7 @@ def create_person(j, site, tag):
     j.step("empty form")
     j.type_into(j.page.get_by_label("Name", exact=True), name)
     # The widget's box is named by the field's label and described by its help text.
-    expect(j.page.get_by_role("combobox", name="Expertise topics")).to_have_attribute(
-        "aria-describedby", "topics-help "
-    )
+    expect(j.page.get_by_role("combobox", name="Expertise topics")).to_have_attribute("aria-describedby", "topics-help")
     j.multi("Expertise topics", site.topic)
     j.multi("Expertise topics", site.topic2)
     j.step("two topics chosen")

@@ -10,6 +10,7 @@ from engage.audit.models import AuditEvent
 from engage.audit.services import Actor
 from engage.briefings.models import Document
 from engage.consultations.models import Commitment, Consultation, Input
+from engage.documents.models import Attachment, Note
 from engage.engagements.models import Engagement, EngagementParticipant
 from engage.extensions import db
 from engage.forums.models import ForumMember
@@ -77,6 +78,10 @@ def _give_every_link(person: Person, shared: dict, mine: str) -> None:
             person_id=person.id,
         )
     )
+    db.session.add(
+        Attachment(person_id=person.id, filename=f"cv-{mine}.txt", sha256="1" * 64, size=1, file_type="text")
+    )
+    db.session.add(Note(person_id=person.id, body=f"Met {mine} at the roundtable."))
     db.session.add(
         StakeholderAssessment(person_id=person.id, influence=3, stance="neutral", assessed_on=date(2026, 1, 1))
     )
