@@ -30,12 +30,13 @@ run: install
 	@echo
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-## Run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL names one).
+## Run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL names one);
+## PYTEST_MARK selects by marker (e.g. PYTEST_MARK="not browser"), PYTEST_ARGS adds pytest options.
 test: install node_modules/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	node_modules/.bin/stylelint "static/css/**/*.css"
-	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n 2 $(if $(PYTEST_MARK),-m "$(PYTEST_MARK)") $(PYTEST_ARGS)
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
