@@ -16,8 +16,7 @@ from engage.auth.permissions import api_access
 from engage.consultations import inputs as input_services
 from engage.consultations import queries as consultation_queries
 from engage.consultations import register
-from engage.consultations.forms import DecisionForm, InputForm, NewCommitmentForm
-from engage.consultations.items_views import DECISION_FIELDS, INPUT_FIELDS
+from engage.consultations.forms import DECISION_FIELDS, INPUT_FIELDS, DecisionForm, InputForm, NewCommitmentForm
 from engage.errors import NotFoundError
 
 bp = api_blueprint("api_items")
