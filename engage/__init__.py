@@ -58,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
+    from engage.api.item_views import bp as api_items_bp
     from engage.api.token_views import bp as api_tokens_bp
     from engage.api.views import bp as api_bp
     from engage.api.work_views import bp as api_work_bp
@@ -112,12 +113,14 @@ def create_app(config: dict | None = None) -> Flask:
         api_bp,
         api_writes_bp,
         api_work_bp,
+        api_items_bp,
         documents_bp,
         inbox_bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)
     csrf.exempt(api_work_bp)
+    csrf.exempt(api_items_bp)
     csrf.exempt(api_writes_bp)  # no cookie authenticates the API, so there is no cross-site request to forge
 
     proxies = app.config["TRUSTED_PROXIES"]

@@ -152,7 +152,10 @@ def normalise_url(value: str | None) -> str:
         if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value) and not re.match(r"^[^:/]+:\d+", value):
             raise Invalid(f"“{value}” is not a web address (http or https).")
         value = "https://" + value
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)  # raises ValueError for a bracketed host that is not an IPv6 address
+    except ValueError:
+        raise Invalid(f"“{value}” is not a web address (http or https).") from None
     try:
         host = (parts.hostname or "").encode("idna").decode()
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number

@@ -12,6 +12,8 @@ from engage.validation import Invalid, normalise_country, normalise_phone, norma
         "http://localhost",
         "https://exa mple.org",
         "ftp://example.org",
+        "http://[example.org",  # urlsplit raises ValueError ("Invalid IPv6 URL"): a 500 before
+        "[",
     ],
 )
 def test_urls_refused(bad):

@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import Select, select
 from sqlalchemy.orm import defer, selectinload
 
+from engage.api.points import point_body
 from engage.auth.models import User
 from engage.auth.permissions import (
     can_see_lived_experience,
@@ -144,30 +145,7 @@ def _consultation_extra(user: User, consultations: list) -> dict:
 
 def _points(user: User, consultation) -> dict:
     """The points raised, each with its decision: the consultation is visible, so they are."""
-    points = []
-    for point in consultation_queries.page_inputs(consultation):
-        decision = point.decision
-        points.append(
-            {
-                "id": point.id,
-                "text": point.text,
-                "person_id": point.person_id,
-                "organisation_id": point.organisation_id,
-                "topic_id": point.topic_id,
-                "clause_id": point.clause_id,
-                "decision": None
-                if decision is None
-                else {
-                    "id": decision.id,
-                    "outcome": decision.outcome,
-                    "rationale": decision.rationale,
-                    "decided_on": decision.decided_on,
-                    "policy_version_id": decision.policy_version_id,
-                    "clause_id": decision.clause_id,
-                },
-            }
-        )
-    return {"points": points}
+    return {"points": [point_body(point) for point in consultation_queries.page_inputs(consultation)]}
 
 
 # --- the rest -----------------------------------------------------------------------------------

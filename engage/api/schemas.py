@@ -84,3 +84,31 @@ class SearchResults(BaseModel):
 
 class DetailQuery(BaseModel):
     fields: str | None = Field(None, description="Comma-separated fields to send (sparse fieldsets)")
+
+
+class DecisionOut(BaseModel):
+    """The decision on a point raised; its `version` is the ETag to send as If-Match to change it."""
+
+    id: int
+    version: int
+    outcome: str
+    rationale: str | None = None
+    decided_on: date | None = None
+    decided_by_id: int | None = None
+    policy_version_id: int | None = None
+    clause_id: int | None = None
+    no_change: bool | None = None
+
+
+class PointOut(BaseModel):
+    """A point raised in a consultation, with its decision; `version` is its ETag."""
+
+    id: int
+    version: int
+    consultation_id: int
+    text: str
+    person_id: int | None = None
+    organisation_id: int | None = None
+    topic_id: int | None = None
+    clause_id: int | None = None
+    decision: DecisionOut | None = None

@@ -33,8 +33,13 @@ spec = SpecTree(
 )
 
 
+_GENERATED: dict = {}  # once per process: spectree's models are shared, and a second run misses their $defs
+
+
 def document(app) -> dict:
     """The document for `app` (every app built by create_app has the same API routes)."""
+    if "engage_openapi" not in app.extensions and _GENERATED:
+        app.extensions["engage_openapi"] = _GENERATED["document"]
     if "engage_openapi" not in app.extensions:
         spec.app = app
         spec.backend.blueprint_state = None
@@ -49,5 +54,5 @@ def document(app) -> dict:
                     if parameter["in"] == "path":
                         parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
             generated["paths"][path] = item
-        app.extensions["engage_openapi"] = generated
+        app.extensions["engage_openapi"] = _GENERATED["document"] = generated
     return app.extensions["engage_openapi"]

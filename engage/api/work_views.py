@@ -9,6 +9,7 @@ from engage.api.spec import spec
 from engage.api.writing import body, body_model, bound, docs, formdata, if_match, run, saved, visible
 from engage.auth.permissions import api_access
 from engage.consultations import commitments as commitment_services
+from engage.consultations import register
 from engage.consultations import services as consultation_services
 from engage.consultations.forms import CommitmentForm, ConsultationForm, consultation_data
 from engage.engagements import services as engagement_services
@@ -100,16 +101,21 @@ def create_commitment():
 @spec.validate(json=CommitmentWrite, **docs("commitments", 200))
 @api_access
 def update_commitment(record_id: int):
-    """Change a commitment you may see, with If-Match (its consultation stays)."""
+    """Change a commitment you may see, with If-Match (its consultation, person, organisation or
+    engagement stays; person_id is a consultation participant's, for a consultation's commitment)."""
     record = visible("commitments", record_id)
-    if record.consultation_id is None:
-        raise ApiProblem(404, "Only a consultation's commitments change through the API for now.")
     version = if_match(record)
     values = {name: getattr(record, name) for name in COMMITMENT_FIELDS}
     sent = body(CommitmentWrite)
     sent.pop("consultation_id", None)
+    if record.consultation_id is None:  # made from a person, an organisation or an engagement
+        sent.pop("person_id", None)
     form, data = _commitment(values | sent, version)
-    run(form, lambda: commitment_services.update_commitment(actor(), record, version, data))
+    if record.consultation_id is None:
+        data.pop("person_id")
+        run(form, lambda: register.update_for(actor(), record, version, data))
+    else:
+        run(form, lambda: commitment_services.update_commitment(actor(), record, version, data))
     return saved("commitments", record, 200)
 
 

@@ -46,6 +46,10 @@ class InputForm(FlaskForm):
     clause_id = SelectField("Target clause (optional)", coerce=int_or_none, validate_choice=False)
 
 
+INPUT_FIELDS = ("raised_by", "topic_id", "text", "clause_id")  # what the services take (page and API)
+DECISION_FIELDS = ("outcome", "rationale", "decided_by_id", "decided_on", "policy_version_id", "clause_id", "no_change")
+
+
 class DecisionForm(FlaskForm):
     version = VersionField()
     outcome = SelectField("Outcome", choices=choices(OUTCOMES.items()), default="under_review")

@@ -11,7 +11,7 @@ from flask_login import current_user
 from engage.consultations import commitments as commitment_services
 from engage.consultations import inputs as input_services
 from engage.consultations import queries
-from engage.consultations.forms import CompleteForm
+from engage.consultations.forms import DECISION_FIELDS, INPUT_FIELDS, CompleteForm
 from engage.consultations.pages import (
     Row,
     add_row,
@@ -27,8 +27,6 @@ from engage.web import current_actor
 
 bp = Blueprint("consultation_items", __name__, url_prefix="/consultations/<id:consultation_id>")
 
-INPUT_FIELDS = ("raised_by", "topic_id", "text", "clause_id")
-DECISION_FIELDS = ("outcome", "rationale", "decided_by_id", "decided_on", "policy_version_id", "clause_id", "no_change")
 COMMITMENT_FIELDS = ("description", "assignee_id", "due_on", "status", "person_id")
 
 

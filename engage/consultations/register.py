@@ -15,7 +15,7 @@ from engage.audit import services as audit
 from engage.audit.services import Actor
 from engage.auth.models import User
 from engage.auth.permissions import linked_consultation_visible
-from engage.consultations.models import Commitment
+from engage.consultations.models import COMMITMENT_STATUSES, Commitment
 from engage.engagements.models import Engagement
 from engage.errors import NotFoundError, ValidationError
 from engage.extensions import db
@@ -133,9 +133,8 @@ def subject_of(path_ids: dict) -> tuple[str, object]:
     raise NotFoundError()
 
 
-def create_for(actor: Actor, kind: str, subject, data: dict) -> Commitment:
-    """A commitment owed to a person or an organisation, or made at an engagement; unassigned ones
-    go to whoever records them."""
+def _check_for(data: dict, with_status: bool = False) -> dict:
+    """A commitment's fields as the new-commitment page takes them (and its status, on a change)."""
     errors = {}
     description = (data.get("description") or "").strip()
     if not description:
@@ -144,17 +143,36 @@ def create_for(actor: Actor, kind: str, subject, data: dict) -> Commitment:
     due_on = data.get("due_on")
     if due_on is not None and not isinstance(due_on, date):
         errors["due_on"] = "Enter the date as YYYY-MM-DD."
+    values = {"description": description, "assignee_id": assignee_id, "due_on": due_on}
+    if with_status:
+        values["status"] = data.get("status") or "open"
+        if values["status"] not in COMMITMENT_STATUSES:
+            errors["status"] = "Choose open, done or cancelled."
     if errors:
         raise ValidationError(errors)
+    return values
+
+
+def create_for(actor: Actor, kind: str, subject, data: dict) -> Commitment:
+    """A commitment owed to a person or an organisation, or made at an engagement; unassigned ones
+    go to whoever records them."""
+    values = _check_for(data)
     commitment = Commitment(
-        description=description,
-        assignee_id=assignee_id or (actor.user.id if actor.user else None),
-        due_on=due_on,
+        description=values["description"],
+        assignee_id=values["assignee_id"] or (actor.user.id if actor.user else None),
+        due_on=values["due_on"],
         status="open",
         created_by_id=actor.user.id if actor.user else None,
         **{f"{kind}_id": subject.id},
     )
     return audit.record_create(actor, commitment, f"Commitment for {kind} {subject.id}")
+
+
+def update_for(actor: Actor, commitment: Commitment, version: int | None, data: dict) -> Commitment:
+    """Change a commitment made outside a consultation (its person, organisation or engagement
+    stays); a stale `version` raises ConflictError."""
+    values = _check_for(data, with_status=True)
+    return audit.record_update(actor, commitment, version, values, "commitment", f"Commitment {commitment.id}")
 
 
 # --- Bulk actions --------------------------------------------------------------------------------

@@ -202,3 +202,13 @@ def test_consultations_commitments_and_engagements_are_written_through_their_for
     )
     assert moved.status_code == 200 and moved.get_json()["venue"] == "Room 2", moved.get_data(as_text=True)
     assert moved.get_json()["starts_at"].startswith("2027-05-04T09:00")  # 10:00 in London (BST) is 09:00 UTC
+
+
+def test_a_website_urlsplit_cannot_read_is_a_field_message_not_a_500(client, tokens):
+    """Found by the Schemathesis run: a bracketed host that is not an IPv6 address."""
+    refused = client.post(
+        "/api/v1/organisations",
+        json={"name": "Bracket Org", "website": "http://[example.org"},
+        headers=bearer(tokens["editor"]),
+    )
+    assert refused.status_code == 400 and "website" in refused.get_json()["errors"]

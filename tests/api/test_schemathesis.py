@@ -7,6 +7,7 @@ few examples per operation, no shrinking, no example database."""
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
+from openapi_spec_validator import OpenAPIV31SpecValidator
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -16,7 +17,7 @@ from schemathesis.specs.openapi.checks import (
 
 from engage.extensions import db
 from tests.api.conftest import bearer, make_token
-from tests.factories import make_consultation, make_organisation, make_person
+from tests.factories import make_consultation, make_input, make_organisation, make_person
 
 EXAMPLES = 5
 CHECKS = (not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance)
@@ -27,7 +28,8 @@ def api_schema(app, users):
     with app.app_context():
         make_person(name="Schema Person")
         make_organisation(name="Schema Org")
-        make_consultation(title="Schema consultation")
+        person = make_person(name="Schema Raiser")
+        make_input(make_consultation(title="Schema consultation", people=[person]), person=person)  # point 1
         db.session.commit()
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
 
@@ -37,6 +39,17 @@ def test_openapi_document_is_valid_31(client):
     assert document["openapi"].startswith("3.1")
     operations = list(schemathesis.openapi.from_dict(document).get_all_operations())
     assert len(operations) >= 29 and all(o.ok() for o in operations)  # every operation parses
+
+
+def test_openapi_document_validates_against_the_31_schema(client):
+    """The served document against the OpenAPI 3.1 schema (and its JSON Schema 2020-12 dialect)."""
+    document = client.get("/api/v1/openapi.json").get_json()
+    errors = [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in OpenAPIV31SpecValidator(document).iter_errors()
+    ]
+    assert not errors, "\n".join(errors[:20])
+    document["paths"]["/api/v1/people"]["get"]["responses"]["200"] = {"content": "none"}  # the check bites
+    assert not OpenAPIV31SpecValidator(document).is_valid()
 
 
 def test_generated_requests_get_no_5xx_and_conform(app, client, users, api_schema):
@@ -66,7 +79,12 @@ def check_operation(client, operation, write: str, failures: list) -> None:
     def run(case):
         calls = [(case.path_parameters, bearer(write))]
         if case.path_parameters and "record_id" in case.path_parameters:
-            calls.append(({"record_id": 1}, bearer(write) | _existing(client, operation.path, write)))
+            existing = (
+                case.path_parameters
+                | {"record_id": 1}
+                | ({"input_id": 1} if "input_id" in case.path_parameters else {})
+            )
+            calls.append((existing, bearer(write) | _existing(client, operation.path, write)))
         for path_parameters, headers in calls:
             case.path_parameters = path_parameters
             response = case.call(headers=headers)

@@ -65,6 +65,15 @@ MATRIX = {
         for verb, m in (("create", "POST"), ("update", "PATCH"))
         for noun in ("consultation", "commitment", "engagement")
     },
+    **{
+        (f"api_items.{name}", m): "UUUU"
+        for name, m in (
+            ("create_input", "POST"),
+            ("update_input", "PATCH"),
+            ("decide", "PUT"),
+            *((f"create_{kind}_commitment", "POST") for kind in ("person", "organisation", "engagement")),
+        )
+    },
     ("api_tokens.index", "GET"): ANYONE_SIGNED_IN,
     ("api_tokens.index", "POST"): ANYONE_SIGNED_IN,  # make, or revoke one of your own
     ("health.healthz", "GET"): "OOOO",
