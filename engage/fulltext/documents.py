@@ -10,7 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from engage.consultations.models import Consultation, Decision, Input
-from engage.documents.models import RECORD_KEYS, Attachment, record_model
+from engage.documents.models import RECORD_KEYS, Attachment, Note, record_model
 from engage.engagements.models import Engagement
 from engage.extensions import db
 from engage.forums.models import Forum
@@ -234,17 +234,23 @@ def _engagements(ids) -> list[Doc]:
     ]
 
 
-def _attachments(ids) -> list[Doc]:
-    """An uploaded document's extracted text, under its record: seen by who may see the record (a
-    consultation's documents carry its id, so they follow the consultation's filter)."""
-    rows = list(db.session.execute(select(Attachment).where(Attachment.id.in_(ids))).scalars())
+def _record_names(rows) -> dict[tuple[str, int], str]:
+    """(kind, id) → the name or title of the records documents or notes (`rows`) hang on."""
     names = {}
     for kind in RECORD_KEYS:
-        wanted = {a.record_id for a in rows if a.record_kind == kind}
+        wanted = {r.record_id for r in rows if r.record_kind == kind}
         if wanted:
             model = record_model(kind)
             label = model.name if hasattr(model, "name") else model.title
             names |= {(kind, i): n for i, n in db.session.execute(select(model.id, label).where(model.id.in_(wanted)))}
+    return names
+
+
+def _attachments(ids) -> list[Doc]:
+    """An uploaded document's extracted text, under its record: seen by who may see the record (a
+    consultation's documents carry its id, so they follow the consultation's filter)."""
+    rows = list(db.session.execute(select(Attachment).where(Attachment.id.in_(ids))).scalars())
+    names = _record_names(rows)
     return [
         Doc(
             "attachments",
@@ -255,6 +261,23 @@ def _attachments(ids) -> list[Doc]:
             consultation_id=a.consultation_id,
         )
         for a in rows
+    ]
+
+
+def _notes(ids) -> list[Doc]:
+    """A note's text, under its record, with its record's visibility (as a document's)."""
+    rows = list(db.session.execute(select(Note).where(Note.id.in_(ids))).scalars())
+    names = _record_names(rows)
+    return [
+        Doc(
+            "notes",
+            n.id,
+            f"Note on {names.get((n.record_kind, n.record_id), '')}",
+            n.created_at.date().isoformat() if n.created_at else "",
+            n.body or "",
+            consultation_id=n.consultation_id,
+        )
+        for n in rows
     ]
 
 
@@ -269,4 +292,5 @@ KINDS = {
     "consultations": (Consultation, _consultations),
     "engagements": (Engagement, _engagements),
     "attachments": (Attachment, _attachments),
+    "notes": (Note, _notes),
 }
