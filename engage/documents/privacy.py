@@ -6,8 +6,12 @@ records they took part in becomes the pseudonym (the files of those documents ar
 records and stay; their extracted text, which search shows, is scrubbed).
 """
 
-from sqlalchemy import select
+import os
 
+from sqlalchemy import select
+from werkzeug.utils import secure_filename
+
+from engage.documents import store
 from engage.documents.models import Attachment, Note
 from engage.documents.services import forget
 from engage.extensions import db
@@ -32,10 +36,29 @@ def on_person(person_id: int) -> dict:
                 "sha256": a.sha256,
                 "added_at": a.added_at.isoformat(),
                 "by": a.added_by.name if a.added_by else None,
+                "file": export_name(a),
             }
             for a in documents
         ],
     }
+
+
+def export_name(attachment: Attachment) -> str:
+    """Where the export's ZIP holds the document's file: its id keeps two of the same name apart."""
+    return f"documents/{attachment.id}-{secure_filename(attachment.filename) or 'document'}"
+
+
+def export_files(documents: list[dict]) -> dict[str, str]:
+    """ZIP name → the stored file, for the documents the export lists (`on_person`'s entries); a
+    file missing from the store is marked in its entry rather than failing the export."""
+    files = {}
+    for entry in documents:
+        path = store.path_of(entry["sha256"])
+        if os.path.exists(path):
+            files[entry["file"]] = path
+        else:
+            entry["file"] = None  # the store lost it: the list still says what was held
+    return files
 
 
 def remove_on_person(person_id: int) -> dict[str, int]:
