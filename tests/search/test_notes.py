@@ -7,19 +7,8 @@ from engage.extensions import db
 from engage.fulltext import index
 from engage.fulltext.models import SearchEntry
 from tests.conftest import login
-from tests.factories import make_consultation, make_person, make_user
+from tests.documents.test_notes import _ids
 from tests.search.test_views import page
-
-
-def _world(app) -> dict:
-    with app.app_context():
-        staff = make_user(role="editor", email="staff@test.example")
-        ids = {
-            "person": make_person(name="Amara Okafor").id,
-            "restricted": make_consultation(title="Closed talk", confidentiality="restricted", staff=[staff]).id,
-        }
-        db.session.commit()
-    return ids
 
 
 def _note_ids(app) -> list[int]:
@@ -29,7 +18,7 @@ def _note_ids(app) -> list[int]:
 
 
 def test_a_note_is_found_kept_in_step_and_follows_its_record(app, client, users):
-    ids = _world(app)
+    ids = _ids(app)
     token = login(client, users["editor"])
     client.post(f"/people/{ids['person']}/notes", data={"csrf_token": token, "text": "Prefers **wombat** calls"})
     found = page(client, "/search?q=wombat")
@@ -51,21 +40,21 @@ def test_a_note_is_found_kept_in_step_and_follows_its_record(app, client, users)
 
 
 def test_a_note_on_a_restricted_consultation_is_found_only_by_who_may_see_it(app, client, users):
-    ids = _world(app)
+    ids = _ids(app)
     staff = app.test_client()
     token = login(staff, "staff@test.example")
     note = {"csrf_token": token, "text": "The quokka escalation route"}
     assert staff.post(f"/consultations/{ids['restricted']}/notes", data=note).status_code == 302
-    assert "Note on Closed talk" in page(staff, "/search?q=quokka")
+    assert "Note on Secret" in page(staff, "/search?q=quokka")
     login(client, users["editor"])
     hidden = page(client, "/search?q=quokka")
-    assert "Closed talk" not in hidden and "escalation" not in hidden and "Notes" not in hidden  # nor counted
+    assert "Secret" not in hidden and "escalation" not in hidden and "Notes" not in hidden  # nor counted
     (note_id,) = _note_ids(app)
     assert client.get(f"/notes/{note_id}/record").status_code == 404
 
 
 def test_reindex_writes_the_notes_entries(app, client, users):
-    ids = _world(app)
+    ids = _ids(app)
     token = login(client, users["editor"])
     client.post(f"/people/{ids['person']}/notes", data={"csrf_token": token, "text": "Axolotl"})
     with app.app_context():
