@@ -24,6 +24,7 @@ RECORD_PAGES = {
     "consultations": ("consultations.detail", "consultation_id"),
     "engagements": ("engagements.detail", "engagement_id"),
     "attachments": ("documents.show", "attachment_id"),  # a document: its record's page
+    "notes": ("documents.show_note", "note_id"),  # a note: its record's page
 }
 
 

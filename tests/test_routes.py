@@ -273,7 +273,7 @@ def _may_read(role: str, endpoint: str, level: str) -> bool:
 
 
 REDIRECTS = {"policies.clause_by_key"}  # /policies/<id>/clauses/<key> → the clause's page
-REDIRECTS |= {"documents.show"}  # a document's place: its record's page
+REDIRECTS |= {"documents.show", "documents.show_note"}  # a document's (a note's) place: its record's page
 # A briefing.pdf GET with no up-to-date pack for the reader goes to the page that makes one.
 REDIRECTS |= {"briefings.briefing_pdf"}
 

@@ -2,7 +2,8 @@
 
 POST /<records>/<id>/documents (upload), /<records>/<id>/notes (add a note);
 GET /attachments/<id> (download, as an attachment), /attachments/<id>/record (its record's page);
-POST /attachments/<id>/delete; GET, POST /notes/<id>/edit; POST /notes/<id>/delete.
+POST /attachments/<id>/delete; GET /notes/<id>/record (its record's page);
+GET, POST /notes/<id>/edit; POST /notes/<id>/delete.
 """
 
 from flask import Blueprint, Response, flash, redirect, render_template, request
@@ -105,6 +106,13 @@ def delete(attachment_id: int):
     kind, record_id = services.delete(current_actor(), attachment)
     flash(f"“{name}” is deleted.", "success")
     return _back(kind, record_id, "documents")
+
+
+@bp.route("/notes/<id:note_id>/record")
+def show_note(note_id: int):
+    """A note's place: its record's page (search links here)."""
+    note = notes.get_note(current_user, note_id)
+    return _back(note.record_kind, note.record_id, "notes")
 
 
 @bp.route("/notes/<id:note_id>/edit", methods=["GET", "POST"])

@@ -10,7 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from engage.consultations.models import Consultation, Decision, Input
-from engage.documents.models import RECORD_KEYS, Attachment, record_model
+from engage.documents.models import RECORD_KEYS, Attachment, Note, record_model
 from engage.engagements.models import Engagement
 from engage.extensions import db
 from engage.forums.models import Forum
@@ -234,28 +234,37 @@ def _engagements(ids) -> list[Doc]:
     ]
 
 
-def _attachments(ids) -> list[Doc]:
-    """An uploaded document's extracted text, under its record: seen by who may see the record (a
-    consultation's documents carry its id, so they follow the consultation's filter)."""
-    rows = list(db.session.execute(select(Attachment).where(Attachment.id.in_(ids))).scalars())
+def _on_records(kind: str, model, ids, entry) -> list[Doc]:
+    """Documents or notes (`model`) as `kind` entries under their record: `entry(row, record name)`
+    gives (id, title, meta, body); a consultation's carry its id, so they follow its filter."""
+    rows = list(db.session.execute(select(model).where(model.id.in_(ids))).scalars())
     names = {}
-    for kind in RECORD_KEYS:
-        wanted = {a.record_id for a in rows if a.record_kind == kind}
+    for on in RECORD_KEYS:
+        wanted = {r.record_id for r in rows if r.record_kind == on}
         if wanted:
-            model = record_model(kind)
-            label = model.name if hasattr(model, "name") else model.title
-            names |= {(kind, i): n for i, n in db.session.execute(select(model.id, label).where(model.id.in_(wanted)))}
+            record = record_model(on)
+            label = record.name if hasattr(record, "name") else record.title
+            names |= {(on, i): n for i, n in db.session.execute(select(record.id, label).where(record.id.in_(wanted)))}
     return [
-        Doc(
-            "attachments",
-            a.id,
-            a.filename,
-            f"Document on {names.get((a.record_kind, a.record_id), '')}",
-            a.text or "",
-            consultation_id=a.consultation_id,
-        )
-        for a in rows
+        Doc(kind, *entry(r, names.get((r.record_kind, r.record_id), "")), consultation_id=r.consultation_id)
+        for r in rows
     ]
+
+
+def _attachments(ids) -> list[Doc]:
+    """An uploaded document's extracted text, under its record: seen by who may see the record."""
+    return _on_records(
+        "attachments", Attachment, ids, lambda a, on: (a.id, a.filename, f"Document on {on}", a.text or "")
+    )
+
+
+def _notes(ids) -> list[Doc]:
+    """A note's text, under its record, with its record's visibility (as a document's)."""
+
+    def entry(n, on):
+        return (n.id, f"Note on {on}", n.created_at.date().isoformat() if n.created_at else "", n.body or "")
+
+    return _on_records("notes", Note, ids, entry)
 
 
 # kind → (model whose ids it holds, builder). The order is the order results are grouped in.
@@ -269,4 +278,5 @@ KINDS = {
     "consultations": (Consultation, _consultations),
     "engagements": (Engagement, _engagements),
     "attachments": (Attachment, _attachments),
+    "notes": (Note, _notes),
 }

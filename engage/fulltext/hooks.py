@@ -7,7 +7,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from engage.consultations.models import Consultation, Decision, Input
-from engage.documents.models import Attachment
+from engage.documents.models import Attachment, Note
 from engage.engagements.models import Engagement
 from engage.forums.models import Forum
 from engage.fulltext import index
@@ -29,6 +29,7 @@ OWN = {
     Consultation: "consultations",
     Engagement: "engagements",
     Attachment: "attachments",
+    Note: "notes",
 }
 # Rows whose change alters another record's entry: (kind of that record, its id's attribute).
 PARENT = {

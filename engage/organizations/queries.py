@@ -7,10 +7,12 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from engage.affiliations import history
+from engage.affiliations import history, timeline
 from engage.affiliations.services import current_affiliation_clause, split_current, today
 from engage.auth.models import User
 from engage.consultations.models import Consultation, Input
+from engage.documents.pages import timeline as written_timeline
+from engage.engagements.models import EngagementParticipant
 from engage.extensions import db
 from engage.forums.models import ForumMember
 from engage.fulltext.query import list_filter
@@ -104,6 +106,14 @@ class OrganisationDetail:
     inputs: list[Input] = field(default_factory=list)
     forums: list[ForumMember] = field(default_factory=list)
     last_interaction: date | None = None
+    engagements: list[EngagementParticipant] = field(default_factory=list)  # its people's places
+    written: list = field(default_factory=list)  # documents and notes on the organisation
+
+    @property
+    def timeline(self) -> list[dict]:
+        """Its and its people's consultations, its people's engagements, its documents and notes,
+        newest first (the person page's timeline, for an organisation)."""
+        return timeline.merge(self.consultations, self.engagements, self.written)
 
 
 def organisation_detail(user: User, organisation_id: int) -> OrganisationDetail | None:
@@ -133,7 +143,9 @@ def organisation_detail(user: User, organisation_id: int) -> OrganisationDetail 
         .limit(2 * DETAIL_LIMIT)
     ).scalars()
     detail.current_affiliations, detail.past_affiliations = split_current(affiliations)
-    detail.consultations = history.consultations(user, history.ORGANISATION, organisation.id)
+    detail.consultations = timeline.organisation_consultations(user, organisation.id)
+    detail.engagements = timeline.organisation_engagements(organisation.id)
+    detail.written = written_timeline(user, "organisations", organisation.id)
     detail.inputs = history.inputs(user, history.ORGANISATION, organisation.id, Input.person)
     detail.forums = history.forum_memberships(history.ORGANISATION, organisation.id)
     detail.last_interaction = visible_last_interactions(user, [organisation.id]).get(organisation.id)

@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 
 from engage import choices, regions
-from engage.affiliations import history
+from engage.affiliations import history, timeline
 from engage.affiliations.services import current_affiliation_clause, current_affiliations, split_current, today
 from engage.auth.models import User
 from engage.auth.permissions import can_see_lived_experience
@@ -25,7 +25,6 @@ from engage.organizations.models import Affiliation, Organisation
 from engage.people.models import CONSENT_SCOPES, STANCES, Person, StakeholderAssessment, person_topics
 from engage.queries import first_per_group, like_pattern
 
-TIMELINE_LIMIT = history.DETAIL_LIMIT
 FILTER_KEYS = (
     "q",
     "country",
@@ -237,11 +236,8 @@ class PersonDetail:
 
     @property
     def timeline(self) -> list[dict]:
-        """Consultations and engagements together, newest first."""
-        items = [{"kind": "consultation", "on": c.held_on, "record": c} for c in self.consultations]
-        items += [{"kind": "engagement", "on": p.engagement.starts_at.date(), "record": p} for p in self.engagements]
-        items += self.written
-        return sorted(items, key=lambda i: i["on"], reverse=True)
+        """Consultations, engagements, documents and notes together, newest first."""
+        return timeline.merge(self.consultations, self.engagements, self.written)
 
 
 def get_person(person_id: int) -> Person | None:
@@ -287,16 +283,7 @@ def person_detail(user: User, person_id: int) -> PersonDetail | None:
     detail.current_affiliations, detail.past_affiliations = split_current(affiliations)
     detail.forums = history.forum_memberships(history.PERSON, person.id)
     detail.consultations = history.consultations(user, history.PERSON, person.id)
-    detail.engagements = list(
-        db.session.execute(
-            select(EngagementParticipant)
-            .join(Engagement)
-            .where(EngagementParticipant.person_id == person.id)
-            .options(joinedload(EngagementParticipant.engagement))
-            .order_by(Engagement.starts_at.desc())
-            .limit(TIMELINE_LIMIT)
-        ).scalars()
-    )
+    detail.engagements = timeline.person_engagements(person.id)
     detail.inputs = history.inputs(user, history.PERSON, person.id, Input.topic)
     detail.written = written_timeline(user, "people", person.id)
     detail.last_interaction = visible_last_interactions(user, [person.id]).get(person.id)

@@ -7,6 +7,7 @@ right to what is held on them); `build_zip` is a pure builder, data in, bytes ou
 import hashlib
 import io
 import json
+import shutil
 import zipfile
 from datetime import UTC, datetime
 
@@ -208,8 +209,9 @@ def gather(person: Person, now: datetime | None = None) -> dict:
     }
 
 
-def build_zip(data: dict, pdf: bytes) -> bytes:
-    """The ZIP: data.json (everything, machine-readable) and the same as a readable PDF."""
+def build_zip(data: dict, pdf: bytes, files: dict[str, str] | None = None) -> bytes:
+    """The ZIP: data.json (everything, machine-readable), the same as a readable PDF, and the files
+    of the documents on the person (`files`: name in the ZIP → path of the stored file)."""
     out = io.BytesIO()
     stamp = datetime.fromisoformat(data["generated_at"]).timetuple()[:6]
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -218,6 +220,11 @@ def build_zip(data: dict, pdf: bytes) -> bytes:
             ("data.pdf", pdf),
         ):
             archive.writestr(zipfile.ZipInfo(name, date_time=stamp), body, zipfile.ZIP_DEFLATED)
+        for name, path in (files or {}).items():
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with open(path, "rb") as source, archive.open(info, "w") as target:
+                shutil.copyfileobj(source, target)  # streamed: a large document is never held whole
     return out.getvalue()
 
 
@@ -225,8 +232,9 @@ def subject_export(actor: Actor, person: Person, now: datetime | None = None) ->
     """(filename, ZIP bytes) of everything held on `person`; the export is audited."""
     now = now or datetime.now(UTC)
     data = gather(person, now)
+    files = written_privacy.export_files(data["documents"])
     html = render_template("people/pdf/subject_export.html", d=data, scopes=CONSENT_SCOPES)
-    content = build_zip(data, render_pdf(html, created=now))
+    content = build_zip(data, render_pdf(html, created=now), files)
     audit.record(
         actor,
         "subject-export",

@@ -24,6 +24,7 @@ LABELS = {
     "consultations": "Consultations",
     "engagements": "Engagements",
     "attachments": "Documents",
+    "notes": "Notes",
 }
 DETAIL = {kind: RECORD_PAGES[kind] for kind in LABELS}  # each kind's page: (endpoint, id argument)
 assert set(LABELS) == set(KINDS) == set(DETAIL)

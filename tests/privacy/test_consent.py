@@ -15,6 +15,7 @@ from engage.briefings.evidence import gather_evidence
 from engage.extensions import db
 from engage.people.models import ConsentChange, Person
 from tests.briefings.pdftools import flat
+from tests.documents.files import pdf_with
 from tests.engagements.helpers import form_data
 from tests.factories import make_consultation, make_engagement, make_input, make_person, make_user, topic_by_slug
 
@@ -104,3 +105,31 @@ def test_the_subject_export_holds_everything_as_json_and_pdf(app, client, as_rol
     with app.app_context():
         assert db.session.get(Person, person_id).erased_at is None
         assert db.session.execute(select(AuditEvent).where(AuditEvent.action == "subject-export")).scalar_one()
+
+
+def test_the_subject_export_holds_the_files_of_the_documents_on_the_person(app, client, as_role):
+    from engage.documents import store
+    from engage.documents.models import Attachment
+
+    pdf = pdf_with("Signed NDA of the exported person")
+    with app.app_context():
+        person = make_person("Filed Person")
+        db.session.flush()
+        for name, data in (("nda.pdf", pdf), ("nda.pdf", b"Second file, same name.")):
+            sha = store.put(data)
+            db.session.add(Attachment(person_id=person.id, filename=name, sha256=sha, size=len(data), file_type="pdf"))
+        other = make_person("Someone Else")
+        db.session.flush()
+        data = b"Not theirs."
+        db.session.add(
+            Attachment(person_id=other.id, filename="x.txt", sha256=store.put(data), size=11, file_type="text")
+        )
+        db.session.commit()
+        person_id = person.id
+    as_role("admin")
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/people/{person_id}/privacy/export.zip").data))
+    listed = json.loads(archive.read("data.json"))["documents"]
+    assert len(listed) == 2 and all(d["file"] in archive.namelist() for d in listed)
+    assert archive.read(listed[0]["file"]) == pdf  # byte-identical
+    assert archive.read(listed[1]["file"]) == b"Second file, same name."
+    assert len(archive.namelist()) == 4  # data.json, data.pdf and their two files: nobody else's

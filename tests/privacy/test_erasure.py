@@ -229,3 +229,28 @@ def test_only_admins_reach_the_privacy_page_export_and_erasure(app, client, user
     with app.app_context():
         assert db.session.get(Person, person_id).erased_at is None
     assert "/privacy" not in client.get(f"/people/{person_id}").get_data(as_text=True)
+
+
+def test_erasure_deletes_other_users_pending_drafts_that_hold_the_address(app, users):
+    from engage.documents import store
+    from engage.inbox.models import EmailDraft
+
+    def mail(sender: str) -> bytes:
+        return f"From: {sender}\r\nTo: log@localhost\r\nSubject: Hello\r\n\r\nHi.\r\n".encode()
+
+    with app.app_context():
+        editor = db.session.execute(select(User).where(User.email == users["editor"])).scalar_one()
+        person = make_person(NAME, email=EMAIL)
+        naming = store.put(mail(f"Zoe <{EMAIL.upper()}>"))  # any case
+        other = store.put(mail("someone@else.example"))
+        for sha in (naming, other):
+            db.session.add(EmailDraft(user_id=editor.id, sha256=sha, subject="Hello"))
+        db.session.commit()
+        admin = db.session.execute(select(User).where(User.email == users["admin"])).scalar_one()
+        privacy.erase_person(Actor(admin), person, "Request 2026-7")
+        db.session.commit()
+        left = db.session.execute(select(EmailDraft.sha256)).scalars().all()
+        assert left == [other]
+        assert not os.path.exists(store.path_of(naming)) and os.path.exists(store.path_of(other))
+        erase = db.session.execute(select(AuditEvent).where(AuditEvent.action == "erase")).scalar_one()
+        assert '"email_drafts_removed": 1' in json.dumps(erase.changes)

@@ -88,6 +88,11 @@ def _give_every_link(person: Person, shared: dict, mine: str) -> None:
     db.session.add(ConflictDeclaration(person_id=person.id, declared_on=date(2026, 1, 2), description=f"Grant {mine}"))
     db.session.add(Honorarium(person_id=person.id, paid_on=date(2026, 1, 3), amount=Decimal("100"), currency="EUR"))
     db.session.add(PersonPhone(person_id=person.id, number=f"+4420794609{len(mine):02d}", position=0))
+    # Written input (issue 12): a document and a note on the person.
+    db.session.add(
+        Attachment(person_id=person.id, filename=f"{mine}.txt", sha256="1" * 64, size=1, file_type="text", text="x")
+    )
+    db.session.add(Note(person_id=person.id, body=f"Note on {mine}", author_id=user.id))
     person.topics.append(shared["topic"])
     consent.record_if_changed(Actor(user), person, consent.snapshot(None))
     db.session.flush()

@@ -260,6 +260,7 @@ MATRIX = {
     ("documents.note_consultations", "POST"): CONSULTATION_POST,
     ("documents.download", "GET"): CONSULTATION_GET,
     ("documents.show", "GET"): DOCUMENT_PLACE,
+    ("documents.show_note", "GET"): DOCUMENT_PLACE,
     ("documents.delete", "POST"): CONSULTATION_POST,
     ("documents.edit_note", "GET"): NOTE_WRITE,
     ("documents.edit_note", "POST"): NOTE_WRITE,
