@@ -79,10 +79,6 @@ def _give_every_link(person: Person, shared: dict, mine: str) -> None:
         )
     )
     db.session.add(
-        Attachment(person_id=person.id, filename=f"cv-{mine}.txt", sha256="1" * 64, size=1, file_type="text")
-    )
-    db.session.add(Note(person_id=person.id, body=f"Met {mine} at the roundtable."))
-    db.session.add(
         StakeholderAssessment(person_id=person.id, influence=3, stance="neutral", assessed_on=date(2026, 1, 1))
     )
     db.session.add(ConflictDeclaration(person_id=person.id, declared_on=date(2026, 1, 2), description=f"Grant {mine}"))
