@@ -72,7 +72,9 @@ PARENTS = {"consultation_id", "forum_id", "person_id", "policy_id"}
 def _nested(app):
     """(rule, child argument) for each rule that takes a parent and a child."""
     for rule in app.url_map.iter_rules():
-        if len(rule.arguments) >= 2:
+        # The JSON API takes no session: its nested routes are walked with tokens in tests/api
+        # (a hidden consultation's points are 404 there, test_api_items.py).
+        if len(rule.arguments) >= 2 and not rule.rule.startswith("/api/"):
             yield rule, next(iter(rule.arguments - PARENTS), None)
 
 
