@@ -9,6 +9,7 @@ from engage.api.spec import spec
 from engage.api.writing import body, body_model, bound, docs, formdata, if_match, run, saved, visible
 from engage.auth.permissions import api_access
 from engage.consultations import commitments as commitment_services
+from engage.consultations import queries as consultation_queries
 from engage.consultations import register
 from engage.consultations import services as consultation_services
 from engage.consultations.forms import CommitmentForm, ConsultationForm, consultation_data
@@ -49,19 +50,7 @@ def update_consultation(record_id: int):
     """Change a consultation you may see: send only what changes, with If-Match."""
     record = visible("consultations", record_id)
     version = if_match(record)
-    values = {
-        "title": record.title,
-        "date": record.held_on,
-        "kind": record.kind,
-        "confidentiality": record.confidentiality,
-        "summary": record.summary,
-        "forum_id": record.forum_id,
-        "topic_ids": [t.id for t in record.topics],
-        "staff_ids": [u.id for u in record.staff],
-        "person_ids": [p.id for p in record.people],
-        "organisation_ids": [o.id for o in record.organisations],
-    }
-    form, posted = _consultation(values | body(ConsultationWrite), version)
+    form, posted = _consultation(consultation_queries.form_values(record) | body(ConsultationWrite), version)
     update = consultation_services.update_consultation
     run(form, lambda: update(actor(), record, version, consultation_data(form, posted)))
     return saved("consultations", record, 200)

@@ -197,3 +197,20 @@ def get_commitment(user, consultation_id: int, commitment_id: int) -> Commitment
     return _row(
         Commitment, user, consultation_id, commitment_id, joinedload(Commitment.assignee), joinedload(Commitment.person)
     )
+
+
+def form_values(consultation: Consultation) -> dict:
+    """The consultation form's values for `consultation` (as the organisation and person queries
+    give theirs), for an edit that sends only what changes."""
+    return {
+        "title": consultation.title,
+        "date": consultation.held_on,
+        "kind": consultation.kind,
+        "confidentiality": consultation.confidentiality,
+        "summary": consultation.summary,
+        "forum_id": consultation.forum_id,
+        "topic_ids": [t.id for t in consultation.topics],
+        "staff_ids": [u.id for u in consultation.staff],
+        "person_ids": [p.id for p in consultation.people],
+        "organisation_ids": [o.id for o in consultation.organisations],
+    }
