@@ -15,6 +15,7 @@ from engage.consultations import services as consultation_services
 from engage.consultations.forms import CommitmentForm, ConsultationForm, consultation_data
 from engage.engagements import services as engagement_services
 from engage.engagements.forms import EngagementForm, initial
+from engage.ids import as_id
 
 bp = api_blueprint("api_work")
 IDS = list[str | int]
@@ -78,7 +79,7 @@ def create_commitment():
     """Record a commitment in a consultation you may see (consultation_id); unassigned: yours."""
     sent = body(CommitmentWrite)
     consultation_id = sent.pop("consultation_id", None)
-    if not isinstance(consultation_id, int):
+    if as_id(consultation_id) is None or isinstance(consultation_id, str):
         raise ApiProblem(400, "Say which consultation.", {"consultation_id": ["Give the consultation's id."]})
     consultation = visible("consultations", consultation_id)
     form, data = _commitment(sent)  # unassigned: the service gives it to whoever records it

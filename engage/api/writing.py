@@ -20,6 +20,7 @@ from engage.api.problems import ApiProblem
 from engage.api.views import etag, represent, send
 from engage.errors import ConflictError
 from engage.extensions import db
+from engage.ids import as_id
 
 WRITE_ERRORS = {f"HTTP_{c}": schemas.Problem for c in (400, 401, 403, 404, 409, 412, 429)}
 
@@ -104,8 +105,10 @@ def saved(name: str, record, status: int):
 
 
 def visible(name: str, record_id: int):
-    """The record the token's user may see, to change; 404 as for a missing one otherwise."""
-    record = resources.RESOURCES[name].fetch(actor().user, record_id)
+    """The record the token's user may see, to change; 404 as for a missing one otherwise (and for
+    an id no record can have: negative, zero, past 2^31-1, or not a whole number)."""
+    record_id = as_id(record_id)
+    record = None if record_id is None else resources.RESOURCES[name].fetch(actor().user, record_id)
     if record is None:
         raise ApiProblem(404)
     return record

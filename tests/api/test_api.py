@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from engage.api.models import ApiToken
@@ -212,3 +213,12 @@ def test_a_website_urlsplit_cannot_read_is_a_field_message_not_a_500(client, tok
         headers=bearer(tokens["editor"]),
     )
     assert refused.status_code == 400 and "website" in refused.get_json()["errors"]
+
+
+@pytest.mark.parametrize("consultation_id", [-47175306650143637504, 2**63, 2**31, 0, -1])
+def test_an_id_no_record_can_have_is_a_field_message_not_a_server_error(client, tokens, consultation_id):
+    """Found by Schemathesis: an id past SQLite's 64 bits reached the database (OverflowError, 500)."""
+    sent = {"due_on": "chosen", "consultation_id": consultation_id, "assignee_id": 3094667750689965056}
+    refused = client.post("/api/v1/commitments", json=sent, headers=bearer(tokens["editor"]))
+    assert refused.status_code == 400, refused.get_data(as_text=True)
+    assert "consultation_id" in refused.get_json()["errors"]
