@@ -27,12 +27,13 @@ def free_port() -> int:
 class Server:
     """gunicorn serving wsgi:app with `workers` processes on a free port, for the given environment."""
 
-    def __init__(self, env: dict, workers: int = 2):
+    def __init__(self, env: dict, workers: int = 2, stderr=None):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         # gunicorn refuses the development secret key (engage/config.py): a throwaway one per run.
         self.env = {**os.environ, "SECRET_KEY": secrets.token_hex(32), **env}
         self.workers = workers
+        self.stderr = stderr  # a file for the server's log (default: this process's stderr)
 
     def __enter__(self):
         gunicorn = str(Path(sys.executable).parent / "gunicorn")
@@ -41,6 +42,7 @@ class Server:
             cwd=ROOT,
             env=self.env,
             start_new_session=True,
+            stderr=self.stderr,
         )
         for _ in range(200):
             try:
