@@ -1,7 +1,9 @@
 """The two databases' full-text dialects behind one shape: `matches(terms, kinds, cap)` is a
 SELECT of (id, score) over search_entries, best first when ordered by score descending;
-`near_names(patterns)` finds folded names that LIKE-match spelling variants (the trigram indexes
-answer both).
+`near_words(patterns)` finds the vocabulary's words (search_words: the distinct words of every
+name) that LIKE-match spelling variants, through its trigram index. The vocabulary holds a few
+thousand words whatever the number of people, so the look-up does not grow with them as a scan
+of every name's trigrams did (178 ms of a 224 ms search at 100,000 people).
 
 With `cap`, the engine stops after `cap` matches and scores only those (the newest entries first on
 SQLite, the table's order on PostgreSQL): ranking every match of a common word grows with the data
@@ -9,11 +11,11 @@ SQLite, the table's order on PostgreSQL): ranking every match of a common word g
 
 from sqlalchemy import column, func, literal_column, or_, select, table, text, union
 
-from engage.fulltext.models import SearchEntry
+from engage.fulltext.models import SearchEntry, SearchWord
 from engage.fulltext.text import Term
 
 FTS = table("search_fts", column("rowid"))
-NAMES = table("search_names", column("rowid"), column("names"))
+WORDS = table("search_words_fts", column("rowid"), column("word"))
 
 
 def _fts5(term: Term) -> str:
@@ -44,9 +46,9 @@ class SQLite:
         # FTS5 walks its doclists in rowid order and computes bm25 only for the rows it returns.
         return stmt.order_by(FTS.c.rowid.desc()).limit(cap) if cap else stmt
 
-    def near_names(self, patterns: list[str], limit: int):
-        ids = union(*(select(NAMES.c.rowid).where(NAMES.c.names.like(p)) for p in patterns)).subquery()
-        return select(SearchEntry.names).where(SearchEntry.id.in_(select(ids.c.rowid))).limit(limit)
+    def near_words(self, patterns: list[str], limit: int):
+        ids = union(*(select(WORDS.c.rowid).where(WORDS.c.word.like(p)) for p in patterns)).subquery()
+        return _most_used(select(SearchWord.word).where(SearchWord.id.in_(select(ids.c.rowid))), limit)
 
 
 class PostgreSQL:
@@ -60,8 +62,12 @@ class PostgreSQL:
         # No ORDER BY: the bitmap heap scan stops after `cap` rows, and ts_rank runs on those only.
         return stmt.limit(cap) if cap else stmt
 
-    def near_names(self, patterns: list[str], limit: int):
-        return select(SearchEntry.names).where(or_(*(SearchEntry.names.like(p) for p in patterns))).limit(limit)
+    def near_words(self, patterns: list[str], limit: int):
+        return _most_used(select(SearchWord.word).where(or_(*(SearchWord.word.like(p) for p in patterns))), limit)
+
+
+def _most_used(stmt, limit: int):
+    return stmt.order_by(SearchWord.uses.desc(), SearchWord.word).limit(limit)
 
 
 def backend_for(session):

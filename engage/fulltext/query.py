@@ -82,7 +82,8 @@ def _variants(word: str) -> list[str]:
 
 def add_near_spellings(session, terms: list[Term]) -> None:
     """Give each plain word the names' words one edit away (`gagnom` → gagnon) and, from three
-    letters, the names' words holding it inside (`amm` → gamma): one statement for all of them."""
+    letters, the names' words holding it inside (`amm` → gamma): one statement for all of them,
+    over the vocabulary of name words (search_words), not over every name."""
     wanted = [t for t in terms if t.single_word and len(t.tokens[0]) >= INFIX_MIN]
     if not wanted:
         return
@@ -92,8 +93,7 @@ def add_near_spellings(session, terms: list[Term]) -> None:
         patterns.add(f"%{word}%")
         if len(word) >= FUZZY_MIN:
             patterns.update(_variants(word))
-    names = session.execute(backend_for(session).near_names(sorted(patterns), NEAR_LIMIT)).scalars()
-    vocabulary = {w for line in names for w in line.split()}
+    vocabulary = set(session.execute(backend_for(session).near_words(sorted(patterns), NEAR_LIMIT)).scalars())
     for term in wanted:
         word = term.tokens[0]
         others = [w for w in vocabulary if w != word and not w.startswith(word)]
