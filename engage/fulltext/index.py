@@ -45,11 +45,15 @@ def _write(connection, kind: str, ids: list[int], fill: bool = True) -> tuple[Co
     _, build = KINDS[kind]
     with db.session.no_autoflush:
         rows = [doc.row() for doc in build(ids)]
-    old = connection.execute(
-        delete(SearchEntry)
-        .where(SearchEntry.kind == kind, SearchEntry.record_id.in_(ids))
-        .returning(SearchEntry.names)
-    ).scalars().all()
+    old = (
+        connection.execute(
+            delete(SearchEntry)
+            .where(SearchEntry.kind == kind, SearchEntry.record_id.in_(ids))
+            .returning(SearchEntry.names)
+        )
+        .scalars()
+        .all()
+    )
     insert_rows(SearchEntry.__table__, rows)
     if fill and rows and connection.dialect.name == "sqlite":
         fill_sqlite(connection, "kind = :kind AND record_id IN :ids", {"kind": kind, "ids": ids})
@@ -116,11 +120,15 @@ def index_record(session, record) -> None:
 
 def remove(session, kind: str, record_ids) -> None:
     connection = session.connection()
-    old = connection.execute(
-        delete(SearchEntry)
-        .where(SearchEntry.kind == kind, SearchEntry.record_id.in_(list(record_ids)))
-        .returning(SearchEntry.names)
-    ).scalars().all()
+    old = (
+        connection.execute(
+            delete(SearchEntry)
+            .where(SearchEntry.kind == kind, SearchEntry.record_id.in_(list(record_ids)))
+            .returning(SearchEntry.names)
+        )
+        .scalars()
+        .all()
+    )
     adjust_words(connection, Counter(), word_uses(old))
 
 
