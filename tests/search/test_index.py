@@ -208,6 +208,23 @@ def test_the_vocabulary_counts_the_names_using_each_word(app, client, users):
     assert "Oksana Marchetti 1" in page(client, "/people?q=oksanna")  # one letter added, on the list page
 
 
+def test_a_list_filtered_by_q_counts_up_to_the_cap_and_says_so(app, client, users, monkeypatch):
+    import engage.fulltext.query
+    import engage.web
+
+    with app.app_context():
+        for n in range(5):
+            make_person(f"Ravensworth Person {n}")
+        db.session.commit()
+    login(client, users["viewer"])
+    assert "of 5 people" in page(client, "/people?q=ravensworth")
+    monkeypatch.setattr(engage.fulltext.query, "CAP", 3)
+    monkeypatch.setattr(engage.web, "CAP", 3)
+    html = page(client, "/people?q=ravensworth")
+    assert "of 3+ people" in html and html.count("Ravensworth Person") == 3
+    assert "of 5 people" in page(client, "/people?sort=name")  # no q: no cap
+
+
 def _entry_id(kind, record_id):
     return db.session.execute(
         select(SearchEntry.id).where(SearchEntry.kind == kind, SearchEntry.record_id == record_id)
