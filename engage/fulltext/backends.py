@@ -7,7 +7,9 @@ of every name's trigrams did (178 ms of a 224 ms search at 100,000 people).
 
 With `cap`, the engine stops after `cap` matches and scores only those (the newest entries first on
 SQLite, the table's order on PostgreSQL): ranking every match of a common word grows with the data
-(3× from 2,000 to 20,000 people), a bounded candidate set does not. The caller ranks the candidates."""
+(3× from 2,000 to 20,000 people), a bounded candidate set does not. The caller ranks the candidates.
+Without `scored` the score is 0: a list page's filter sorts by its own columns, and bm25 over 1,000
+candidates was most of its cost."""
 
 from sqlalchemy import column, func, literal_column, or_, select, table, text, union
 
@@ -33,13 +35,13 @@ def _tsquery(term: Term) -> str:
 
 
 class SQLite:
-    def matches(self, terms: list[Term], kinds=None, cap: int | None = None):
+    def matches(self, terms: list[Term], kinds=None, cap: int | None = None, scored: bool = True):
         expression = "{folded_title folded_body} : (" + " AND ".join(_fts5(term) for term in terms) + ")"
         if kinds:
             expression = "{kind} : (" + " OR ".join(f'"{k}"' for k in kinds) + ") AND " + expression
         rank = literal_column("bm25(search_fts, 0.0, 10.0, 1.0)")
         stmt = (
-            select(FTS.c.rowid.label("id"), (-rank).label("score"))
+            select(FTS.c.rowid.label("id"), (-rank if scored else literal_column("0")).label("score"))
             .select_from(FTS)
             .where(text("search_fts MATCH :fts_query").bindparams(fts_query=expression))
         )
@@ -52,10 +54,10 @@ class SQLite:
 
 
 class PostgreSQL:
-    def matches(self, terms: list[Term], kinds=None, cap: int | None = None):
+    def matches(self, terms: list[Term], kinds=None, cap: int | None = None, scored: bool = True):
         query = func.to_tsquery(literal_column("'simple'::regconfig"), " & ".join(_tsquery(term) for term in terms))
         tsv = literal_column("search_entries.tsv")
-        score = func.ts_rank(tsv, query)
+        score = func.ts_rank(tsv, query) if scored else literal_column("0")
         stmt = select(SearchEntry.id.label("id"), score.label("score")).where(tsv.op("@@")(query))
         if kinds:
             stmt = stmt.where(SearchEntry.kind.in_(list(kinds)))

@@ -102,10 +102,10 @@ def add_near_spellings(session, terms: list[Term]) -> None:
         term.alternatives = list(dict.fromkeys(near + inside))[:MAX_ALTERNATIVES]
 
 
-def _found(session, terms: list[Term], kinds=None, cap: int | None = None):
+def _found(session, terms: list[Term], kinds=None, cap: int | None = None, scored: bool = True):
     """The matches as a MATERIALIZED CTE: the full-text engine answers once, and the planner
     cannot turn it into a full-text probe per row of the outer query (100× slower on SQLite)."""
-    return backend_for(session).matches(terms, kinds, cap).cte("found").prefix_with("MATERIALIZED")
+    return backend_for(session).matches(terms, kinds, cap, scored).cte("found").prefix_with("MATERIALIZED")
 
 
 def _visible(reader):
@@ -181,7 +181,7 @@ def record_ids(session, kind: str, q: str, reader=None):
     if not terms:
         return None
     add_near_spellings(session, terms)
-    found = _found(session, terms, [kind], CAP)
+    found = _found(session, terms, [kind], CAP, scored=False)
     return select(SearchEntry.record_id).join(found, found.c.id == SearchEntry.id).where(SearchEntry.kind == kind)
 
 
