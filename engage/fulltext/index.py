@@ -20,6 +20,10 @@ REBUILD = [
     "INSERT INTO search_fts(search_fts) VALUES ('rebuild')",
     "INSERT INTO search_names(search_names) VALUES ('rebuild')",
 ]
+# The vocabulary's FTS5 table changes only when a word first appears or last goes (a count's
+# update touches no indexed column); merged into one segment after a rebuild, its thirty LIKE
+# probes take 0.7 ms instead of 6–7 ms.
+OPTIMIZE_WORDS = "INSERT INTO search_words_fts(search_words_fts) VALUES ('optimize')"
 
 
 def refresh(session, keys) -> None:
@@ -157,6 +161,7 @@ def reindex(session) -> dict[str, int]:
     if sqlite:
         for statement in REBUILD:
             connection.exec_driver_sql(statement)
+        connection.exec_driver_sql(OPTIMIZE_WORDS)
         for statement in SQLITE_DDL:
             if statement.startswith("CREATE TRIGGER"):
                 connection.exec_driver_sql(statement)
