@@ -8,7 +8,7 @@ from engage.consultations.models import Commitment, Consultation, Decision, Inpu
 from engage.documents.models import Attachment, Note
 from engage.engagements.models import AgendaItem, Engagement, EngagementParticipant, ReminderSent
 from engage.forums.models import Forum, ForumMember
-from engage.fulltext.models import SearchEntry
+from engage.fulltext.models import SearchEntry, SearchWord
 from engage.helplines.models import Helpline
 from engage.inbox.models import EmailDraft
 from engage.organizations.models import Affiliation, Organisation
@@ -60,6 +60,7 @@ __all__ = [
     "PolicyVersion",
     "ReminderSent",
     "SearchEntry",
+    "SearchWord",
     "StakeholderAssessment",
     "Topic",
     "User",

@@ -13,6 +13,7 @@ from engage import queries, transaction
 from engage.audit.services import Actor
 from engage.errors import ConflictError, ValidationError
 from engage.extensions import db
+from engage.fulltext.query import CAP
 from engage.ids import as_number
 
 
@@ -43,8 +44,11 @@ def page_number() -> int:
 
 
 def paginate(stmt: Select, per_page: int | None = None) -> queries.Page:
-    """One page of `stmt`, the page number taken from the request."""
-    return queries.paginate(stmt, page_number(), per_page)
+    """One page of `stmt`, the page number taken from the request. A list filtered by its `q` holds
+    at most the search's CAP matches (`fulltext.query.record_ids`): at the cap it says "1,000+"."""
+    page = queries.paginate(stmt, page_number(), per_page)
+    page.capped = bool((request.args.get("q") or "").strip()) and page.total >= CAP
+    return page
 
 
 def is_htmx() -> bool:

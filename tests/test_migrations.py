@@ -50,3 +50,30 @@ def test_migrations_match_the_models(tmp_path):
             with admin.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             admin.dispose()
+
+
+def test_the_vocabulary_migration_fills_it_from_the_entries(tmp_path):
+    url, cleanup = _fresh_database_url(tmp_path)
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(tmp_path)})
+    entry = (
+        "INSERT INTO search_entries (kind, record_id, title, meta, body, folded_title, folded_body, names, archived) "
+        "VALUES ('people', :id, 't', '', '', 't', '', :names, false)"
+    )
+    try:
+        with app.app_context():
+            upgrade(revision="a12d0c5e7b31")
+            with db.engine.begin() as conn:
+                for record_id, names in ((1, "ana lopez"), (2, "ana lopez lopez"), (3, "")):
+                    conn.execute(text(entry), {"id": record_id, "names": names})
+            upgrade()
+            with db.engine.connect() as conn:
+                words = dict(conn.execute(text("SELECT word, uses FROM search_words")).all())
+            assert words == {"ana": 2, "lopez": 2}
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        if cleanup:
+            admin, name = cleanup
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()

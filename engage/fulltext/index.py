@@ -1,11 +1,17 @@
 """Keeping the index in step: `refresh` rewrites the entries of some records from the tables,
-`reindex` rebuilds everything. Both run inside the caller's transaction."""
+`reindex` rebuilds everything. Both run inside the caller's transaction, and both keep the
+vocabulary (`search_words`: each word of the entries' names, with how many entries use it) in
+step with the entries they write."""
+
+from collections import Counter
 
 from sqlalchemy import bindparam, delete, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from engage.extensions import db
 from engage.fulltext.documents import KINDS
-from engage.fulltext.models import SQLITE_DDL, SQLITE_FILL, SearchEntry
+from engage.fulltext.models import SQLITE_DDL, SQLITE_FILL, SearchEntry, SearchWord
 from engage.queries import insert_rows
 
 BATCH = 1000
@@ -14,6 +20,10 @@ REBUILD = [
     "INSERT INTO search_fts(search_fts) VALUES ('rebuild')",
     "INSERT INTO search_names(search_names) VALUES ('rebuild')",
 ]
+# The vocabulary's FTS5 table changes only when a word first appears or last goes (a count's
+# update touches no indexed column); merged into one segment after a rebuild, its thirty LIKE
+# probes take 0.7 ms instead of 6–7 ms.
+OPTIMIZE_WORDS = "INSERT INTO search_words_fts(search_words_fts) VALUES ('optimize')"
 
 
 def refresh(session, keys) -> None:
@@ -24,32 +34,75 @@ def refresh(session, keys) -> None:
         if record_id is not None:
             by_kind.setdefault(kind, set()).add(record_id)
     connection = session.connection()
+    added, removed = Counter(), Counter()
     for kind, ids in by_kind.items():
         ordered = sorted(ids)
         for start in range(0, len(ordered), BATCH):
-            _write(connection, kind, ordered[start : start + BATCH])
+            new, old = _write(connection, kind, ordered[start : start + BATCH])
+            added.update(new)
+            removed.update(old)
+    adjust_words(connection, added, removed)
 
 
-def _write(connection, kind: str, ids: list[int], fill: bool = True) -> None:
+def _write(connection, kind: str, ids: list[int], fill: bool = True) -> tuple[Counter, Counter]:
+    """Replace the entries of `ids`; returns the word uses of the names written and of those removed."""
     _, build = KINDS[kind]
     with db.session.no_autoflush:
         rows = [doc.row() for doc in build(ids)]
-    connection.execute(delete(SearchEntry).where(SearchEntry.kind == kind, SearchEntry.record_id.in_(ids)))
+    old = (
+        connection.execute(
+            delete(SearchEntry)
+            .where(SearchEntry.kind == kind, SearchEntry.record_id.in_(ids))
+            .returning(SearchEntry.names)
+        )
+        .scalars()
+        .all()
+    )
     insert_rows(SearchEntry.__table__, rows)
     if fill and rows and connection.dialect.name == "sqlite":
         fill_sqlite(connection, "kind = :kind AND record_id IN :ids", {"kind": kind, "ids": ids})
+    return word_uses(row["names"] for row in rows), word_uses(old)
+
+
+def word_uses(names) -> Counter:
+    """How many of `names` (folded name lines) use each word."""
+    uses = Counter()
+    for line in names:
+        uses.update(set((line or "").split()))
+    return uses
+
+
+def adjust_words(connection, added: Counter, removed: Counter | None = None) -> None:
+    """Move the vocabulary's counts by `added` minus `removed`, in two statements (an upsert and a
+    delete of the words no entry uses any more) whatever the number of words."""
+    delta = Counter(added)
+    delta.subtract(removed or Counter())
+    changed = {word: n for word, n in delta.items() if n}
+    if not changed:
+        return
+    table = SearchWord.__table__
+    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(table)
+    stmt = stmt.on_conflict_do_update(index_elements=[table.c.word], set_={"uses": table.c.uses + stmt.excluded.uses})
+    connection.execute(stmt, [{"word": word, "uses": n} for word, n in sorted(changed.items())])
+    gone = sorted(word for word, n in changed.items() if n < 0)
+    for start in range(0, len(gone), BATCH):
+        connection.execute(delete(table).where(table.c.word.in_(gone[start : start + BATCH]), table.c.uses <= 0))
 
 
 def add(session, kind: str, docs) -> None:
     """Entries for records that have none yet (just inserted in bulk), from documents the caller built."""
     connection = session.connection()
     docs = list(docs)
+    added = Counter()
     for start in range(0, len(docs), BATCH):
-        chunk = docs[start : start + BATCH]
-        insert_rows(SearchEntry.__table__, [doc.row() for doc in chunk])
+        rows = [doc.row() for doc in docs[start : start + BATCH]]
+        insert_rows(SearchEntry.__table__, rows)
+        added.update(word_uses(row["names"] for row in rows))
         if connection.dialect.name == "sqlite":
-            ids = [doc.record_id for doc in chunk]
+            ids = [row["record_id"] for row in rows]
             fill_sqlite(connection, "kind = :kind AND record_id IN :ids", {"kind": kind, "ids": ids})
+    adjust_words(connection, added)
 
 
 def fill_sqlite(connection, where: str, params: dict) -> None:
@@ -70,9 +123,17 @@ def index_record(session, record) -> None:
 
 
 def remove(session, kind: str, record_ids) -> None:
-    session.connection().execute(
-        delete(SearchEntry).where(SearchEntry.kind == kind, SearchEntry.record_id.in_(list(record_ids)))
+    connection = session.connection()
+    old = (
+        connection.execute(
+            delete(SearchEntry)
+            .where(SearchEntry.kind == kind, SearchEntry.record_id.in_(list(record_ids)))
+            .returning(SearchEntry.names)
+        )
+        .scalars()
+        .all()
     )
+    adjust_words(connection, Counter(), word_uses(old))
 
 
 def reindex(session) -> dict[str, int]:
@@ -86,16 +147,21 @@ def reindex(session) -> dict[str, int]:
         for statement in DROP_TRIGGERS:
             connection.exec_driver_sql(statement)
     connection.execute(delete(SearchEntry))
+    connection.execute(delete(SearchWord))
     counts = {}
+    added = Counter()
     for kind, (model, _) in KINDS.items():
         ids = list(session.execute(select(model.id).order_by(model.id)).scalars())
         for start in range(0, len(ids), BATCH):
-            _write(connection, kind, ids[start : start + BATCH], fill=not sqlite)  # rebuilt below
+            new, _ = _write(connection, kind, ids[start : start + BATCH], fill=not sqlite)  # rebuilt below
+            added.update(new)
             session.expunge_all()  # a rebuild of 100,000 people need not keep them all in memory
         counts[kind] = len(ids)
+    adjust_words(connection, added)
     if sqlite:
         for statement in REBUILD:
             connection.exec_driver_sql(statement)
+        connection.exec_driver_sql(OPTIMIZE_WORDS)
         for statement in SQLITE_DDL:
             if statement.startswith("CREATE TRIGGER"):
                 connection.exec_driver_sql(statement)
@@ -103,8 +169,10 @@ def reindex(session) -> dict[str, int]:
 
 
 def stale(session) -> list[tuple[str, int]]:
-    """(kind, record id) pairs whose entry differs from what the tables say now (tests, `reindex --check`)."""
+    """(kind, record id) pairs whose entry differs from what the tables say now, and ("words", word)
+    for each vocabulary word whose count does (tests, `reindex --check`)."""
     wrong = []
+    words = Counter()
     columns = [c for c in SearchEntry.__table__.columns if c.name != "id"]
     for kind, (model, build) in KINDS.items():
         ids = list(session.execute(select(model.id)).scalars())
@@ -119,4 +187,7 @@ def stale(session) -> list[tuple[str, int]]:
         for record_id in set(expected) | set(stored):
             if expected.get(record_id) != stored.get(record_id):
                 wrong.append((kind, record_id))
+        words.update(word_uses(row["names"] for row in expected.values()))
+    stored_words = dict(session.execute(select(SearchWord.word, SearchWord.uses)).all())
+    wrong += [("words", word) for word in set(words) | set(stored_words) if words.get(word) != stored_words.get(word)]
     return sorted(wrong)

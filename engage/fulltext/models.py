@@ -31,9 +31,22 @@ class SearchEntry(db.Model):
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-# Names of what the database builds beside the table (migrations/env.py leaves them out of `db check`).
-EXTRA_TABLES = ("search_fts", "search_names")
-EXTRA_INDEXES = ("ix_search_entries_tsv", "ix_search_entries_names_trgm")
+class SearchWord(db.Model):
+    """The search vocabulary: each distinct word of the entries' `names`, with the number of
+    entries using it. Near spellings are looked up here (a few thousand words, nearly constant in
+    the data size) rather than in every name; a word no entry uses any more is deleted, so an
+    erased person's name is not offered as a near spelling. Kept by `index` with the entries."""
+
+    __tablename__ = "search_words"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    word: Mapped[str] = mapped_column(Text, unique=True)
+    uses: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# Names of what the database builds beside the tables (migrations/env.py leaves them out of `db check`).
+EXTRA_TABLES = ("search_fts", "search_names", "search_words_fts")
+EXTRA_INDEXES = ("ix_search_entries_tsv", "ix_search_entries_names_trgm", "ix_search_words_word_trgm")
 EXTRA_COLUMNS = ("tsv",)
 
 SQLITE_DDL = [
@@ -71,6 +84,31 @@ POSTGRES_DDL = [
     "CREATE INDEX ix_search_entries_names_trgm ON search_entries USING gin (names gin_trgm_ops)",
 ]
 
+# The vocabulary's trigram index: an FTS5 table on SQLite kept by triggers (a few thousand rows,
+# and the count updates touch no indexed column), pg_trgm's GIN on PostgreSQL.
+WORDS_SQLITE_DDL = [
+    "CREATE VIRTUAL TABLE search_words_fts USING fts5(word, content='search_words', content_rowid='id', "
+    "tokenize='trigram')",
+    "CREATE TRIGGER search_words_ai AFTER INSERT ON search_words BEGIN "
+    "INSERT INTO search_words_fts(rowid, word) VALUES (new.id, new.word); END",
+    "CREATE TRIGGER search_words_ad AFTER DELETE ON search_words BEGIN "
+    "INSERT INTO search_words_fts(search_words_fts, rowid, word) VALUES ('delete', old.id, old.word); END",
+    "CREATE TRIGGER search_words_au AFTER UPDATE OF word ON search_words BEGIN "
+    "INSERT INTO search_words_fts(search_words_fts, rowid, word) VALUES ('delete', old.id, old.word); "
+    "INSERT INTO search_words_fts(rowid, word) VALUES (new.id, new.word); END",
+]
+WORDS_SQLITE_DROP = ["DROP TABLE IF EXISTS search_words_fts"]
+WORDS_POSTGRES_DDL = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX ix_search_words_word_trgm ON search_words USING gin (word gin_trgm_ops)",
+]
+
+for _statement in WORDS_SQLITE_DDL:
+    event.listen(SearchWord.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+for _statement in WORDS_SQLITE_DROP:
+    event.listen(SearchWord.__table__, "before_drop", DDL(_statement).execute_if(dialect="sqlite"))
+for _statement in WORDS_POSTGRES_DDL:
+    event.listen(SearchWord.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
 for _statement in SQLITE_DDL:
     event.listen(SearchEntry.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
 for _statement in SQLITE_DROP:

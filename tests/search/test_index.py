@@ -9,7 +9,7 @@ from engage.audit.services import Actor
 from engage.auth.models import User
 from engage.extensions import db
 from engage.fulltext import index
-from engage.fulltext.models import SearchEntry
+from engage.fulltext.models import SearchEntry, SearchWord
 from engage.people import merge, privacy
 from engage.people import services as people
 from engage.people.models import Person
@@ -171,6 +171,8 @@ def test_every_write_path_keeps_the_index_in_step(app, client, users, tmp_path):
         db.session.commit()
         _consistent()
         assert not db.session.execute(select(SearchEntry).where(SearchEntry.folded_title.contains("gagnon"))).first()
+        assert _uses("gagnon") is None and _uses("chloe") is None  # no near spelling can offer the name
+        assert _uses("halvorsen") == 1 and _uses("fjord") == 2  # Fjord Lab and Fjord Lab renamed
         assert org.id
     path = tmp_path / "people.csv"
     path.write_text("name,email\nAstrid Lindqvist,astrid@example.org\n")
@@ -181,6 +183,46 @@ def test_every_write_path_keeps_the_index_in_step(app, client, users, tmp_path):
         assert _entry_id(
             "people", db.session.execute(select(Person.id).where(Person.name == "Astrid Lindqvist")).scalar()
         )
+
+
+def _uses(word):
+    return db.session.execute(select(SearchWord.uses).where(SearchWord.word == word)).scalar()
+
+
+def test_the_vocabulary_counts_the_names_using_each_word(app, client, users):
+    with app.app_context():
+        for n in range(3):
+            make_person(f"Oksana Marchetti {n}")
+        make_organisation("Marchetti Foundation")
+        db.session.commit()
+        assert _uses("marchetti") == 4 and _uses("oksana") == 3 and _uses("foundation") == 1
+        assert index.stale(db.session) == []
+        db.session.execute(SearchWord.__table__.delete().where(SearchWord.word == "oksana"))
+        db.session.commit()
+        assert ("words", "oksana") in index.stale(db.session)  # a drift is reported …
+        index.reindex(db.session)
+        db.session.commit()
+        assert index.stale(db.session) == [] and _uses("oksana") == 3  # … and the rebuild mends it
+    login(client, users["viewer"])
+    assert "Oksana Marchetti 1" in page(client, "/search?q=marchetto")  # one letter wrong
+    assert "Oksana Marchetti 1" in page(client, "/people?q=oksanna")  # one letter added, on the list page
+
+
+def test_a_list_filtered_by_q_counts_up_to_the_cap_and_says_so(app, client, users, monkeypatch):
+    import engage.fulltext.query
+    import engage.web
+
+    with app.app_context():
+        for n in range(5):
+            make_person(f"Ravensworth Person {n}")
+        db.session.commit()
+    login(client, users["viewer"])
+    assert "of 5 people" in page(client, "/people?q=ravensworth")
+    monkeypatch.setattr(engage.fulltext.query, "CAP", 3)
+    monkeypatch.setattr(engage.web, "CAP", 3)
+    html = page(client, "/people?q=ravensworth")
+    assert "of 3+ people" in html and html.count("Ravensworth Person") == 3
+    assert "of 5 people" in page(client, "/people?sort=name")  # no q: no cap
 
 
 def _entry_id(kind, record_id):
