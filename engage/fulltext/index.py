@@ -3,6 +3,7 @@
 vocabulary (`search_words`: each word of the entries' names, with how many entries use it) in
 step with the entries they write."""
 
+import zlib
 from collections import Counter
 
 from sqlalchemy import bindparam, delete, select, text
@@ -34,14 +35,32 @@ def refresh(session, keys) -> None:
         if record_id is not None:
             by_kind.setdefault(kind, set()).add(record_id)
     connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        _lock_entries(connection, by_kind)
     added, removed = Counter(), Counter()
-    for kind, ids in by_kind.items():
+    for kind, ids in sorted(by_kind.items()):
         ordered = sorted(ids)
         for start in range(0, len(ordered), BATCH):
             new, old = _write(connection, kind, ordered[start : start + BATCH])
             added.update(new)
             removed.update(old)
     adjust_words(connection, added, removed)
+
+
+def _lock_entries(connection, by_kind: dict[str, set[int]]) -> None:
+    """On PostgreSQL, hold a transaction lock on each record's entry before it is rebuilt: two
+    editors changing one consultation at once would otherwise both delete its entry (the second
+    waiting for the first's row), then both insert one, and the second fail on the unique key. The
+    second now waits here, then reads the first's committed change. Kinds and ids in one order, so
+    two writers cannot wait on each other."""
+    for kind, ids in sorted(by_kind.items()):
+        connection.execute(
+            text(
+                "SELECT pg_advisory_xact_lock(:space, r) FROM"
+                " (SELECT r FROM unnest(CAST(:ids AS integer[])) AS r ORDER BY r) AS wanted"
+            ),
+            {"space": zlib.crc32(f"search:{kind}".encode()) & 0x7FFFFFFF, "ids": sorted(ids)},
+        )
 
 
 def _write(connection, kind: str, ids: list[int], fill: bool = True) -> tuple[Counter, Counter]:
