@@ -104,3 +104,22 @@ def test_streams_are_deflated_at_the_chosen_level_and_still_read(monkeypatch):
     assert pydyf.zlib is renderer._StreamZlib
     assert levels and set(levels) == {renderer.PDF_STREAM_LEVEL}
     assert "Zoë Ødegård" in pdftools.flat(pdf) and "Deflated stream text." in pdftools.flat(pdf)
+
+
+def test_documents_rendered_from_new_threads_reuse_one_stylesheet_and_font_load(monkeypatch):
+    """Each document job runs in a thread of its own: the fonts are still loaded once, not per job."""
+    import threading
+
+    from engage.briefings import pdf as renderer
+
+    render_pdf(_html("<p>warm</p>"))
+    loads = []
+    real = renderer.FontConfiguration
+    monkeypatch.setattr(renderer, "FontConfiguration", lambda: loads.append(1) or real())
+    results = []
+    for _ in range(2):
+        worker = threading.Thread(target=lambda: results.append(render_pdf(_html("<p>Zoë from a job</p>"))))
+        worker.start()
+        worker.join()
+    assert len(results) == 2 and all("Zoë from a job" in pdftools.flat(pdf) for pdf in results)
+    assert loads == [], "a new thread loaded the print stylesheet and its fonts again"
