@@ -84,7 +84,7 @@ def main() -> None:
             "down: no dotted borders (WeasyPrint draws each dot), fixed table layout (no min/max content "
             "pass per cell), tables rather than CSS grid for key-value blocks, and fonts subset on "
             "embedding. The figure above was measured on the shared 2-core development machine; the "
-            "load average column says how busy it was.\n"
+            "load average column says how busy it was.\n\n"
         )
 
 

@@ -9,9 +9,12 @@ fetcher is the second wall, not the only one.
 import mimetypes
 import os
 import threading
+import zlib
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from urllib.parse import unquote, urlsplit
 
+import pydyf
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -20,6 +23,27 @@ STATIC_DIR = os.path.realpath(os.path.join(os.path.dirname(__file__), "..", ".."
 PRINT_CSS = os.path.realpath(
     os.path.join(os.path.dirname(__file__), "..", "..", "templates", "briefings", "pdf", "print.css")
 )
+
+
+# pydyf (WeasyPrint's PDF writer) deflates every stream at zlib level 9, a tenth of a 25-participant
+# briefing pack's CPU; level 6, zlib's own default, takes about a third less time for 3 % more bytes
+# (docs/PERFORMANCE.md "Briefing pack"). Output stays deterministic: same data, same bytes.
+PDF_STREAM_LEVEL = 6
+
+
+class _StreamZlib:
+    """zlib as pydyf sees it: the same functions, with streams deflated at PDF_STREAM_LEVEL."""
+
+    compress = staticmethod(zlib.compress)
+    decompress = staticmethod(zlib.decompress)
+    error = zlib.error
+
+    @staticmethod
+    def compressobj(level=PDF_STREAM_LEVEL, *args, **kwargs):
+        return zlib.compressobj(PDF_STREAM_LEVEL, *args, **kwargs)
+
+
+pydyf.zlib = _StreamZlib
 
 
 class RefusedResource(ValueError):
@@ -88,13 +112,38 @@ def print_stylesheet() -> tuple[CSS, FontConfiguration]:
     return _cache.sheet
 
 
+def _new_renderer() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf-render")
+
+
+# Every PDF is rendered on one long-lived thread per process, so the stylesheet and fonts that
+# print_stylesheet keeps per thread are loaded once, not once per document job (each job runs in a
+# thread of its own, and so does each request under `flask run`): a cold thread costs a
+# 25-participant pack about 0.5 s more CPU. Renders are serialised, which costs little: they hold
+# the GIL nearly all the time anyway. A forked child starts its own thread.
+_renderer = _new_renderer()
+
+
+def _reset_renderer_after_fork() -> None:
+    global _renderer
+    _renderer = _new_renderer()
+
+
+os.register_at_fork(after_in_child=_reset_renderer_after_fork)
+
+
 def render_pdf(html: str, created: datetime | None = None) -> bytes:
     """HTML in, tagged PDF/UA-1 bytes out, with only the app's static files reachable, styled by
     templates/briefings/pdf/print.css.
 
     `created` fixes the document's creation and modification dates (so the same data renders
     the same metadata); the title and language come from the HTML's <title> and `lang`.
+    Runs on the renderer thread (see `_renderer`); the caller waits for the bytes.
     """
+    return _renderer.submit(_render, html, created).result()
+
+
+def _render(html: str, created: datetime | None) -> bytes:
     if created is not None:
         stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
         meta = f'<meta name="dcterms.created" content="{stamp}"><meta name="dcterms.modified" content="{stamp}">'

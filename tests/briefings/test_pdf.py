@@ -86,3 +86,40 @@ def test_fetcher_serves_static_files_and_data_urls():
     assert font.read(4) == b"\x00\x01\x00\x00"
     assert fetcher.fetch("file:///static/css/app.css").read(10)
     assert b"svg" in fetcher.fetch(SVG).read()
+
+
+def test_streams_are_deflated_at_the_chosen_level_and_still_read(monkeypatch):
+    """pydyf's own level 9 cost a tenth of a pack's CPU: streams go out at PDF_STREAM_LEVEL, through the
+    one zlib call pydyf makes (if a pydyf upgrade stops calling it, this test says so)."""
+    import zlib
+
+    import pydyf
+
+    from engage.briefings import pdf as renderer
+
+    levels = []
+    real = zlib.compressobj
+    monkeypatch.setattr(zlib, "compressobj", lambda level, *a, **k: levels.append(level) or real(level, *a, **k))
+    pdf = render_pdf(_html("<h1>Zoë Ødegård</h1><p>" + "Deflated stream text. " * 200 + "</p>"))
+    assert pydyf.zlib is renderer._StreamZlib
+    assert levels and set(levels) == {renderer.PDF_STREAM_LEVEL}
+    assert "Zoë Ødegård" in pdftools.flat(pdf) and "Deflated stream text." in pdftools.flat(pdf)
+
+
+def test_documents_rendered_from_new_threads_reuse_one_stylesheet_and_font_load(monkeypatch):
+    """Each document job runs in a thread of its own: the fonts are still loaded once, not per job."""
+    import threading
+
+    from engage.briefings import pdf as renderer
+
+    render_pdf(_html("<p>warm</p>"))
+    loads = []
+    real = renderer.FontConfiguration
+    monkeypatch.setattr(renderer, "FontConfiguration", lambda: loads.append(1) or real())
+    results = []
+    for _ in range(2):
+        worker = threading.Thread(target=lambda: results.append(render_pdf(_html("<p>Zoë from a job</p>"))))
+        worker.start()
+        worker.join()
+    assert len(results) == 2 and all("Zoë from a job" in pdftools.flat(pdf) for pdf in results)
+    assert loads == [], "a new thread loaded the print stylesheet and its fonts again"
