@@ -79,6 +79,7 @@ NAVIGATION = [
     ("Engagements", "engagements.index", ("/documents",)),
     ("Calendar", "engagement_calendar.calendar", ()),
     ("Commitments", "commitments.index", ()),
+    ("Reports", "reports.index", ()),
     (
         "More",
         [
