@@ -79,13 +79,13 @@ NAVIGATION = [
     ("Engagements", "engagements.index", ("/documents",)),
     ("Calendar", "engagement_calendar.calendar", ()),
     ("Commitments", "commitments.index", ()),
-    ("Reports", "reports.index", ()),
     (
         "More",
         [
             ("Forums", "forums.index", ()),
             ("Helplines", "helplines.index", ()),
             ("Evidence packs", "briefings.evidence", ()),
+            ("Reports", "reports.index", ()),
             ("Import and export", "transfer.import_people", ("/import", "/export")),
             ("Search", "search.index", ()),
         ],

@@ -63,6 +63,16 @@ class Report:
     chart: dict  # {"type", "labels", "datasets": [{"label", "data"}], "stacked", "horizontal", "title"}
     empty: str = "Nothing to count yet."
     filters: dict = field(default_factory=dict)
+    grouped: bool = False  # the first row header heads a group of rows (a tbody) rather than a column
+
+    def groups(self) -> list[tuple[str, list[Row]]]:
+        """The rows in runs of the same first header: (that header, its rows)."""
+        runs: list[tuple[str, list[Row]]] = []
+        for row in self.rows:
+            if not runs or runs[-1][0] != row.headers[0]:
+                runs.append((row.headers[0], []))
+            runs[-1][1].append(row)
+        return runs
 
     def csv_rows(self) -> list[list]:
         """The table as CSV rows: the headings, then each row's headers and numbers."""
@@ -125,17 +135,17 @@ def consultations_by_topic(user: User, today: date) -> Report:
     totals = [0] * len(spans)
     for q, n in db.session.execute(select(held.c.q, func.count()).group_by(held.c.q)):
         totals[q] = n
+    labels = [q.label for q in spans]
     rows = [Row([t.name], counts.get(t.id, [0] * len(spans))) for t in _topics(counts)]
     if None in counts:
         rows.append(Row([NO_TOPIC], counts[None]))
     rows.append(Row(["All consultations"], totals))
-    labels = [q.label for q in spans]
     return Report(
         key="consultations-by-topic",
         title="Consultations per topic per quarter",
-        lead="Consultations held in each of the last eight quarters, by topic. A consultation on two "
-        "topics counts under each, and once in the last row.",
-        caption=f"Consultations per topic, {labels[0]} to {labels[-1]}",
+        lead=f"Consultations held in each of the last eight quarters ({labels[-1]} so far), by topic. A "
+        "consultation on two topics counts under each, and once in the last row.",
+        caption=f"Consultations per topic, {labels[0]} to {labels[-1]} (so far)",
         row_headers=["Topic"],
         columns=labels,
         rows=rows,
@@ -219,7 +229,7 @@ def decision_outcomes(user: User, today: date, policy_id: int | None = None) -> 
         key="decision-outcomes",
         title="Decision outcomes per policy over time",
         lead="Points raised in consultations on each policy (aimed at its clauses, or decided into its "
-        "versions), by the quarter of the consultation, and what the decision on each is today.",
+        f"versions), by the quarter of the consultation ({spans[-1].label} so far), and the decision on each today.",
         caption=f"Decision outcomes {'on ' + chosen.code if chosen else 'per policy'} by quarter, "
         f"{spans[0].label} to {spans[-1].label}",
         row_headers=["Policy", "Quarter"],
@@ -236,6 +246,7 @@ def decision_outcomes(user: User, today: date, policy_id: int | None = None) -> 
             ],
         },
         empty="No point raised in a consultation you may see concerns a policy in these quarters.",
+        grouped=True,
         filters={"policy": policy_id, "policies": [(p.id, f"{p.code} · {p.title}") for p in policies]},
     )
 
@@ -340,6 +351,7 @@ def coverage(user: User, today: date) -> Report:
             ],
         },
         empty="Nobody was met in a consultation you may see, or took part in an engagement, in the last 12 months.",
+        grouped=True,
     )
 
 

@@ -48,14 +48,21 @@ def _text(cell: str) -> str:
 
 
 def table(page: str) -> tuple[list[str], list[list[str]]]:
-    """(column headings, rows of cell texts) of the report's table."""
+    """(column headings, rows of cell texts) of the report's table; in a grouped table, each row
+    starts with its group's name (the heading of its tbody), as the CSV has it."""
     body = page.split('class="table table-sm table-striped align-middle report-table"', 1)[1].split("</table>", 1)[0]
+    opening, body = body.split(">", 1)
+    grouped = re.search(r'data-group="([^"]+)"', opening)
     head = [_text(c) for c in re.findall(r"<th scope=\"col\"[^>]*>(.*?)</th>", body, re.S)]
-    tbody = body.split("<tbody>", 1)[1]
-    rows = [
-        [_text(c) for c in re.findall(r"<t[hd]\b[^>]*>(.*?)</t[hd]>", tr, re.S)]
-        for tr in re.findall(r"<tr>(.*?)</tr>", tbody, re.S)
-    ]
+    if grouped:
+        head = [html.unescape(grouped.group(1)), *head]
+    rows, group = [], None
+    for attrs, tr in re.findall(r"<tr([^>]*)>(.*?)</tr>", body.split("</thead>", 1)[1], re.S):
+        cells = [_text(c) for c in re.findall(r"<t[hd]\b[^>]*>(.*?)</t[hd]>", tr, re.S)]
+        if "report-group" in attrs:
+            group = cells[0].split(": ", 1)[1]
+        else:
+            rows.append([group, *cells] if grouped else cells)
     return head, rows
 
 
