@@ -22,7 +22,6 @@ from engage.consultations.models import (
     Consultation,
     Decision,
     Input,
-    consultation_organisations,
     consultation_people,
     consultation_topics,
 )
@@ -275,10 +274,11 @@ def coverage(user: User, today: date) -> Report:
     since = today - timedelta(days=COVERAGE_DAYS)
     kind = _current_kind(today)
     held = and_(Consultation.held_on >= since, Consultation.held_on <= today, visible_consultations(user, scan=True))
-    # Each stakeholder once per topic: people (by id) typed by their current organisation, and
-    # organisations (by their id negated) by their kind; met in a consultation, or taking part in an engagement.
+    # Each expert once per topic, typed by the kind of their current organisation: met in a
+    # consultation, or taking part in an engagement. Experts, as the policy-cycle alerts count
+    # coverage: an organisation taking part is there through its people.
     people = (
-        select(Person.id.label("sid"), Person.country, kind.c.kind, consultation_topics.c.topic_id)
+        select(Person.id.label("person_id"), Person.country, kind.c.kind, consultation_topics.c.topic_id)
         .select_from(consultation_people)
         .join(Consultation, Consultation.id == consultation_people.c.consultation_id)
         .join(consultation_topics, consultation_topics.c.consultation_id == Consultation.id)
@@ -286,16 +286,8 @@ def coverage(user: User, today: date) -> Report:
         .outerjoin(kind, kind.c.person_id == Person.id)
         .where(held)
     )
-    organisations = (
-        select((-Organisation.id).label("sid"), Organisation.country, Organisation.kind, consultation_topics.c.topic_id)
-        .select_from(consultation_organisations)
-        .join(Consultation, Consultation.id == consultation_organisations.c.consultation_id)
-        .join(consultation_topics, consultation_topics.c.consultation_id == Consultation.id)
-        .join(Organisation, Organisation.id == consultation_organisations.c.organisation_id)
-        .where(held)
-    )
     speakers_with = (
-        select(Person.id.label("sid"), Person.country, kind.c.kind, engagement_topics.c.topic_id)
+        select(Person.id.label("person_id"), Person.country, kind.c.kind, engagement_topics.c.topic_id)
         .select_from(EngagementParticipant)
         .join(Engagement, Engagement.id == EngagementParticipant.engagement_id)
         .join(engagement_topics, engagement_topics.c.engagement_id == Engagement.id)
@@ -309,7 +301,7 @@ def coverage(user: User, today: date) -> Report:
             visible_engagements(user),
         )
     )
-    met = union(people, organisations, speakers_with).subquery()
+    met = union(people, speakers_with).subquery()
     type_keys = list(STAKEHOLDER_TYPES)
     cells: dict[tuple[int, str], list[int]] = {}
     for topic_id, country, stakeholder, n in db.session.execute(
@@ -333,10 +325,10 @@ def coverage(user: User, today: date) -> Report:
     return Report(
         key="coverage",
         title="Engagement coverage by region, topic and stakeholder type",
-        lead="People and organisations we met in consultations or who took part in engagements in the last "
-        f"12 months (since {since:%-d %b %Y}), by the region of their country, the topic, and their type: an "
-        "organisation's kind, a person's current organisation's kind. Each is counted once per topic; a 0 is a gap.",
-        caption="Stakeholders engaged in the last 12 months, by topic, region and type",
+        lead="Experts we met in consultations or who took part in engagements in the last 12 months "
+        f"(since {since:%-d %b %Y}), by the region of their country, the topic, and the kind of their current "
+        "organisation (their stakeholder type). Each is counted once per topic; a 0 is a gap.",
+        caption="Experts engaged in the last 12 months, by topic, region and stakeholder type",
         row_headers=["Topic", "Region"],
         columns=[*STAKEHOLDER_TYPES.values(), "Total"],
         rows=rows if cells else [],
@@ -344,13 +336,13 @@ def coverage(user: User, today: date) -> Report:
             "type": "bar",
             "stacked": True,
             "horizontal": True,
-            "title": "Stakeholders engaged per topic, by region",
+            "title": "Experts engaged per topic, by region",
             "labels": [t.name for t in topics],
             "datasets": [
                 {"label": region, "data": [by_topic[t.name].get(region, 0) for t in topics]} for region in region_names
             ],
         },
-        empty="Nobody was met in a consultation you may see, or took part in an engagement, in the last 12 months.",
+        empty="No expert was met in a consultation you may see, or took part in an engagement, in the last 12 months.",
         grouped=True,
     )
 

@@ -178,7 +178,7 @@ def _expected(app, email: str, today: date) -> dict:
                 row = outcomes[(code, spans[q].label)]
                 row[keys.index(key)] += 1
                 row[-1] += 1
-        # 3. coverage: each stakeholder once per (topic, region), by type
+        # 3. coverage: each expert once per (topic, region), by their organisation's kind
         since = today - timedelta(days=queries.COVERAGE_DAYS)
         types = list(queries.STAKEHOLDER_TYPES)
         met: set[tuple] = set()
@@ -193,18 +193,17 @@ def _expected(app, email: str, today: date) -> dict:
         for c in seen:
             if since <= c.held_on <= today:
                 for t in c.topics:
-                    met |= {(t.name, "p", p.id, p.country, person_type(p)) for p in c.people}
-                    met |= {(t.name, "o", o.id, o.country, o.kind) for o in c.organisations}
+                    met |= {(t.name, p.id, p.country, person_type(p)) for p in c.people}
         for e in db.session.execute(select(Engagement)).scalars():
             if e.status != "cancelled" and since <= e.starts_at.date() <= today:
                 for t in e.topics:
                     met |= {
-                        (t.name, "p", x.person.id, x.person.country, person_type(x.person))
+                        (t.name, x.person.id, x.person.country, person_type(x.person))
                         for x in e.participants
                         if x.rsvp != "declined"
                     }
         coverage: dict[tuple[str, str], list[int]] = {}
-        for topic, _, _, country, kind in met:
+        for topic, _, country, kind in met:
             row = coverage.setdefault((topic, regions.region_of(country) or queries.NO_REGION), [0] * (len(types) + 1))
             row[types.index(kind)] += 1
             row[-1] += 1
