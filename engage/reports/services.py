@@ -29,7 +29,7 @@ REPORTS: dict[str, tuple[str, str, type]] = {
     ),
     "coverage": (
         "Engagement coverage by region, topic and stakeholder type",
-        "Which experts we heard from in the last 12 months, by region, topic and stakeholder type: where coverage is thin.",
+        "Which experts we heard from in the last 12 months, by region, topic and stakeholder type: thin coverage.",
         Consultation,
     ),
     "cooling": (
