@@ -255,7 +255,9 @@ def decision_outcomes(user: User, today: date, policy_id: int | None = None) -> 
 
 def _current_kind(today: date):
     """(person_id, kind): the kind of organisation of each person's current affiliation (the most
-    recently started, as affiliations.services.current_affiliations picks it)."""
+    recently started, as affiliations.services.current_affiliations picks it). A CTE, so that the
+    window over every affiliation is computed once for both halves of the coverage's UNION (half the
+    time at 100,000 people on SQLite)."""
     order = (Affiliation.start_on.is_(None).asc(), Affiliation.start_on.desc(), Affiliation.id.desc())
     ranked = (
         select(
@@ -267,7 +269,7 @@ def _current_kind(today: date):
         .where(current_affiliation_clause(today))
         .subquery()
     )
-    return select(ranked.c.person_id, ranked.c.kind).where(ranked.c.rank == 1).subquery()
+    return select(ranked.c.person_id, ranked.c.kind).where(ranked.c.rank == 1).cte("current_kind")
 
 
 def coverage(user: User, today: date) -> Report:
