@@ -59,6 +59,10 @@ vendor: node_modules/.installed
 	# The multi-value widget (static/js/multiselect.js): Tom Select with its popular plugins (remove_button), Bootstrap 5 look.
 	mkdir -p static/vendor/tom-select
 	cp node_modules/tom-select/dist/js/tom-select.popular.min.js node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css static/vendor/tom-select/
+	# The reports' charts (static/js/reports.js): Chart.js's UMD build, which bundles its one dependency (@kurkle/color).
+	mkdir -p static/vendor/chartjs
+	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/LICENSE.md static/vendor/chartjs/
+	sed -i '/sourceMappingURL/d' static/vendor/chartjs/*.js
 	cp node_modules/bootstrap-icons/font/bootstrap-icons.min.css static/vendor/bootstrap-icons/
 	cp node_modules/bootstrap-icons/font/fonts/bootstrap-icons.woff2 node_modules/bootstrap-icons/font/fonts/bootstrap-icons.woff static/vendor/bootstrap-icons/fonts/
 	sed -i '/sourceMappingURL/d' static/vendor/bootstrap/*.js static/vendor/bootstrap/*.css

@@ -82,6 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
     from engage.people.privacy_views import bp as people_privacy_bp
     from engage.people.views import bp as people_bp
     from engage.policies.views import bp as policies_bp
+    from engage.reports.views import bp as reports_bp
     from engage.search.views import bp as search_bp
     from engage.topics.views import bp as topics_bp
     from engage.transfer.views import bp as transfer_bp
@@ -103,6 +104,7 @@ def create_app(config: dict | None = None) -> Flask:
         consultations_bp,
         consultation_items_bp,
         commitments_bp,
+        reports_bp,
         engagements_bp,
         engagement_calendar_bp,
         engagement_import_bp,

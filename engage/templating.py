@@ -85,6 +85,7 @@ NAVIGATION = [
             ("Forums", "forums.index", ()),
             ("Helplines", "helplines.index", ()),
             ("Evidence packs", "briefings.evidence", ()),
+            ("Reports", "reports.index", ()),
             ("Import and export", "transfer.import_people", ("/import", "/export")),
             ("Search", "search.index", ()),
         ],

@@ -46,6 +46,7 @@ NOT_PAGES = {
     "transfer.people_csv",
     "transfer.people_vcf",
     "transfer.organizations_csv",
+    *(f"reports.{name}_csv" for name in ("consultations_by_topic", "decision_outcomes", "coverage", "cooling")),
     "search.jump",
     "consultations.suggest_people",
     "consultations.suggest_organisations",
@@ -71,6 +72,7 @@ VIEWER_PAGES = {
     "engagements.detail",
     "commitments.index",
     "search.index",
+    *(f"reports.{name}" for name in ("consultations_by_topic", "decision_outcomes", "coverage", "cooling")),
 }
 PAGES = [(endpoint, rule) for endpoint, _, rule, level in GETS if endpoint not in NOT_PAGES]
 WALK = [("admin", endpoint, rule) for endpoint, rule in PAGES] + [

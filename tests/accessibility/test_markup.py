@@ -54,6 +54,8 @@ def _current(html: str) -> list[str]:
         ("/engagements/new", "Engagements"),
         ("/engagements/calendar", "Calendar"),
         ("/commitments", "Commitments"),
+        ("/reports", "Reports"),
+        ("/reports/coverage", "Reports"),
         ("/evidence", "Evidence packs"),
         ("/import/people", "Import and export"),
         ("/import/organizations", "Import and export"),
@@ -72,7 +74,7 @@ def test_the_jobs_are_all_in_the_navigation(client, as_role):
     as_role("viewer")
     html = client.get("/").get_data(as_text=True)
     nav = html.split('aria-label="Main"', 1)[1].split("</nav>", 1)[0]
-    for href in ("/commitments", "/engagements/calendar", "/evidence", "/import/people"):
+    for href in ("/commitments", "/engagements/calendar", "/evidence", "/import/people", "/reports"):
         assert f'href="{href}"' in nav, href
         assert client.get(href).status_code == 200, href
     assert csrf_from(html)

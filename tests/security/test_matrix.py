@@ -191,6 +191,13 @@ MATRIX = {
     ("commitments.bulk", "POST"): WRITE,
     ("commitments.new", "GET"): READ,
     ("commitments.new", "POST"): WRITE,
+    # reports (issue 14): every reader, with counts over what they may see; the CSV likewise
+    ("reports.index", "GET"): READ,
+    **{
+        (f"reports.{name}{suffix}", "GET"): READ
+        for name in ("consultations_by_topic", "decision_outcomes", "coverage", "cooling")
+        for suffix in ("", "_csv")
+    },
     ("consultations.suggest_people", "GET"): READ,
     ("consultations.suggest_organisations", "GET"): READ,
     ("consultations.new", "GET"): READ,

@@ -1,0 +1,60 @@
+"""The four reports (issue 14) at the SPEC §5 volumes, served by gunicorn.
+
+    .venv/bin/python bench/reports.py [--instance DIR] [--people 100000] [--runs 10]
+
+Uses the database bench/seed.py (or bench/pages.py) left in DIR (SQLite, or DATABASE_URL when set),
+seeding it when empty; times each report page and CSV (median and p95 over --runs requests after one
+warm-up) as an editor and writes the figures to docs/PERFORMANCE.md. Target: the pages' (SPEC §5).
+"""
+
+import argparse
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from bench.common import Server, machine, signed_in, summary, timed, write_section
+from bench.pages import flask
+
+REPORTS = ["/reports/consultations-by-topic", "/reports/decision-outcomes", "/reports/coverage", "/reports/cooling"]
+PATHS = ["/reports", *REPORTS, *(f"{r}.csv" for r in REPORTS)]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--instance", default="/tmp/engage-bench")
+    ap.add_argument("--people", type=int, default=100_000)
+    ap.add_argument("--runs", type=int, default=10)
+    args = ap.parse_args()
+    os.makedirs(args.instance, exist_ok=True)
+    env = {**os.environ, "ENGAGE_INSTANCE": args.instance}
+    flask(env, "db", "upgrade")
+    started = time.perf_counter()
+    seeded = flask(env, "engage", "seed-demo", "--people", str(args.people), "--if-empty").stdout.strip()
+    print(seeded.splitlines()[0], f"({time.perf_counter() - started:.0f} s)")
+    database = "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
+    rows = []
+    with Server({"ENGAGE_INSTANCE": args.instance}) as server:
+        opener = signed_in(server.base, "editor@example.org")
+        for path in PATHS:
+            median, p95 = summary(timed(opener, server.base + path, args.runs))
+            ok = "yes" if median < 50 and p95 < 150 else "**no**"
+            rows.append(f"| `{path}` | {median:.0f} | {p95:.0f} | {ok} |")
+            print(f"{path:45} median {median:7.0f} ms  p95 {p95:7.0f} ms")
+    body = (
+        f"`bench/reports.py --people {args.people} --runs {args.runs}` on {database}, gunicorn with 2 workers, "
+        f"signed in as an editor, after one warm-up; {machine()}.\n\n"
+        f"Data: `seed-demo --people {args.people}` (SPEC §5 volumes at 100,000: 300,000 consultations).\n\n"
+        "Each report groups every consultation (or point raised, or participation) of its window in the "
+        "database, with the reader's visibility applied row by row: a fixed number of statements, but "
+        "a full scan of the window each time. Next: counts kept per (quarter, topic, confidentiality) and "
+        "(quarter, policy, outcome), refreshed with the writes, so a report reads a few hundred rows.\n\n"
+        "| report | median ms | p95 ms | within the pages' target (50 / 150 ms) |\n|---|---|---|---|\n"
+        + "\n".join(rows)
+    )
+    write_section(f"Reports ({database})", body)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+// Report charts (templates/reports/report.html): Chart.js draws the figures of the JSON data island
+// #report-chart-data. The chart is decorative (aria-hidden): the table under it is the accessible
+// version of the same numbers, so nothing here needs to be read out.
+document.addEventListener("DOMContentLoaded", () => {
+  const island = document.getElementById("report-chart-data");
+  const canvas = document.getElementById("report-chart");
+  if (!island || !canvas || !window.Chart) return;
+  const spec = JSON.parse(island.textContent);
+  // Okabe–Ito: told apart with the common colour-vision deficiencies; decisions keep the app's outcome colours.
+  const palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#999999", "#F0E442", "#6c4a00"];
+  const outcomes = {
+    adopted: "#146c43",
+    adapted: "#0f5f7a",
+    declined: "#842029",
+    parked: "#b07d00",
+    under_review: "#495057",
+    undecided: "#adb5bd",
+  };
+  const datasets = spec.datasets.map((set, i) => {
+    const colour = outcomes[set.key] || palette[i % palette.length];
+    return {
+      label: set.label,
+      data: set.data,
+      backgroundColor: colour,
+      borderColor: colour,
+      borderWidth: spec.type === "line" ? 2 : 0,
+      pointRadius: spec.type === "line" ? 3 : 0,
+      tension: 0.2,
+    };
+  });
+  const horizontal = Boolean(spec.horizontal);
+  const holder = canvas.parentElement;
+  if (horizontal) holder.style.height = `${Math.max(240, spec.labels.length * 32 + 140)}px`;
+  const count = { beginAtZero: true, ticks: { precision: 0 }, stacked: Boolean(spec.stacked) };
+  const category = { stacked: Boolean(spec.stacked) };
+  new window.Chart(canvas, {
+    type: spec.type,
+    data: { labels: spec.labels, datasets },
+    options: {
+      indexAxis: horizontal ? "y" : "x",
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: false,
+      scales: horizontal ? { x: count, y: category } : { x: category, y: count },
+      plugins: {
+        title: { display: Boolean(spec.title), text: spec.title },
+        legend: { position: "bottom", labels: { boxWidth: 12 } },
+      },
+    },
+  });
+});
