@@ -1,11 +1,10 @@
-// Report charts (templates/reports/report.html): Chart.js draws the figures of the JSON data island
-// #report-chart-data. The chart is decorative (aria-hidden): the table under it is the accessible
+// Report charts (templates/reports/report.html): Chart.js draws the figures in the JSON of the
+// canvas's data-chart attribute (an attribute, not a script block: no page carries inline script). The chart is decorative (aria-hidden): the table under it is the accessible
 // version of the same numbers, so nothing here needs to be read out.
 document.addEventListener("DOMContentLoaded", () => {
-  const island = document.getElementById("report-chart-data");
   const canvas = document.getElementById("report-chart");
-  if (!island || !canvas || !window.Chart) return;
-  const spec = JSON.parse(island.textContent);
+  if (!canvas || !canvas.dataset.chart || !window.Chart) return;
+  const spec = JSON.parse(canvas.dataset.chart);
   // Okabe–Ito: told apart with the common colour-vision deficiencies; decisions keep the app's outcome colours.
   const palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#999999", "#F0E442", "#6c4a00"];
   const outcomes = {
