@@ -85,6 +85,35 @@ def summary(times: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), p95
 
 
+def flask(env, *args):
+    """`flask --app wsgi ARGS…` from the venv, in the repository, with `env`; its output captured."""
+    return subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "flask"), "--app", "wsgi", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+
+def seed(instance: str, people: int | None = None) -> str:
+    """Migrate the database of `instance` (SQLite there, or DATABASE_URL's) and seed the demo data
+    (`people` of them, or the demo's own size) unless it has data; the seed's summary line."""
+    os.makedirs(instance, exist_ok=True)
+    env = {**os.environ, "ENGAGE_INSTANCE": instance}
+    flask(env, "db", "upgrade")
+    started = time.perf_counter()
+    size = ["--people", str(people)] if people else []
+    seeded = flask(env, "engage", "seed-demo", *size, "--if-empty").stdout.strip().splitlines()[0]
+    print(seeded, f"({time.perf_counter() - started:.0f} s)")
+    return seeded
+
+
+def database_name() -> str:
+    return "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
+
+
 def write_section(title: str, body: str) -> None:
     """Replace (or add) the section `## title` in docs/PERFORMANCE.md, leaving the others alone."""
     REPORT.parent.mkdir(exist_ok=True)

@@ -29,8 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.common import Server, machine, write_section
-from bench.pages import flask
+from bench.common import Server, database_name, machine, seed, write_section
 
 SHARED = 4  # shared people and shared points that every editor edits
 RUN = secrets.token_hex(3)  # in the emails, so a second run on the same database makes new people
@@ -204,12 +203,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--instance", default=None, help="SQLite folder (default: a new temporary one)")
     args = parser.parse_args()
-    database = "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
+    database = database_name()
     instance = args.instance or tempfile.mkdtemp(prefix="engage-bench-concurrency-")
-    os.makedirs(instance, exist_ok=True)
+    seed(instance)
     env = {**os.environ, "ENGAGE_INSTANCE": instance}
-    flask(env, "db", "upgrade")
-    print(flask(env, "engage", "seed-demo", "--if-empty").stdout.strip().splitlines()[0])
     tokens = make_tokens(env, args.editors + 1)
     log_path = Path(instance) / "gunicorn.log"
     server_env = {"ENGAGE_INSTANCE": instance, "ENGAGE_API_RATE_LIMIT": "100000/minute"}

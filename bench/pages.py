@@ -9,14 +9,12 @@ figures to docs/PERFORMANCE.md. Target (SPEC §5): median < 50 ms, p95 < 150 ms.
 
 import argparse
 import os
-import subprocess
 import sys
-import time
 from urllib.parse import quote
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.common import ROOT, Server, machine, signed_in, summary, timed, write_section
+from bench.common import Server, database_name, machine, seed, signed_in, summary, timed, write_section
 
 PAGES = [
     "/people",
@@ -50,32 +48,16 @@ PAGES = [
 ]
 
 
-def flask(env, *args):
-    return subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "flask"), "--app", "wsgi", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--instance", default="/tmp/engage-bench")
     ap.add_argument("--people", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=40)
     args = ap.parse_args()
-    os.makedirs(args.instance, exist_ok=True)
-    env = {**os.environ, "ENGAGE_INSTANCE": args.instance}
-    flask(env, "db", "upgrade")
-    started = time.perf_counter()
-    seeded = flask(env, "engage", "seed-demo", "--people", str(args.people), "--if-empty").stdout.strip()
-    print(seeded.splitlines()[0], f"({time.perf_counter() - started:.0f} s)")
+    seeded = seed(args.instance, args.people)
     ids = {"person": args.people // 2, "organisation": args.people // 20, "consultation": args.people, "engagement": 5}
     rows, worst = [], 0.0
-    database = "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
+    database = database_name()
     with Server({"ENGAGE_INSTANCE": args.instance}) as server:
         opener = signed_in(server.base, "editor@example.org")
         for page in PAGES:
@@ -94,7 +76,7 @@ def main():
     body = (
         f"`bench/pages.py --people {args.people}` on {database}, gunicorn with 2 workers, signed in as an editor, "
         f"{args.runs} requests per page after one warm-up; {machine()}.\n\n"
-        f"Data: {seeded.splitlines()[0]}\n\n"
+        f"Data: {seeded}\n\n"
         "| page | median ms | p95 ms | within target (50 / 150 ms) |\n|---|---|---|---|\n" + "\n".join(rows)
     )
     write_section(f"Pages ({database})", body)

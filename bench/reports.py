@@ -10,12 +10,10 @@ warm-up) as an editor and writes the figures to docs/PERFORMANCE.md. Target: the
 import argparse
 import os
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.common import Server, machine, signed_in, summary, timed, write_section
-from bench.pages import flask
+from bench.common import Server, database_name, machine, seed, signed_in, summary, timed, write_section
 
 REPORTS = ["/reports/consultations-by-topic", "/reports/decision-outcomes", "/reports/coverage", "/reports/cooling"]
 PATHS = ["/reports", *REPORTS, *(f"{r}.csv" for r in REPORTS)]
@@ -27,13 +25,8 @@ def main():
     ap.add_argument("--people", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=10)
     args = ap.parse_args()
-    os.makedirs(args.instance, exist_ok=True)
-    env = {**os.environ, "ENGAGE_INSTANCE": args.instance}
-    flask(env, "db", "upgrade")
-    started = time.perf_counter()
-    seeded = flask(env, "engage", "seed-demo", "--people", str(args.people), "--if-empty").stdout.strip()
-    print(seeded.splitlines()[0], f"({time.perf_counter() - started:.0f} s)")
-    database = "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
+    seed(args.instance, args.people)
+    database = database_name()
     rows = []
     with Server({"ENGAGE_INSTANCE": args.instance}) as server:
         opener = signed_in(server.base, "editor@example.org")

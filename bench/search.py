@@ -11,13 +11,11 @@ from the smallest to the largest size, to docs/PERFORMANCE.md. Issue 13 allows 1
 import argparse
 import os
 import sys
-import time
 from urllib.parse import quote
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.common import Server, machine, signed_in, summary, timed, write_section
-from bench.pages import flask
+from bench.common import Server, database_name, machine, seed, signed_in, summary, timed, write_section
 
 QUERIES = [
     "/search?q=fernandez",
@@ -32,12 +30,7 @@ QUERIES = [
 
 
 def measure(instance: str, people: int, runs: int) -> tuple[str, dict]:
-    os.makedirs(instance, exist_ok=True)
-    env = {**os.environ, "ENGAGE_INSTANCE": instance}
-    flask(env, "db", "upgrade")
-    started = time.perf_counter()
-    seeded = flask(env, "engage", "seed-demo", "--people", str(people), "--if-empty").stdout.strip().splitlines()[0]
-    print(seeded, f"({time.perf_counter() - started:.0f} s, index included)")
+    seeded = seed(instance, people)  # the search index included
     figures = {}
     with Server({"ENGAGE_INSTANCE": instance}) as server:
         opener = signed_in(server.base, "editor@example.org")
@@ -55,7 +48,7 @@ def main():
     ap.add_argument("--instance-root", default="/tmp/engage-bench-search")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    database = "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
+    database = database_name()
     results = {n: measure(f"{args.instance_root}-{n}", n, args.runs) for n in sizes}
     small, large = min(sizes), max(sizes)
     head = " | ".join(f"{n:,} people median / p95 ms" for n in sizes)

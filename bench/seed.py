@@ -15,7 +15,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.common import ROOT, machine, write_section
+from bench.common import ROOT, database_name, machine, write_section
 
 
 def main():
@@ -42,7 +42,7 @@ def main():
     counts = result.stdout.splitlines()[0]
     print(counts)
     print(f"wall clock {elapsed:.0f} s (including interpreter start-up)")
-    database = "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
+    database = database_name()
     load = os.getloadavg()[0]
     write_section(
         f"Demo seed ({database})",
