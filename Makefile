@@ -81,6 +81,8 @@ bench: install
 	$(VENV)/bin/python bench/pages.py
 	$(VENV)/bin/python bench/feed.py
 	$(VENV)/bin/python bench/briefing.py
+	$(VENV)/bin/python -m bench.transfer
+	$(VENV)/bin/python -m bench.concurrency
 
 clean:
 	rm -rf $(VENV) node_modules instance/*.db*
