@@ -29,9 +29,25 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   const horizontal = Boolean(spec.horizontal);
   const holder = canvas.parentElement;
-  if (horizontal) holder.style.height = `${Math.max(240, spec.labels.length * 32 + 140)}px`;
+  if (horizontal) holder.style.height = `${Math.max(240, spec.labels.length * 56 + 140)}px`;
   const count = { beginAtZero: true, ticks: { precision: 0 }, stacked: Boolean(spec.stacked) };
   const category = { stacked: Boolean(spec.stacked) };
+  if (horizontal) {
+    // Long topic names beside the bars wrap onto lines of about 16 characters instead of being
+    // cut off at the canvas edge on a phone.
+    category.ticks = {
+      autoSkip: false, // every bar keeps its name: the holder grows with the number of bars
+      callback(value) {
+        const lines = [];
+        for (const word of String(this.getLabelForValue(value)).split(" ")) {
+          const last = lines.length - 1;
+          if (last >= 0 && (lines[last] + " " + word).length <= 16) lines[last] += " " + word;
+          else lines.push(word);
+        }
+        return lines;
+      },
+    };
+  }
   new window.Chart(canvas, {
     type: spec.type,
     data: { labels: spec.labels, datasets },
