@@ -43,7 +43,10 @@ consultation_topics = topic_link_table("consultation_topics", "consultations", "
 
 class Consultation(Versioned, Timestamped, db.Model):
     __tablename__ = "consultations"
-    __table_args__ = (Index("ix_consultations_confidentiality_held_on", "confidentiality", "held_on"),)
+    __table_args__ = (
+        Index("ix_consultations_confidentiality_held_on", "confidentiality", "held_on"),
+        Index("ix_consultations_kind_held_on", "kind", "held_on"),  # the list's kind filter, newest first
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(250), index=True)

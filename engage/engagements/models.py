@@ -47,7 +47,10 @@ engagement_topics = topic_link_table("engagement_topics", "engagements", "engage
 
 class Engagement(Versioned, Timestamped, db.Model):
     __tablename__ = "engagements"
-    __table_args__ = (Index("ix_engagements_status_starts_at", "status", "starts_at"),)
+    __table_args__ = (
+        Index("ix_engagements_status_starts_at", "status", "starts_at"),
+        Index("ix_engagements_ends_at", "ends_at"),  # the list's upcoming / past (ends_at against now)
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = mapped_column(String(255), unique=True, default=new_uid)  # iCalendar UID
