@@ -37,7 +37,8 @@ def neutralise(value) -> str:
     return "'" + text if text.startswith(FORMULA) else text
 
 
-def _csv_line(cells) -> str:
+def csv_line(cells) -> str:
+    """One CSV row (CRLF), every cell neutralised; the one writer of every CSV download."""
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerow([neutralise(c) for c in cells])
     return buffer.getvalue()
@@ -91,12 +92,12 @@ def people_csv(actor: Actor, args: dict) -> Iterator[str]:
     stmt = _people(actor, args, "people as CSV")
 
     def lines():
-        yield "\ufeff" + _csv_line(PEOPLE_COLUMNS)  # the BOM makes Excel read UTF-8
+        yield "\ufeff" + csv_line(PEOPLE_COLUMNS)  # the BOM makes Excel read UTF-8
         for batch in _people_batches(stmt):
             for row in _person_fields(batch):
                 p = row["person"]
                 emails = [e.email for e in p.emails]
-                yield _csv_line(
+                yield csv_line(
                     [
                         p.id, p.name, emails[0] if emails else "", "\n".join(emails[1:]),
                         "\n".join(x.number for x in p.phones), row["organisation"], p.title, p.country or "",
@@ -142,12 +143,12 @@ def organisations_csv(actor: Actor, args: dict) -> Iterator[str]:
     _start(actor, Organisation, "organisations as CSV", stmt, args, organisation_queries.FILTER_KEYS)
 
     def lines():
-        yield "\ufeff" + _csv_line(ORGANISATION_COLUMNS)
+        yield "\ufeff" + csv_line(ORGANISATION_COLUMNS)
         result = db.session.execute(stmt.execution_options(yield_per=BATCH)).scalars()
         for partition in result.partitions(BATCH):
             for o in partition:
                 parent = o.parent.name if o.parent else ""
                 topics = ", ".join(t.name for t in o.topics)
-                yield _csv_line([o.id, o.name, o.kind_label, o.country or "", o.website, parent, topics, o.description])
+                yield csv_line([o.id, o.name, o.kind_label, o.country or "", o.website, parent, topics, o.description])
 
     return lines()
