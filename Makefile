@@ -28,6 +28,9 @@ run: install
 	@echo "Engage is at http://127.0.0.1:$(PORT)  — sign in as admin@example.org, editor@example.org"
 	@echo "or viewer@example.org with the password $${ENGAGE_DEMO_PASSWORD:-engage-demo}"
 	@echo
+	@# A worker of the task queue beside the server (evidence packs, webhook deliveries, reminders);
+	@# it stops with the server.
+	@$(FLASK) engage worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 ## Run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL names one);

@@ -21,7 +21,10 @@ def create_app(config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(config_module.load(app.instance_path, config))
 
-    from engage import models  # noqa: F401  (the whole schema, for Alembic)
+    from engage import (
+        models,  # noqa: F401  (the whole schema, for Alembic)
+        tasks,
+    )
     from engage.api.auth import authenticate_api_request
     from engage.audit.restricted import register as register_restricted_audit
     from engage.auth.permissions import check_request
@@ -44,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
     # Record ids in every route: `<id:…>` (out of range, zero or malformed → 404, never a 500).
     app.url_map.converters["id"] = IdConverter
     db.init_app(app)
+    tasks.init_app(app)  # the task queue: this app's storage (or immediate mode, in the tests)
     migrate.init_app(app, db, directory=os.path.join(root, "migrations"), compare_type=True)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -1,5 +1,6 @@
 """`flask --app wsgi engage …` commands."""
 
+import logging
 import sys
 import time
 
@@ -99,34 +100,38 @@ def reindex(check: bool) -> None:
 @click.option("--digest", is_flag=True, help="Send the weekly digest of policy-cycle alerts to policy owners instead.")
 def send_reminders(days: int | None, digest: bool) -> None:
     """Mail speakers before their engagements and assignees before commitments fall due; with
-    --digest, each policy owner their policy-cycle alerts (once a week, run it daily or weekly)."""
-    from datetime import UTC, datetime
-
-    from engage.engagements import reminders
-
-    config = current_app.config
+    --digest, each policy owner their policy-cycle alerts (once a week, run it daily or weekly).
+    A worker (`engage worker`) does both each morning by itself; running both sends nothing twice."""
     if digest:
-        from engage.dashboard.digest import send_digests
+        from engage.dashboard.tasks import send_weekly_digests
 
-        def sent_one(user, where):
-            db.session.commit()  # one commit per digest: a later failure never resends this one
-            click.echo(f"digest → {user.email} ({where})")
-
-        count = send_digests(config["BASE_URL"] or config["CLI_BASE_URL"], on_sent=sent_one)
-        db.session.commit()
+        count = send_weekly_digests(on_sent=lambda user, where: click.echo(f"digest → {user.email} ({where})"))
         click.echo(f"{count} digest{'s' if count != 1 else ''} sent.")
         return
-    days = days if days is not None else int(config.get("REMINDER_DAYS", 2))
-    now = datetime.now(UTC)
-    sent = 0
-    for reminder in reminders.due(now, days):
-        where = reminders.send_one(
-            reminder, config["BASE_URL"] or config["CLI_BASE_URL"], ("Engage", config["MAIL_FROM"]), now
-        )
-        db.session.commit()  # one commit per reminder: a later failure never resends this one
-        sent += 1
+    from engage.engagements.tasks import send_due_reminders
+
+    def sent_one(reminder, where):
         click.echo(f"{reminder.kind} {reminder.record_id} → {reminder.user.email} ({where})")
+
+    sent = send_due_reminders(days, on_sent=sent_one)
     click.echo(f"{sent} reminder{'s' if sent != 1 else ''} sent.")
+
+
+@engage_cli.command("worker")
+@click.option("--workers", default=2, show_default=True, help="Tasks run at the same time (threads).")
+@click.option("--no-periodic", is_flag=True, help="Leave the scheduled tasks (reminders, digests) to another worker.")
+def worker(workers: int, no_periodic: bool) -> None:
+    """Run queued work off the web processes: evidence packs, webhook deliveries, the morning
+    reminders and the Monday digest. Run one or more beside gunicorn (on other machines too, with
+    REDIS_URL); stop with Ctrl-C or SIGTERM, which lets running tasks finish."""
+    from engage import tasks
+    from engage.schedule import TASK_MODULES
+
+    if tasks.queue.immediate:
+        raise click.ClickException("ENGAGE_TASKS_IMMEDIATE is set: tasks run where they are asked for; nothing to do.")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    click.echo(f"Engage worker: {workers} threads, queue in {tasks.where()}; tasks from {', '.join(TASK_MODULES)}.")
+    tasks.serve(current_app._get_current_object(), workers=workers, periodic=not no_periodic).run()
 
 
 @engage_cli.command("briefing")
@@ -212,17 +217,16 @@ def import_people(path: str, user_email: str | None) -> None:
 @click.option("--interval", default=10, show_default=True, help="Seconds between passes when running on.")
 def deliver_webhooks(once: bool, interval: int) -> None:
     """Send due webhook messages (signed POSTs), retrying failures with back-off; announces
-    commitments that fall due. Without --once it runs on, a pass every --interval seconds."""
-    from engage.webhooks import delivery
+    commitments that fall due. Without --once it runs on, a pass every --interval seconds. A worker
+    (`engage worker`) does this by itself; use one or the other."""
+    from engage.webhooks.tasks import deliver_pass
 
     def logged(attempt):
-        db.session.commit()  # one commit per attempt: its log row and the message's new state
         result = attempt.status_code or attempt.error
         click.echo(f"{attempt.message.event_type} {attempt.message.message_id} → {result} ({attempt.duration_ms} ms)")
 
     while True:
-        made = delivery.deliver_due(on_attempt=logged)
-        db.session.commit()
+        made = deliver_pass(on_attempt=logged)
         if once:
             click.echo(f"{made} attempt{'s' if made != 1 else ''}.")
             return

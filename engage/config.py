@@ -134,6 +134,12 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "WEBHOOK_BACKOFF_SECONDS": _int_env("ENGAGE_WEBHOOK_BACKOFF_SECONDS", 30),
         "WEBHOOK_MAX_ATTEMPTS": _int_env("ENGAGE_WEBHOOK_MAX_ATTEMPTS", 8),
         "WEBHOOK_DISABLE_AFTER": _int_env("ENGAGE_WEBHOOK_DISABLE_AFTER", 10),
+        # The task queue (engage/tasks.py): Redis when REDIS_URL is set, else a SQLite file beside the
+        # database (TASKS_PATH, default instance/tasks.sqlite3). Immediate: tasks run in-process as soon
+        # as they are enqueued, with no worker (the tests; ENGAGE_TASKS_IMMEDIATE=1 elsewhere).
+        "REDIS_URL": os.environ.get("REDIS_URL", "").strip(),
+        "TASKS_PATH": os.environ.get("ENGAGE_TASKS_PATH", "").strip(),
+        "TASKS_IMMEDIATE": testing or os.environ.get("ENGAGE_TASKS_IMMEDIATE", "").strip() in ("1", "true", "yes"),
     }
     config.update(overrides)
     if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):

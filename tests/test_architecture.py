@@ -133,10 +133,19 @@ def _calls(path: Path, names: set[str]) -> list[int]:
     return sorted({n.lineno for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr in names})
 
 
-# The request edge, the command-line edge, and the background worker for document jobs (it commits
-# once per step so its progress page can show how far it has got, in its own session and thread),
+# The request edge, the command-line edge, the tasks a worker runs (engage/tasks.py: each in its own
+# app context and session; the evidence pack commits once per step so its progress page can show how
+# far it has got, deliveries, reminders and digests once per message sent, so none is sent twice),
 # and the capture mail server (one transaction per message received, issue 12).
-EDGES = {"transaction", "cli", "briefings.jobs", "inbox.mailserver"}
+EDGES = {
+    "transaction",
+    "cli",
+    "briefings.jobs",
+    "webhooks.tasks",
+    "engagements.tasks",
+    "dashboard.tasks",
+    "inbox.mailserver",
+}
 
 
 def test_only_the_edges_commit_or_roll_back():

@@ -1,6 +1,6 @@
 """Generated documents, frozen: briefing packs, "you said, we did" letters, evidence packs."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
@@ -47,6 +47,7 @@ class Document(db.Model):
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
 
 
+UNCLAIMED_AFTER = timedelta(minutes=1)
 JOB_STATUSES = {"queued": "Waiting to start", "running": "Being made", "done": "Ready", "failed": "Failed"}
 
 
@@ -80,3 +81,8 @@ class DocumentJob(db.Model):
     @property
     def finished(self) -> bool:
         return self.status in ("done", "failed")
+
+    @property
+    def unclaimed(self) -> bool:
+        """Still waiting a minute after it was asked for: no worker of the task queue is running."""
+        return self.status == "queued" and utcnow() - self.created_at > UNCLAIMED_AFTER

@@ -190,6 +190,17 @@ def _before_commit(session) -> None:
             rows += [message_row(sub_id, kind, data, now) for sub_id in wanted[kind]]
     if rows:
         session.execute(insert(WebhookMessage), rows)
+        _deliver_after_commit(session)
+
+
+def _deliver_after_commit(session) -> None:
+    """Have a worker send the new rows once they are committed. Not in immediate mode (the tests, or
+    no worker): there the outbox waits for `engage deliver-webhooks`, as it would for cron."""
+    from engage import tasks
+    from engage.webhooks.tasks import deliver_webhooks  # it imports delivery, which imports this module
+
+    if not tasks.queue.immediate:
+        tasks.after_commit(deliver_webhooks, session=session)
 
 
 def _after_soft_rollback(session, previous_transaction) -> None:

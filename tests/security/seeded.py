@@ -2,7 +2,6 @@
 
 from sqlalchemy import func, select
 
-from engage.briefings import jobs
 from engage.extensions import db
 from tests.forms import forms_on
 from tests.test_routes import GETS, PUBLIC, _path
@@ -36,9 +35,8 @@ def offered_forms(client, world, keep=lambda form: True) -> dict:
 
 
 def row_counts() -> dict:
-    """{table: rows} of every table (a refusal must leave them all as they were), once the evidence
-    packs asked for earlier are made: their background workers write after their request."""
-    jobs.wait()
+    """{table: rows} of every table (a refusal must leave them all as they were); the tests' task
+    queue makes evidence packs before the request that asked for them answers."""
     counts = {
         t.name: db.session.execute(select(func.count()).select_from(t)).scalar_one() for t in db.metadata.sorted_tables
     }
