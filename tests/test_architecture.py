@@ -142,6 +142,7 @@ EDGES = {
     "cli",
     "briefings.jobs",
     "webhooks.tasks",
+    "transfer.tasks",
     "engagements.tasks",
     "dashboard.tasks",
     "inbox.mailserver",

@@ -5,12 +5,15 @@ checked row is kept in the upload's notes."""
 
 from dataclasses import asdict
 
+from engage import tasks
 from engage.audit.services import Actor
 from engage.errors import ValidationError
 from engage.transfer import imports, mapping, uploads
 from engage.transfer.imports import Match, Row
 
 STEP = 5000  # rows checked per request
+QUEUE_ABOVE = 5000  # a file with more rows is imported by a worker of the task queue (100,000 take ≈13 s)
+QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 SHOWN_CLEAN = 50  # rows without anything to say, shown on the preview (all others are shown)
 
 
@@ -94,6 +97,8 @@ def choose_mapping(actor: Actor, instance: str, kind: str, token: str, fields: l
 
 def progress(actor: Actor, instance: str, kind: str, token: str, advance: bool) -> dict:
     """The upload's notes; with `advance`, after checking its next slice."""
+    if uploads.load_meta(instance, token, actor.user.id, kind).get("importing"):
+        return uploads.load_meta(instance, token, actor.user.id, kind)  # a worker's, with or without its file
     data, meta = uploads.load(instance, token, actor.user.id, kind)
     if advance and not meta["needs_mapping"] and meta["checked"] < meta["total"]:
         _advance(actor, meta, _plan(meta, data))
@@ -106,10 +111,64 @@ def rows_of(meta: dict) -> list[Row]:
 
 
 def confirm(actor: Actor, instance: str, kind: str, token: str, actions: dict[int, str]) -> dict:
-    """Check the whole file again (the directory may have changed) and import it, all or nothing."""
+    """Check the whole file again (the directory may have changed) and import it, all or nothing.
+    A large file is handed to a worker instead: the upload's notes then say how far it has got."""
+    state = uploads.load_meta(instance, token, actor.user.id, kind).get("importing")
+    if state and state["status"] in (QUEUED, RUNNING, DONE):  # asked twice (a double click, a second tab)
+        return uploads.load_meta(instance, token, actor.user.id, kind)
     data, meta = uploads.load(instance, token, actor.user.id, kind)
-    plan = imports.check(_plan(meta, data), actor)
-    imports.choose(plan, actions)
-    counts = imports.apply(actor, plan)
+    if meta["total"] > QUEUE_ABOVE:
+        meta["importing"] = {"status": QUEUED, "label": "Waiting to start", "actions": actions}
+        uploads.write_meta(instance, token, meta)
+        from engage.transfer.tasks import import_upload  # it runs `run_import`, below
+
+        tasks.after_commit(import_upload, kind, token, actor.user.id)
+        return meta
+    counts = _import(actor, meta, data, actions)
     uploads.discard(instance, token)
     return {**counts, "filename": meta["filename"]}
+
+
+def _import(actor: Actor, meta: dict, data: bytes, actions: dict, progress=None) -> dict:
+    plan = imports.check(_plan(meta, data), actor)
+    imports.choose(plan, actions)
+    if progress:
+        progress(f"Writing {plan.total:,} rows")
+    return imports.apply(actor, plan)
+
+
+def run_import(actor: Actor, instance: str, kind: str, token: str, commit, rollback) -> dict:
+    """A worker's import of a queued upload, its progress and outcome kept in the upload's notes
+    (the file itself is removed once imported). `commit` ends the import's transaction; on a
+    refusal `rollback` undoes it and the notes say why."""
+    data, meta = uploads.load(instance, token, actor.user.id, kind)
+    state = meta["importing"]
+    if state["status"] != QUEUED:
+        return meta
+
+    def progress(label: str) -> None:
+        state.update(status=RUNNING, label=label)
+        uploads.write_meta(instance, token, meta)
+
+    progress(f"Checking all {meta['total']:,} rows again")
+    actions = {int(k): v for k, v in state.pop("actions").items()}
+    try:
+        counts = _import(actor, meta, data, actions, progress)
+        commit()
+    except ValidationError as error:
+        rollback()
+        state.update(status=FAILED, label="Nothing was imported", error=" ".join(error.errors.values()))
+    except Exception:
+        rollback()
+        state.update(
+            status=FAILED,
+            label="Nothing was imported",
+            error="The import failed. Try again; if it fails again, tell an admin.",
+        )
+        raise
+    else:
+        state.update(status=DONE, label="Imported", result=counts)
+        uploads.discard_data(instance, token)
+    finally:
+        uploads.write_meta(instance, token, meta)
+    return meta

@@ -12,6 +12,7 @@ from engage.errors import NotFoundError
 
 MAX_AGE = 24 * 3600
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+UNKNOWN = "That upload is not known (it may have expired). Upload the file again."
 
 
 def _folder(instance_path: str) -> str:
@@ -22,7 +23,7 @@ def _folder(instance_path: str) -> str:
 
 def _paths(instance_path: str, token: str) -> tuple[str, str]:
     if not TOKEN.match(token or ""):
-        raise NotFoundError("That upload is not known (it may have expired). Upload the file again.")
+        raise NotFoundError(UNKNOWN)
     base = os.path.join(_folder(instance_path), token)
     return base + ".bin", base + ".json"
 
@@ -49,17 +50,31 @@ def write_meta(instance_path: str, token: str, meta: dict) -> None:
 
 def load(instance_path: str, token: str, user_id: int, kind: str) -> tuple[bytes, dict]:
     """The upload's bytes and its notes; NotFoundError unless `user_id` uploaded it for `kind`."""
-    data_path, meta_path = _paths(instance_path, token)
+    meta = load_meta(instance_path, token, user_id, kind)
     try:
-        with open(meta_path, encoding="utf-8") as handle:
+        with open(_paths(instance_path, token)[0], "rb") as handle:
+            return handle.read(), meta
+    except OSError:
+        raise NotFoundError(UNKNOWN)
+
+
+def load_meta(instance_path: str, token: str, user_id: int, kind: str) -> dict:
+    """The upload's notes alone (they outlive the file of an import a worker has done)."""
+    try:
+        with open(_paths(instance_path, token)[1], encoding="utf-8") as handle:
             meta = json.load(handle)
-        with open(data_path, "rb") as handle:
-            data = handle.read()
     except (OSError, ValueError):
-        raise NotFoundError("That upload is not known (it may have expired). Upload the file again.")
+        raise NotFoundError(UNKNOWN)
     if meta.get("user_id") != user_id or meta.get("kind") != kind:
-        raise NotFoundError("That upload is not known (it may have expired). Upload the file again.")
-    return data, meta
+        raise NotFoundError(UNKNOWN)
+    return meta
+
+
+def discard_data(instance_path: str, token: str) -> None:
+    """Remove the file, keeping its notes (what the worker's import came to, for its page)."""
+    data_path = _paths(instance_path, token)[0]
+    if os.path.exists(data_path):
+        os.remove(data_path)
 
 
 def discard(instance_path: str, token: str) -> None:

@@ -54,9 +54,12 @@ def _step(kind: str, form: ImportForm):
 
 
 def _page(kind: str, form: ImportForm, meta: dict | None, status: int = 200):
+    importing = (meta or {}).get("importing")
     if meta is not None:
         form.upload.data = meta["token"]
-        if is_htmx() and meta["checked"] >= meta["total"]:  # all checked: open the preview
+        if is_htmx() and (importing or {}).get("status") in (steps.QUEUED, steps.RUNNING):
+            return render_template("transfer/_importing.html", meta=meta, state=importing)
+        if is_htmx() and meta["checked"] >= meta["total"]:  # all checked, or imported: the whole page
             return "", 200, {"HX-Redirect": url_for(request.endpoint, upload=meta["token"])}
     template = "transfer/_progress.html" if is_htmx() else "transfer/import.html"
     return (
