@@ -86,6 +86,7 @@ bench: install
 	$(VENV)/bin/python bench/briefing.py
 	$(VENV)/bin/python -m bench.transfer
 	$(VENV)/bin/python -m bench.concurrency
+	$(VENV)/bin/python bench/admin_compare.py
 
 clean:
 	rm -rf $(VENV) node_modules instance/*.db*

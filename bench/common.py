@@ -27,18 +27,19 @@ def free_port() -> int:
 class Server:
     """gunicorn serving wsgi:app with `workers` processes on a free port, for the given environment."""
 
-    def __init__(self, env: dict, workers: int = 2, stderr=None):
+    def __init__(self, env: dict, workers: int = 2, stderr=None, app: str = "wsgi:app"):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         # gunicorn refuses the development secret key (engage/config.py): a throwaway one per run.
         self.env = {**os.environ, "SECRET_KEY": secrets.token_hex(32), **env}
         self.workers = workers
         self.stderr = stderr  # a file for the server's log (default: this process's stderr)
+        self.app = app  # the WSGI app gunicorn serves (bench/admin_app.py for the Flask-Admin comparison)
 
     def __enter__(self):
         gunicorn = str(Path(sys.executable).parent / "gunicorn")
         self.proc = subprocess.Popen(
-            [gunicorn, "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}", "--log-level", "warning", "wsgi:app"],
+            [gunicorn, "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}", "--log-level", "warning", self.app],
             cwd=ROOT,
             env=self.env,
             start_new_session=True,
