@@ -80,13 +80,7 @@ vendor: node_modules/.installed
 
 ## Benchmarks at the SPEC §5 volumes; figures go to docs/PERFORMANCE.md.
 bench: install
-	$(VENV)/bin/python bench/seed.py
-	$(VENV)/bin/python bench/pages.py
-	$(VENV)/bin/python bench/feed.py
-	$(VENV)/bin/python bench/briefing.py
-	$(VENV)/bin/python -m bench.transfer
-	$(VENV)/bin/python -m bench.concurrency
-	$(VENV)/bin/python bench/admin_compare.py
+	bench/all.sh
 
 clean:
 	rm -rf $(VENV) node_modules instance/*.db*

@@ -2,10 +2,10 @@
 
     .venv/bin/python bench/admin_compare.py [--instance DIR] [--people 100000] [--runs 60]
 
-Seeds DIR (SQLite, or DATABASE_URL when set) unless it has data, serves Engage (`wsgi:app`) and
-bench/admin_app.py with gunicorn, 2 workers each, the same environment, and requests each pair of
-pages alternately (so both see the same load on the shared machine): the first page and a deep
-page of each list, 25 rows per page. Writes medians, p95 and the ratio to docs/PERFORMANCE.md.
+Seeds DIR (SQLite, or a database of its size on DATABASE_URL's server, as bench/pages.py) unless
+it has data, serves Engage (`wsgi:app`) and bench/admin_app.py with gunicorn, 2 workers each, the
+same environment, and requests each pair of pages alternately (so both see the same load on the
+shared machine): the first page and a deep page of each list, 25 rows per page. Writes medians, p95 and the ratio to docs/PERFORMANCE.md.
 """
 
 import argparse
@@ -18,7 +18,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.common import Server, database_name, machine, seed, signed_in, summary, write_section
+from bench.common import Server, database_name, machine, seed, signed_in, sized, summary, write_section
 
 PAIRS = [  # (Engage page, Flask-Admin page): Flask-Admin numbers its pages from 0
     ("/people", "/admin/person/"),
@@ -34,12 +34,12 @@ def _get(opener, url: str) -> float:
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--instance", default="/tmp/engage-bench")
+    ap.add_argument("--instance", default="/tmp/engage-bench-100000", help="default: bench/pages.py's largest")
     ap.add_argument("--people", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=60)
     args = ap.parse_args()
-    seeded = seed(args.instance, args.people)
-    env = {"ENGAGE_INSTANCE": args.instance}
+    env = sized(args.instance, args.people)
+    seeded = seed(args.instance, args.people, env)
     rows = []
     with Server(env) as engage, Server(env, app="bench.admin_app:app") as admin:
         ours = signed_in(engage.base, "editor@example.org")

@@ -98,11 +98,30 @@ def flask(env, *args):
     )
 
 
-def seed(instance: str, people: int | None = None) -> str:
+def sized(instance: str, people: int) -> dict:
+    """The environment for a database of `people`: SQLite in `instance`, or, when DATABASE_URL names
+    a PostgreSQL server, a database of its own on that server (DATABASE_URL's name + `_<people>`,
+    created when missing), so that several sizes can be measured in one run."""
+    env = {"ENGAGE_INSTANCE": instance}
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        import psycopg
+
+        parts = urllib.parse.urlsplit(url)
+        name = f"{parts.path.lstrip('/')}_{people}"
+        plain = url.replace("postgresql+psycopg://", "postgresql://", 1)
+        with psycopg.connect(plain, autocommit=True) as conn:
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+                conn.execute(f'CREATE DATABASE "{name}"')
+        env["DATABASE_URL"] = urllib.parse.urlunsplit(parts._replace(path="/" + name))
+    return env
+
+
+def seed(instance: str, people: int | None = None, env: dict | None = None) -> str:
     """Migrate the database of `instance` (SQLite there, or DATABASE_URL's) and seed the demo data
     (`people` of them, or the demo's own size) unless it has data; the seed's summary line."""
     os.makedirs(instance, exist_ok=True)
-    env = {**os.environ, "ENGAGE_INSTANCE": instance}
+    env = {**os.environ, "ENGAGE_INSTANCE": instance, **(env or {})}
     flask(env, "db", "upgrade")
     started = time.perf_counter()
     size = ["--people", str(people)] if people else []

@@ -2,9 +2,9 @@
 
     .venv/bin/python bench/search.py [--sizes 2000,100000] [--runs 30] [--instance-root DIR]
 
-Seeds one database per size (SQLite, or DATABASE_URL's server when set: then only one size per
-run, as each seed needs an empty database), builds the index as seed-demo does, times each query
-(median and p95 over --runs requests after one warm-up) and writes the figures, with the growth
+Seeds one database per size (SQLite, or with DATABASE_URL set a database per size on that server),
+builds the index as seed-demo does, times each query (median and p95 over --runs requests after
+one warm-up) and writes the figures, with the growth
 from the smallest to the largest size, to docs/PERFORMANCE.md. Issue 13 allows 1.5× at most.
 """
 
@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.common import Server, database_name, machine, seed, signed_in, summary, timed, write_section
+from bench.common import Server, database_name, machine, seed, signed_in, sized, summary, timed, write_section
 
 QUERIES = [
     "/search?q=fernandez",
@@ -30,9 +30,10 @@ QUERIES = [
 
 
 def measure(instance: str, people: int, runs: int) -> tuple[str, dict]:
-    seeded = seed(instance, people)  # the search index included
+    env = sized(instance, people)
+    seeded = seed(instance, people, env)  # the search index included
     figures = {}
-    with Server({"ENGAGE_INSTANCE": instance}) as server:
+    with Server(env) as server:
         opener = signed_in(server.base, "editor@example.org")
         for query in QUERIES:
             path = quote(query, safe="/?=&")
@@ -45,7 +46,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="2000,100000")
     ap.add_argument("--runs", type=int, default=30)
-    ap.add_argument("--instance-root", default="/tmp/engage-bench-search")
+    ap.add_argument("--instance-root", default="/tmp/engage-bench")  # shares bench/pages.py's databases
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     database = database_name()

@@ -37,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     from engage.limits import register as register_limits
     from engage.security import refuse_nul_characters, register_security_headers
     from engage.templating import register_template_helpers
+    from engage.timing import register as register_timing
     from engage.transaction import register as register_transaction
     from engage.webhooks import hooks as webhook_hooks
 
@@ -135,6 +136,7 @@ def create_app(config: dict | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
+    register_timing(app)  # first of the after_request hooks to be registered: it runs last
     register_transaction(app)
     register_restricted_audit(app)  # after the transaction: its events are committed with the request
     register_error_handlers(app)

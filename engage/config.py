@@ -138,6 +138,8 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         # database (TASKS_PATH, default instance/tasks.sqlite3). Immediate: tasks run in-process as soon
         # as they are enqueued, with no worker (the tests; ENGAGE_TASKS_IMMEDIATE=1 elsewhere).
         "REDIS_URL": os.environ.get("REDIS_URL", "").strip(),
+        # A Server-Timing header on every response: statements, SQL time, request time (engage/timing.py).
+        "SERVER_TIMING": os.environ.get("ENGAGE_SERVER_TIMING", "").strip() in ("1", "true", "yes"),
         "TASKS_PATH": os.environ.get("ENGAGE_TASKS_PATH", "").strip(),
         "TASKS_IMMEDIATE": testing or os.environ.get("ENGAGE_TASKS_IMMEDIATE", "").strip() in ("1", "true", "yes"),
     }
