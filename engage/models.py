@@ -23,6 +23,7 @@ from engage.people.models import (
     StakeholderAssessment,
 )
 from engage.policies.models import Clause, Policy, PolicyVersion
+from engage.savedviews.models import SavedView
 from engage.topics.models import Topic
 from engage.transfer.models import ImportMapping
 from engage.webhooks.models import WebhookAttempt, WebhookMessage, WebhookSubscription
@@ -58,6 +59,7 @@ __all__ = [
     "PersonPhone",
     "Policy",
     "PolicyVersion",
+    "SavedView",
     "ReminderSent",
     "SearchEntry",
     "SearchWord",
