@@ -20,37 +20,32 @@ class SavableList:
     params: tuple[str, ...]
 
 
+def _list(key: str, label: str, params: str) -> SavableList:
+    return SavableList(key, label, tuple(params.split()))
+
+
 LISTS = {
     entry.key: entry
     for entry in (
-        SavableList(
+        _list(
             "people.index",
             "people",
-            (
-                "q", "country", "region", "topic", "organisation", "stance", "stance_topic", "owner", "forum",
-                "not_contacted_since", "cooling", "consulted_for", "dnc", "archived", "sort",
-            ),
+            "q country region topic organisation stance stance_topic owner forum not_contacted_since cooling "
+            "consulted_for dnc archived sort",
         ),
-        SavableList("organizations.index", "organisations", ("q", "kind", "country", "topic", "parent", "archived", "sort")),
-        SavableList(
+        _list("organizations.index", "organisations", "q kind country topic parent archived sort"),
+        _list(
             "consultations.index",
             "consultations",
-            (
-                "q", "kind", "topic", "forum", "confidentiality", "person", "organisation", "from", "to", "staff",
-                "awaiting", "sort",
-            ),
+            "q kind topic forum confidentiality person organisation from to staff awaiting sort",
         ),
-        SavableList(
-            "engagements.index",
-            "engagements",
-            ("q", "status", "kind", "country", "forum", "topic", "when", "from", "to", "mine", "scope"),
-        ),
-        SavableList("commitments.index", "commitments", ("scope", "due", "assignee", "person", "organisation", "engagement")),
-        SavableList("helplines.index", "helplines", ("q", "country", "channel", "topic", "stale", "archived", "sort")),
-        SavableList("forums.index", "forums", ("q", "kind", "ending", "archived", "sort")),
-        SavableList("policies.index", "policies", ("q", "topic", "status", "owner", "review_within", "sort")),
+        _list("engagements.index", "engagements", "q status kind country forum topic when from to mine scope"),
+        _list("commitments.index", "commitments", "scope due assignee person organisation engagement"),
+        _list("helplines.index", "helplines", "q country channel topic stale archived sort"),
+        _list("forums.index", "forums", "q kind ending archived sort"),
+        _list("policies.index", "policies", "q topic status owner review_within sort"),
     )
-}  # fmt: skip
+}
 
 VALUE_MAX = 200  # one argument's value; longer ones are not a filter anyone typed
 

@@ -101,7 +101,8 @@ def _check_name(user: User, entry: SavableList, name: str) -> str:
         )
     ).first()
     if clash:
-        raise ValidationError({"name": f"You already have a view of {entry.label} called “{name}”. Choose another name."})
+        message = f"You already have a view of {entry.label} called “{name}”. Choose another name."
+        raise ValidationError({"name": message})
     return name
 
 
