@@ -6,8 +6,8 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from engage.errors import ValidationError
-from engage.people import queries as people_queries
 from engage.organizations import queries as organisation_queries
+from engage.people import queries as people_queries
 from engage.savedviews.lists import LISTS, normalise, normalise_text
 
 LIST_PATHS = {
