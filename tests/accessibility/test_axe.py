@@ -211,6 +211,7 @@ def test_saved_views_open_and_refused(site):
     with page.expect_response(lambda r: r.request.method == "POST") as answer:
         page.keyboard.press("Enter")
     assert answer.value.status == 400
+    page.wait_for_url("**/views")
     page.wait_for_load_state()
     assert page.locator("#name-error").count() == 1
     scan(page, "admin POST /views (400)")
