@@ -88,6 +88,7 @@ def create_app(config: dict | None = None) -> Flask:
     from engage.people.views import bp as people_bp
     from engage.policies.views import bp as policies_bp
     from engage.reports.views import bp as reports_bp
+    from engage.savedviews.views import bp as savedviews_bp
     from engage.search.views import bp as search_bp
     from engage.topics.views import bp as topics_bp
     from engage.transfer.views import bp as transfer_bp
@@ -123,6 +124,7 @@ def create_app(config: dict | None = None) -> Flask:
         api_items_bp,
         documents_bp,
         inbox_bp,
+        savedviews_bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)

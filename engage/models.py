@@ -23,6 +23,7 @@ from engage.people.models import (
     StakeholderAssessment,
 )
 from engage.policies.models import Clause, Policy, PolicyVersion
+from engage.savedviews.models import SavedView
 from engage.topics.models import Topic
 from engage.transfer.models import ImportMapping
 from engage.webhooks.models import WebhookAttempt, WebhookMessage, WebhookSubscription
@@ -59,6 +60,7 @@ __all__ = [
     "Policy",
     "PolicyVersion",
     "ReminderSent",
+    "SavedView",
     "SearchEntry",
     "SearchWord",
     "StakeholderAssessment",

@@ -10,6 +10,7 @@ from engage import validation, web, zones
 from engage.auth import permissions
 from engage.dateformats import for_reader
 from engage.helplines.models import Helpline
+from engage.savedviews import services as savedviews
 from engage.text import render_markdown
 
 # The page of each kind of record, by table name: (endpoint, id argument). A staff member (user) has
@@ -142,6 +143,9 @@ def register_template_helpers(app: Flask) -> None:
             "is_admin": permissions.is_admin(current_user),
             "can_download_document": lambda document: permissions.can_download_document(current_user, document),
             "base_url": web.base_url,
+            # The saved views of the list being shown (None elsewhere): the filter bar asks, once.
+            "saved_views": lambda: savedviews.sidebar(current_user, request.endpoint, request.args),
+            "saved_view_href": savedviews.href,
         }
 
     @app.template_filter("country_name")

@@ -176,6 +176,20 @@ def _world_ids() -> dict:
     )
 
 
+def _saved_views(own: dict) -> int:
+    """A private saved view of each writer (issue 14: only its owner may delete it); the admin's is
+    the walk's `view_id`, which every other reader finds missing."""
+    from engage.savedviews.models import SavedView
+
+    for role in ("editor", "admin"):
+        user = db.session.execute(select(User).where(User.email == EMAIL[role])).scalar_one()
+        view = SavedView(owner_id=user.id, list_key="people.index", name="Walked view", query="country=GB")
+        db.session.add(view)
+        db.session.flush()
+        own[role]["savedviews.delete"] = {"view_id": view.id}
+    return own["admin"]["savedviews.delete"]["view_id"]
+
+
 def _written(person_id: int) -> dict:
     """Written input to walk (issue 12): a document on the walked person, and for each writer a note
     and two email drafts of their own (only a note's author edits it; a draft is its user's alone)."""
@@ -210,6 +224,7 @@ def _written(person_id: int) -> dict:
     db.session.flush()
     return {"attachment_id": attachment.id, "note_id": own["admin"]["documents.edit_note"]["note_id"]} | {
         "draft_id": own["admin"]["inbox.draft"]["draft_id"],
+        "view_id": _saved_views(own),
         "own": own,
     }
 
@@ -355,13 +370,17 @@ def _rank(endpoint: str) -> int:
     return 1 if leaf in UNDO else 0
 
 
+# Pages opened with a query as well: forms that only a filtered list offers ("Save this view").
+FILTERED_PAGES = ["/people?country=GB"]
+
+
 def _offered_forms(client, ids) -> dict:
     """The page that offers each POST form the signed-in user can see, by the path the form posts to."""
     offered = {}
-    for _, _, rule, level in GETS:
-        if level == PUBLIC or rule.rule.endswith((".pdf", ".ics", ".csv", ".vcf")):
+    pages = [_path(rule, ids) for _, _, rule, level in GETS if level != PUBLIC]
+    for path in [*pages, *FILTERED_PAGES]:
+        if path.split("?")[0].endswith((".pdf", ".ics", ".csv", ".vcf")):
             continue  # pages only: files carry no forms
-        path = _path(rule, ids)
         response = client.get(path)
         if response.status_code != 200 or "html" not in response.content_type:
             continue

@@ -376,3 +376,22 @@ def can_see_draft(user: User | None, draft) -> bool:
 def may_send_to_capture(user: User | None) -> bool:
     """The capture mail server accepts mail only from an active user who may log consultations."""
     return bool(user and user.active and user.role in ("admin", "editor"))
+
+
+# --- Saved views (issue 14): a private view is a reader's own preference; sharing one is an edit ---
+
+
+def saved_views_visible(model, user: User | None):
+    """SQL condition on SavedView: the reader's own views and the team's shared ones."""
+    from sqlalchemy import false, or_
+
+    return or_(model.owner_id == user.id, model.shared.is_(True)) if can_read(user) else false()
+
+
+def can_share_view(user: User | None) -> bool:
+    return can_write(user)
+
+
+def can_delete_view(user: User | None, view) -> bool:
+    """Its owner deletes a view; an admin may delete a shared one too."""
+    return can_read(user) and (view.owner_id == user.id or (view.shared and is_admin(user)))

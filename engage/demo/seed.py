@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from engage.auth.models import User, random_token
-from engage.demo import activity, directory, engagements, stances, webhooks, written
+from engage.demo import activity, directory, engagements, stances, views, webhooks, written
 from engage.demo.base import Context, bulk_insert, reset_sequences
 from engage.extensions import db
 from engage.fulltext import hooks as fulltext_hooks
@@ -126,6 +126,7 @@ STEPS = [
     seed_import_mapping,
     webhooks.seed_webhooks,
     seed_api_tokens,
+    views.seed_views,
 ]
 
 

@@ -166,3 +166,18 @@ document.addEventListener("DOMContentLoaded", () => {
   if (main) focusFirstInvalid(main);
 });
 document.addEventListener("htmx:afterSwap", (event) => focusFirstInvalid(event.target));
+
+// --- Saved views (issue 14) -------------------------------------------------------------------
+// "Save this view" opened (a <details>, so it opens from the keyboard without this script): the
+// cursor goes to the name it asks for.
+document.addEventListener(
+  "toggle",
+  (event) => {
+    const details = event.target;
+    if (details.matches && details.matches(".saved-view-save") && details.open) {
+      const name = details.querySelector('input[name="name"]');
+      if (name) name.focus();
+    }
+  },
+  true,
+);

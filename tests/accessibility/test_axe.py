@@ -197,6 +197,26 @@ def test_refused_form_with_field_errors(site):
     scan(page, "admin POST /people/new (400)")
 
 
+def test_saved_views_open_and_refused(site):
+    """A filtered list with its saved views and, opened from the keyboard, its "Save this view" form;
+    then a name the admin already uses on that list (400, the message next to the field)."""
+    page = site["tab"]("admin")
+    visit(page, site["base"] + "/people?country=GB")
+    page.focus(".saved-view-save > summary")
+    page.keyboard.press("Enter")
+    assert page.locator(".saved-view-save").get_attribute("open") is not None
+    page.wait_for_function("document.activeElement.id === 'saved-view-name'")  # static/js/app.js
+    scan(page, "admin /people?country=GB (saved views, save form open)")
+    page.keyboard.type("Walked view")  # the admin's view of the walk (tests/test_routes.py)
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.keyboard.press("Enter")
+    assert answer.value.status == 400
+    page.wait_for_url("**/views")
+    page.wait_for_load_state()
+    assert page.locator("#name-error").count() == 1
+    scan(page, "admin POST /views (400)")
+
+
 def test_missing_record(site):
     page = site["tab"]("admin")
     visit(page, site["base"] + "/people/987654321", status=404)

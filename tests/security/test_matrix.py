@@ -279,6 +279,10 @@ MATRIX = {
     ("inbox.draft", "POST"): OWN_DRAFT,
     ("inbox.discard", "POST"): OWN_DRAFT,
     ("inbox.log_call", "POST"): WRITE,
+    # Saved views (issue 14): any reader saves their own (a post without a list is a 404, an unknown
+    # list); the walked view is the admin's private one, missing for everyone else.
+    ("savedviews.save", "POST"): "LNNN",
+    ("savedviews.delete", "POST"): "LNNO",
 }
 
 ROLES = ("anonymous", "viewer", "editor", "admin")
