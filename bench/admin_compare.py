@@ -5,7 +5,8 @@
 Seeds DIR (SQLite, or a database of its size on DATABASE_URL's server, as bench/pages.py) unless
 it has data, serves Engage (`wsgi:app`) and bench/admin_app.py with gunicorn, 2 workers each, the
 same environment, and requests each pair of pages alternately (so both see the same load on the
-shared machine): the first page and a deep page of each list, 25 rows per page. Writes medians, p95 and the ratio to docs/PERFORMANCE.md.
+shared machine): the first page and a deep page of each list, 25 rows per page. Writes medians,
+p95 and the ratio to docs/PERFORMANCE.md.
 """
 
 import argparse
