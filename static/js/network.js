@@ -19,7 +19,7 @@ document.addEventListener("DOMContentLoaded", () => {
   // Start from a spiral, most connected in the middle (the server's order), so the layout is the same each time.
   const elements = [
     ...graph.nodes.map((n, i) => ({
-      data: { ...n, size: 14 + Math.min(30, 4 * Math.sqrt(n.degree)) },
+      data: { ...n, size: (phone ? 1.6 : 1) * (14 + Math.min(30, 4 * Math.sqrt(n.degree))) },
       // The most connected (first) carry their names; the others show theirs on hover.
       classes: i < (phone ? 8 : 20) ? `${n.kind} named` : n.kind,
       position: { x: 18 * Math.sqrt(i) * Math.cos(i * 2.4), y: 18 * Math.sqrt(i) * Math.sin(i * 2.4) },
@@ -41,7 +41,7 @@ document.addEventListener("DOMContentLoaded", () => {
           "border-width": 1,
           "border-color": "#333",
           label: "",
-          "font-size": 10,
+          "font-size": phone ? 22 : 10, // drawn smaller on a phone, where the whole graph is fitted to the width
           "text-valign": "bottom",
           "text-margin-y": 2,
           "text-background-color": "#fff",
