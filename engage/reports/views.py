@@ -91,5 +91,11 @@ def stakeholder_grid():
 def network():
     graph = maps.network(current_user, request.args.get("topic"), request.args.get("region"), date.today())
     return render_template(
-        "reports/network.html", network=graph, filters=graph.filters, relations=maps.RELATIONS, quota=maps.QUOTA
+        "reports/network.html",
+        network=graph,
+        filters=graph.filters,
+        relations=maps.RELATIONS,
+        quota=maps.QUOTA,
+        max_nodes=maps.MAX_NODES,
+        pool=maps.POOL,
     )
