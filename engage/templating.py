@@ -87,6 +87,8 @@ NAVIGATION = [
             ("Helplines", "helplines.index", ()),
             ("Evidence packs", "briefings.evidence", ()),
             ("Reports", "reports.index", ()),
+            ("Stakeholder grid", "reports.stakeholder_grid", ()),
+            ("Relationship network", "reports.network", ()),
             ("Import and export", "transfer.import_people", ("/import", "/export")),
             ("Search", "search.index", ()),
         ],

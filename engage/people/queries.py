@@ -161,13 +161,21 @@ def applies_to(topic_id: int | None) -> list:
     return [or_(StakeholderAssessment.topic_id == topic_id, StakeholderAssessment.topic_id.is_(None))]
 
 
+def current_assessment_select(topic_id: int | None = None, *where):
+    """SELECT each person's current assessment (on `topic_id`, when given: the newest that applies
+    to it), among the assessments matching `where`: the one definition the list, its stance column
+    and the stakeholder grid share."""
+    newest = (StakeholderAssessment.assessed_on.desc(), StakeholderAssessment.id.desc())
+    return first_per_group(
+        StakeholderAssessment, StakeholderAssessment.person_id, newest, *where, *applies_to(topic_id)
+    )
+
+
 def current_assessments(person_ids: list[int], topic_id: int | None = None) -> dict[int, StakeholderAssessment]:
     """The newest assessment of each person (on `topic_id`, when given), in one statement."""
     if not person_ids:
         return {}
-    newest = (StakeholderAssessment.assessed_on.desc(), StakeholderAssessment.id.desc())
-    where = [StakeholderAssessment.person_id.in_(person_ids), *applies_to(topic_id)]
-    stmt = first_per_group(StakeholderAssessment, StakeholderAssessment.person_id, newest, *where)
+    stmt = current_assessment_select(topic_id, StakeholderAssessment.person_id.in_(person_ids))
     rows = db.session.execute(stmt).scalars()
     return {a.person_id: a for a in rows}
 

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
 
 from engage.ids import id_arg, number_arg
-from engage.reports import queries, services
+from engage.reports import maps, queries, services
 from engage.web import current_actor
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -35,7 +35,7 @@ def _csv(name: str) -> Response:
 
 @bp.route("")
 def index():
-    return render_template("reports/index.html", reports=services.REPORTS)
+    return render_template("reports/index.html", reports=services.REPORTS, maps=maps.MAPS)
 
 
 @bp.route("/consultations-by-topic")
@@ -76,3 +76,26 @@ def cooling():
 @bp.route("/cooling.csv")
 def cooling_csv():
     return _csv("cooling")
+
+
+# --- the maps (engage/reports/maps.py) ---------------------------------------------------------------
+
+
+@bp.route("/stakeholder-grid")
+def stakeholder_grid():
+    grid = maps.grid(current_user, request.args.get("topic"), request.args.get("region"))
+    return render_template("reports/grid.html", grid=grid, filters=grid.filters, quadrants=maps.QUADRANTS)
+
+
+@bp.route("/network")
+def network():
+    graph = maps.network(current_user, request.args.get("topic"), request.args.get("region"), date.today())
+    return render_template(
+        "reports/network.html",
+        network=graph,
+        filters=graph.filters,
+        relations=maps.RELATIONS,
+        quota=maps.QUOTA,
+        max_nodes=maps.MAX_NODES,
+        pool=maps.POOL,
+    )

@@ -73,6 +73,8 @@ VIEWER_PAGES = {
     "commitments.index",
     "search.index",
     *(f"reports.{name}" for name in ("consultations_by_topic", "decision_outcomes", "coverage", "cooling")),
+    "reports.stakeholder_grid",
+    "reports.network",
 }
 PAGES = [(endpoint, rule) for endpoint, _, rule, level in GETS if endpoint not in NOT_PAGES]
 WALK = [("admin", endpoint, rule) for endpoint, rule in PAGES] + [

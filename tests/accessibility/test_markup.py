@@ -56,6 +56,8 @@ def _current(html: str) -> list[str]:
         ("/commitments", "Commitments"),
         ("/reports", "Reports"),
         ("/reports/coverage", "Reports"),
+        ("/reports/stakeholder-grid", "Stakeholder grid"),
+        ("/reports/network", "Relationship network"),
         ("/evidence", "Evidence packs"),
         ("/import/people", "Import and export"),
         ("/import/organizations", "Import and export"),

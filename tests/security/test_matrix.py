@@ -198,6 +198,9 @@ MATRIX = {
         for name in ("consultations_by_topic", "decision_outcomes", "coverage", "cooling")
         for suffix in ("", "_csv")
     },
+    # the maps (issue 14): every reader; co-participation edges only from consultations they may see
+    ("reports.stakeholder_grid", "GET"): READ,
+    ("reports.network", "GET"): READ,
     ("consultations.suggest_people", "GET"): READ,
     ("consultations.suggest_organisations", "GET"): READ,
     ("consultations.new", "GET"): READ,
