@@ -49,8 +49,7 @@ def main():
         "network joins each consultation's participants pairwise (visibility applied row by row) and "
         "groups the pairs, then keeps the most connected nodes in Python. A fixed number of statements, "
         "but full scans each time.\n\n"
-        "| map | median ms | p95 ms | within the pages' target (50 / 150 ms) |\n|---|---|---|---|\n"
-        + "\n".join(rows)
+        "| map | median ms | p95 ms | within the pages' target (50 / 150 ms) |\n|---|---|---|---|\n" + "\n".join(rows)
     )
     write_section(f"Maps ({database})", body)
 
