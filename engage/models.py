@@ -22,7 +22,7 @@ from engage.people.models import (
     PersonPhone,
     StakeholderAssessment,
 )
-from engage.policies.models import Clause, Policy, PolicyVersion
+from engage.policies.models import Clause, OutcomeCount, Policy, PolicyVersion
 from engage.topics.models import Topic
 from engage.transfer.models import ImportMapping
 from engage.webhooks.models import WebhookAttempt, WebhookMessage, WebhookSubscription
@@ -53,6 +53,7 @@ __all__ = [
     "LoginFailure",
     "Note",
     "Organisation",
+    "OutcomeCount",
     "Person",
     "PersonEmail",
     "PersonPhone",

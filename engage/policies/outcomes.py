@@ -1,0 +1,279 @@
+"""Decision-outcome counts per policy and month (issue 19), kept in `outcome_counts` by the session.
+
+A point raised counts for a policy when it is aimed at one of its clauses, or decided into one of
+its clauses or versions; once per policy, under the month of its consultation, the decision on it
+today ("undecided" when none) and the consultation's confidentiality. Every flush that changes what
+a count depends on (an input's consultation or clause; a decision's outcome, clause or version; a
+consultation's date or confidentiality; a clause or version moved or deleted) has the counts of the
+(policy, month) buckets it touched, before and after, recomputed from the tables in the same
+transaction: no +1/−1, so an error cannot accumulate. Statements that bypass the ORM (the demo
+seeder) call `rebuild`; `flask --app wsgi engage recount` rebuilds, `--check` compares.
+
+Readers add, live, what the counts do not give them: `visible_levels` splits the visibility rule into
+the confidentiality levels a reader sees entirely and their own consultations beyond those.
+"""
+
+from datetime import date
+
+from sqlalchemy import Date, and_, delete, event, false, func, insert, inspect, literal, or_, select, union, union_all
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.functions import FunctionElement
+
+from engage.auth.permissions import visible_levels
+from engage.consultations.models import OUTCOMES, Consultation, Decision, Input
+from engage.policies.models import Clause, OutcomeCount, PolicyVersion
+
+UNDECIDED = "undecided"
+KEYS = (*OUTCOMES, UNDECIDED)
+MONTHS_AT_ONCE = 12  # more months touched in one flush: recompute those policies whole
+
+OFF = "outcome_counts_off"  # session.info: set while a bulk load rebuilds the counts itself
+_BUCKETS = "outcome_counts_buckets"  # session.info: (policy, month) pairs to recompute
+_POLICIES = "outcome_counts_policies"  # session.info: policies to recompute whole
+_TOUCHED = "outcome_counts_touched"  # session.info: records whose buckets after the flush count too
+
+# What a count depends on, per record kind: column attributes and the relationships that set them.
+WATCHED = {
+    Input: ("consultation_id", "consultation", "clause_id", "clause"),
+    Decision: ("input_id", "input", "outcome", "clause_id", "clause", "policy_version_id", "policy_version"),
+    Consultation: ("held_on", "confidentiality"),
+}
+MOVES = {Clause: ("version_id", "version"), PolicyVersion: ("policy_id", "policy")}
+
+
+class month_start(FunctionElement):
+    """SQL: the first day of the month of a date."""
+
+    type = Date()
+    inherit_cache = True
+    name = "month_start"
+
+
+@compiles(month_start)
+def _month_start_sqlite(element, compiler, **kw):
+    return f"date({compiler.process(element.clauses, **kw)}, 'start of month')"
+
+
+@compiles(month_start, "postgresql")
+def _month_start_postgresql(element, compiler, **kw):
+    return f"CAST(date_trunc('month', {compiler.process(element.clauses, **kw)}) AS DATE)"
+
+
+def next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def links(*where, policy_ids=None):
+    """SELECT (input_id, policy_id, held_on, confidentiality, outcome): each point raised once per policy
+    it counts for, with its consultation's date and confidentiality and its outcome, where `where`
+    (on Input, Consultation and the outer-joined Decision) holds."""
+    version = aliased(PolicyVersion)
+    outcome = func.coalesce(Decision.outcome, UNDECIDED)
+    chosen = () if policy_ids is None else (version.policy_id.in_(sorted(policy_ids)),)
+
+    def part(*joins):
+        stmt = (
+            select(
+                Input.id.label("input_id"),
+                version.policy_id.label("policy_id"),
+                Consultation.held_on.label("held_on"),
+                Consultation.confidentiality.label("confidentiality"),
+                outcome.label("outcome"),
+            )
+            .select_from(Input)
+            .join(Consultation, Consultation.id == Input.consultation_id)
+            .outerjoin(Decision, Decision.input_id == Input.id)
+        )
+        for target, on in joins:
+            stmt = stmt.join(target, on)
+        return stmt.where(*where, *chosen)
+
+    aimed = part((Clause, Clause.id == Input.clause_id), (version, version.id == Clause.version_id))
+    changed = part((Clause, Clause.id == Decision.clause_id), (version, version.id == Clause.version_id))
+    produced = part((version, version.id == Decision.policy_version_id))
+    return union(aimed, changed, produced).subquery()
+
+
+def _grouped(found):
+    month = month_start(found.c.held_on)
+    return select(found.c.policy_id, month, found.c.outcome, found.c.confidentiality, func.count()).group_by(
+        found.c.policy_id, month, found.c.outcome, found.c.confidentiality
+    )
+
+
+COLUMNS = ["policy_id", "month", "outcome", "confidentiality", "n"]
+
+
+def _months(months) -> object:
+    return or_(*(and_(Consultation.held_on >= m, Consultation.held_on < next_month(m)) for m in sorted(months)))
+
+
+def recompute(session, buckets: set[tuple[int, date]] = frozenset(), policies: set[int] = frozenset()) -> None:
+    """Recount the (policy, month) `buckets` and every month of `policies` from the tables."""
+    months = {m for _, m in buckets}
+    whole = set(policies) | ({p for p, _ in buckets} if len(months) > MONTHS_AT_ONCE else set())
+    some = {p for p, _ in buckets} - whole
+    if whole:
+        session.execute(delete(OutcomeCount).where(OutcomeCount.policy_id.in_(sorted(whole))))
+        session.execute(insert(OutcomeCount).from_select(COLUMNS, _grouped(links(policy_ids=whole))))
+    if some:
+        session.execute(
+            delete(OutcomeCount).where(OutcomeCount.policy_id.in_(sorted(some)), OutcomeCount.month.in_(sorted(months)))
+        )
+        found = links(_months(months), policy_ids=some)
+        session.execute(insert(OutcomeCount).from_select(COLUMNS, _grouped(found)))
+
+
+def rebuild(session) -> int:
+    """Every count from the tables (after a bulk load or a restore); returns the number of rows."""
+    session.execute(delete(OutcomeCount))
+    session.execute(insert(OutcomeCount).from_select(COLUMNS, _grouped(links())))
+    return session.execute(select(func.count()).select_from(OutcomeCount)).scalar()
+
+
+def differences(session) -> list[tuple]:
+    """(policy, month, outcome, confidentiality, kept, recounted) of every count that is wrong."""
+    kept = {tuple(r[:4]): r[4] for r in session.execute(select(*(getattr(OutcomeCount, c) for c in COLUMNS)))}
+    fresh = {tuple(r[:4]): r[4] for r in session.execute(_grouped(links()))}
+    return sorted(
+        (*key, kept.get(key, 0), fresh.get(key, 0))
+        for key in kept.keys() | fresh.keys()
+        if kept.get(key, 0) != fresh.get(key, 0)
+    )
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+
+def visible_outcomes(user, policy_ids=None, since: date | None = None, until: date | None = None):
+    """SELECT (policy_id, month, outcome, n) over the consultations `user` may see, held in
+    [since, until) (first days of months): the kept counts of the levels they see entirely, and a
+    live count of their own consultations beyond those. Sum `n` over what you group by."""
+    levels, own = visible_levels(user)
+    kept = select(OutcomeCount.policy_id, OutcomeCount.month, OutcomeCount.outcome, OutcomeCount.n).where(
+        OutcomeCount.confidentiality.in_(levels) if levels else false()
+    )
+    if policy_ids is not None:
+        kept = kept.where(OutcomeCount.policy_id.in_(sorted(policy_ids)))
+    if since is not None:
+        kept = kept.where(OutcomeCount.month >= since)
+    if until is not None:
+        kept = kept.where(OutcomeCount.month < until)
+    if own is None:
+        return kept.subquery()
+    window = []
+    if since is not None:
+        window.append(Consultation.held_on >= since)
+    if until is not None:
+        window.append(Consultation.held_on < until)
+    found = links(own, *window, policy_ids=policy_ids)
+    live = select(found.c.policy_id, month_start(found.c.held_on), found.c.outcome, literal(1))
+    return union_all(kept, live).subquery()
+
+
+def policy_outcomes(session, user, policy_id: int) -> dict[str, int]:
+    """Outcome → number of the points raised that count for the policy, over what `user` may see."""
+    found = visible_outcomes(user, policy_ids=[policy_id])
+    rows = session.execute(select(found.c.outcome, func.sum(found.c.n)).group_by(found.c.outcome))
+    counts = {key: int(n) for key, n in rows}
+    return {key: counts.get(key, 0) for key in KEYS}
+
+
+# --- keeping the counts ---------------------------------------------------------------------------
+
+
+def _changed(obj, names) -> bool:
+    state = inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in names)
+
+
+def _ids(objects, kind) -> list[int]:
+    return sorted({o.id for o in objects if isinstance(o, kind) and o.id is not None})
+
+
+def _buckets_of(session, objects) -> set[tuple[int, date]]:
+    """The (policy, month) buckets the inputs of these records count in, as the database has them now:
+    a statement for the inputs (and decisions', also the one they left) and one for consultations'."""
+    inputs = set(_ids(objects, Input))
+    for decision in (o for o in objects if isinstance(o, Decision)):
+        inputs |= {decision.input_id, *inspect(decision).attrs.input_id.history.deleted} - {None}
+    consultations = _ids(objects, Consultation)
+    conditions = []
+    if inputs:
+        conditions.append(Input.id.in_(sorted(inputs)))
+    if consultations:
+        conditions.append(Input.consultation_id.in_(consultations))
+    found = set()
+    for where in conditions:
+        rows = links(where)
+        found |= {tuple(r) for r in session.execute(select(rows.c.policy_id, month_start(rows.c.held_on)).distinct())}
+    return found
+
+
+def _policies_of(session, objects) -> set[int]:
+    """The policies of these clauses and versions, as the database has them now."""
+    clauses, versions = _ids(objects, Clause), _ids(objects, PolicyVersion)
+    found = set()
+    if clauses:
+        stmt = select(PolicyVersion.policy_id).join(Clause, Clause.version_id == PolicyVersion.id)
+        found |= set(session.execute(stmt.where(Clause.id.in_(clauses))).scalars())
+    if versions:
+        found |= set(session.execute(select(PolicyVersion.policy_id).where(PolicyVersion.id.in_(versions))).scalars())
+    return found
+
+
+def _before_flush(session, flush_context, instances) -> None:
+    if session.info.get(OFF):
+        return
+    touched = session.info.setdefault(_TOUCHED, [])
+    before = []
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        names = WATCHED.get(type(obj)) or MOVES.get(type(obj))
+        if names is None:
+            continue
+        new = obj in session.new
+        if new and type(obj) in MOVES:
+            continue  # nothing counts under a clause or version before it exists
+        if new or obj in session.deleted or _changed(obj, names):
+            touched.append(obj)
+            if not new or isinstance(obj, Decision):
+                before.append(obj)
+    if before:
+        with session.no_autoflush:
+            session.info.setdefault(_BUCKETS, set()).update(_buckets_of(session, before))
+            session.info.setdefault(_POLICIES, set()).update(_policies_of(session, before))
+
+
+def _after_flush_postexec(session, flush_context) -> None:
+    if session.info.get(OFF):
+        return
+    touched = session.info.pop(_TOUCHED, [])
+    buckets = session.info.pop(_BUCKETS, set())
+    policies = session.info.pop(_POLICIES, set())
+    if not touched and not buckets and not policies:
+        return
+    with session.no_autoflush:
+        kept = [o for o in touched if not _gone(o)]
+        buckets |= _buckets_of(session, kept)
+        policies |= _policies_of(session, kept)
+        recompute(session, buckets, policies)
+
+
+def _gone(obj) -> bool:
+    return inspect(obj).deleted or inspect(obj).detached
+
+
+def _after_soft_rollback(session, previous_transaction) -> None:
+    for key in (_TOUCHED, _BUCKETS, _POLICIES):
+        session.info.pop(key, None)
+
+
+def install() -> None:
+    for name, listener in (
+        ("before_flush", _before_flush),
+        ("after_flush_postexec", _after_flush_postexec),
+        ("after_soft_rollback", _after_soft_rollback),
+    ):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
