@@ -98,14 +98,16 @@ def reindex(check: bool) -> None:
 @engage_cli.command("recount")
 @click.option("--check", is_flag=True, help="Only report the kept counts that differ from a recount.")
 def recount(check: bool) -> None:
-    """Rebuild the decision-outcome counts per policy and month from the tables (after a bulk load or a restore)."""
+    """Rebuild the decision-outcome counts per policy and day from the tables (after a bulk load or a restore)."""
     if check:
         wrong = outcomes.differences(db.session)
         click.echo(
             f"{len(wrong):,} decision-outcome counts out of date"
             + (
                 ": "
-                + ", ".join(f"policy #{p} {m:%Y-%m} {o} {c}: {k} kept, {n} counted" for p, m, o, c, k, n in wrong[:20])
+                + ", ".join(
+                    f"policy #{p} {m:%Y-%m-%d} {o} {c}: {k} kept, {n} counted" for p, m, o, c, k, n in wrong[:20]
+                )
                 if wrong
                 else ""
             )

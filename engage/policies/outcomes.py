@@ -1,11 +1,11 @@
-"""Decision-outcome counts per policy and month (issue 19), kept in `outcome_counts` by the session.
+"""Decision-outcome counts per policy and day (issue 19), kept in `outcome_counts` by the session.
 
 A point raised counts for a policy when it is aimed at one of its clauses, or decided into one of
-its clauses or versions; once per policy, under the month of its consultation, the decision on it
+its clauses or versions; once per policy, under the day of its consultation, the decision on it
 today ("undecided" when none) and the consultation's confidentiality. Every flush that changes what
 a count depends on (an input's consultation or clause; a decision's outcome, clause or version; a
 consultation's date or confidentiality; a clause or version moved or deleted) has the counts of the
-(policy, month) buckets it touched, before and after, recomputed from the tables in the same
+(policy, day) buckets it touched, before and after, recomputed from the tables in the same
 transaction: no +1/−1, so an error cannot accumulate. Statements that bypass the ORM (the demo
 seeder) call `rebuild`; `flask --app wsgi engage recount` rebuilds, `--check` compares.
 
@@ -15,10 +15,8 @@ the confidentiality levels a reader sees entirely and their own consultations be
 
 from datetime import date
 
-from sqlalchemy import Date, and_, delete, event, false, func, insert, inspect, literal, or_, select, union, union_all
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import delete, event, false, func, insert, inspect, literal, select, union, union_all
 from sqlalchemy.orm import Session, aliased
-from sqlalchemy.sql.functions import FunctionElement
 
 from engage.auth.permissions import visible_levels
 from engage.consultations.models import OUTCOMES, Consultation, Decision, Input
@@ -26,10 +24,10 @@ from engage.policies.models import Clause, OutcomeCount, PolicyVersion
 
 UNDECIDED = "undecided"
 KEYS = (*OUTCOMES, UNDECIDED)
-MONTHS_AT_ONCE = 12  # more months touched in one flush: recompute those policies whole
+DAYS_AT_ONCE = 200  # more days touched in one flush (a bulk change): recompute those policies whole
 
 OFF = "outcome_counts_off"  # session.info: set while a bulk load rebuilds the counts itself
-_BUCKETS = "outcome_counts_buckets"  # session.info: (policy, month) pairs to recompute
+_BUCKETS = "outcome_counts_buckets"  # session.info: (policy, day) pairs to recompute
 _POLICIES = "outcome_counts_policies"  # session.info: policies to recompute whole
 _TOUCHED = "outcome_counts_touched"  # session.info: records whose buckets after the flush count too
 
@@ -42,35 +40,18 @@ WATCHED = {
 MOVES = {Clause: ("version_id", "version"), PolicyVersion: ("policy_id", "policy")}
 
 
-class month_start(FunctionElement):
-    """SQL: the first day of the month of a date."""
-
-    type = Date()
-    inherit_cache = True
-    name = "month_start"
-
-
-@compiles(month_start)
-def _month_start_sqlite(element, compiler, **kw):
-    return f"date({compiler.process(element.clauses, **kw)}, 'start of month')"
-
-
-@compiles(month_start, "postgresql")
-def _month_start_postgresql(element, compiler, **kw):
-    return f"CAST(date_trunc('month', {compiler.process(element.clauses, **kw)}) AS DATE)"
-
-
-def next_month(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
-
-
-def links(*where, policy_ids=None):
+def links(*where, policy_ids=None, by_consultation: bool = False):
     """SELECT (input_id, policy_id, held_on, confidentiality, outcome): each point raised once per policy
     it counts for, with its consultation's date and confidentiality and its outcome, where `where`
-    (on Input, Consultation and the outer-joined Decision) holds."""
+    (on Input, Consultation and the outer-joined Decision) holds. `by_consultation`: `where` picks
+    few consultations (a day's), so the planner is kept from reading the policies' every input by
+    clause (`+ 0` hides those columns' indexes from SQLite; PostgreSQL's planner needs no hint)."""
     version = aliased(PolicyVersion)
     outcome = func.coalesce(Decision.outcome, UNDECIDED)
     chosen = () if policy_ids is None else (version.policy_id.in_(sorted(policy_ids)),)
+
+    def hidden(column):
+        return column + 0 if by_consultation else column
 
     def part(*joins):
         stmt = (
@@ -83,45 +64,38 @@ def links(*where, policy_ids=None):
             )
             .select_from(Input)
             .join(Consultation, Consultation.id == Input.consultation_id)
-            .outerjoin(Decision, Decision.input_id == Input.id)
+            .outerjoin(Decision, Decision.input_id == hidden(Input.id))
         )
         for target, on in joins:
             stmt = stmt.join(target, on)
         return stmt.where(*where, *chosen)
 
-    aimed = part((Clause, Clause.id == Input.clause_id), (version, version.id == Clause.version_id))
-    changed = part((Clause, Clause.id == Decision.clause_id), (version, version.id == Clause.version_id))
-    produced = part((version, version.id == Decision.policy_version_id))
+    aimed = part((Clause, Clause.id == hidden(Input.clause_id)), (version, version.id == Clause.version_id))
+    changed = part((Clause, Clause.id == hidden(Decision.clause_id)), (version, version.id == Clause.version_id))
+    produced = part((version, version.id == hidden(Decision.policy_version_id)))
     return union(aimed, changed, produced).subquery()
 
 
+COLUMNS = ["policy_id", "held_on", "outcome", "confidentiality", "n"]
+
+
 def _grouped(found):
-    month = month_start(found.c.held_on)
-    return select(found.c.policy_id, month, found.c.outcome, found.c.confidentiality, func.count()).group_by(
-        found.c.policy_id, month, found.c.outcome, found.c.confidentiality
-    )
-
-
-COLUMNS = ["policy_id", "month", "outcome", "confidentiality", "n"]
-
-
-def _months(months) -> object:
-    return or_(*(and_(Consultation.held_on >= m, Consultation.held_on < next_month(m)) for m in sorted(months)))
+    keys = (found.c.policy_id, found.c.held_on, found.c.outcome, found.c.confidentiality)
+    return select(*keys, func.count()).group_by(*keys)
 
 
 def recompute(session, buckets: set[tuple[int, date]] = frozenset(), policies: set[int] = frozenset()) -> None:
-    """Recount the (policy, month) `buckets` and every month of `policies` from the tables."""
-    months = {m for _, m in buckets}
-    whole = set(policies) | ({p for p, _ in buckets} if len(months) > MONTHS_AT_ONCE else set())
+    """Recount the (policy, day) `buckets` and every day of `policies` from the tables."""
+    days = {d for _, d in buckets}
+    whole = set(policies) | ({p for p, _ in buckets} if len(days) > DAYS_AT_ONCE else set())
     some = {p for p, _ in buckets} - whole
     if whole:
         session.execute(delete(OutcomeCount).where(OutcomeCount.policy_id.in_(sorted(whole))))
         session.execute(insert(OutcomeCount).from_select(COLUMNS, _grouped(links(policy_ids=whole))))
     if some:
-        session.execute(
-            delete(OutcomeCount).where(OutcomeCount.policy_id.in_(sorted(some)), OutcomeCount.month.in_(sorted(months)))
-        )
-        found = links(_months(months), policy_ids=some)
+        kept = OutcomeCount.policy_id.in_(sorted(some)), OutcomeCount.held_on.in_(sorted(days))
+        session.execute(delete(OutcomeCount).where(*kept))
+        found = links(Consultation.held_on.in_(sorted(days)), policy_ids=some, by_consultation=True)
         session.execute(insert(OutcomeCount).from_select(COLUMNS, _grouped(found)))
 
 
@@ -133,7 +107,7 @@ def rebuild(session) -> int:
 
 
 def differences(session) -> list[tuple]:
-    """(policy, month, outcome, confidentiality, kept, recounted) of every count that is wrong."""
+    """(policy, day, outcome, confidentiality, kept, recounted) of every count that is wrong."""
     kept = {tuple(r[:4]): r[4] for r in session.execute(select(*(getattr(OutcomeCount, c) for c in COLUMNS)))}
     fresh = {tuple(r[:4]): r[4] for r in session.execute(_grouped(links()))}
     return sorted(
@@ -147,28 +121,26 @@ def differences(session) -> list[tuple]:
 
 
 def visible_outcomes(user, policy_ids=None, since: date | None = None, until: date | None = None):
-    """SELECT (policy_id, month, outcome, n) over the consultations `user` may see, held in
-    [since, until) (first days of months): the kept counts of the levels they see entirely, and a
-    live count of their own consultations beyond those. Sum `n` over what you group by."""
+    """SELECT (policy_id, held_on, outcome, n) over the consultations `user` may see, held in
+    [since, until): the kept counts of the levels they see entirely, and a live count of their own
+    consultations beyond those. Sum `n` over what you group by."""
     levels, own = visible_levels(user)
-    kept = select(OutcomeCount.policy_id, OutcomeCount.month, OutcomeCount.outcome, OutcomeCount.n).where(
+    kept = select(OutcomeCount.policy_id, OutcomeCount.held_on, OutcomeCount.outcome, OutcomeCount.n).where(
         OutcomeCount.confidentiality.in_(levels) if levels else false()
     )
-    if policy_ids is not None:
-        kept = kept.where(OutcomeCount.policy_id.in_(sorted(policy_ids)))
-    if since is not None:
-        kept = kept.where(OutcomeCount.month >= since)
-    if until is not None:
-        kept = kept.where(OutcomeCount.month < until)
-    if own is None:
-        return kept.subquery()
     window = []
     if since is not None:
         window.append(Consultation.held_on >= since)
+        kept = kept.where(OutcomeCount.held_on >= since)
     if until is not None:
         window.append(Consultation.held_on < until)
-    found = links(own, *window, policy_ids=policy_ids)
-    live = select(found.c.policy_id, month_start(found.c.held_on), found.c.outcome, literal(1))
+        kept = kept.where(OutcomeCount.held_on < until)
+    if policy_ids is not None:
+        kept = kept.where(OutcomeCount.policy_id.in_(sorted(policy_ids)))
+    if own is None:
+        return kept.subquery()
+    found = links(own, *window, policy_ids=policy_ids, by_consultation=True)
+    live = select(found.c.policy_id, found.c.held_on, found.c.outcome, literal(1))
     return union_all(kept, live).subquery()
 
 
@@ -193,7 +165,7 @@ def _ids(objects, kind) -> list[int]:
 
 
 def _buckets_of(session, objects) -> set[tuple[int, date]]:
-    """The (policy, month) buckets the inputs of these records count in, as the database has them now:
+    """The (policy, day) buckets the inputs of these records count in, as the database has them now:
     a statement for the inputs (and decisions', also the one they left) and one for consultations'."""
     inputs = set(_ids(objects, Input))
     for decision in (o for o in objects if isinstance(o, Decision)):
@@ -207,7 +179,7 @@ def _buckets_of(session, objects) -> set[tuple[int, date]]:
     found = set()
     for where in conditions:
         rows = links(where)
-        found |= {tuple(r) for r in session.execute(select(rows.c.policy_id, month_start(rows.c.held_on)).distinct())}
+        found |= {tuple(r) for r in session.execute(select(rows.c.policy_id, rows.c.held_on).distinct())}
     return found
 
 

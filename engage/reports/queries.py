@@ -161,12 +161,12 @@ def consultations_by_topic(user: User, today: date) -> Report:
 
 def decision_outcomes(user: User, today: date, policy_id: int | None = None) -> Report:
     spans = quarters(today)
-    # The kept counts per policy and month (policies/outcomes.py: each point once per policy, as a
+    # The kept counts per policy and day (policies/outcomes.py: each point once per policy, as a
     # policy page counts it), with the reader's own restricted consultations added live.
     raised = outcomes.visible_outcomes(
         user, policy_ids=None if policy_id is None else [policy_id], since=spans[0].start, until=spans[-1].end
     )
-    q = _quarter_of(raised.c.month, spans)
+    q = _quarter_of(raised.c.held_on, spans)
     keys = list(OUTCOME_LABELS)
     counts: dict[int, dict[int, list[int]]] = {}
     for pid, i, key, n in db.session.execute(

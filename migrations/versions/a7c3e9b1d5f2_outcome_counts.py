@@ -1,4 +1,4 @@
-"""Decision-outcome counts per policy, month, outcome and confidentiality (issue 19), kept by the
+"""Decision-outcome counts per policy, day, outcome and confidentiality (issue 19), kept by the
 session (engage/policies/outcomes.py), filled here from the inputs, decisions and consultations
 
 Revision ID: a7c3e9b1d5f2
@@ -18,8 +18,8 @@ depends_on = None
 # Each point raised once per policy it counts for (aimed at one of its clauses, or decided into one
 # of its clauses or versions), as engage/policies/outcomes.py `links` selects them.
 BACKFILL = """
-INSERT INTO outcome_counts (policy_id, month, outcome, confidentiality, n)
-SELECT policy_id, {month}, outcome, confidentiality, count(*)
+INSERT INTO outcome_counts (policy_id, held_on, outcome, confidentiality, n)
+SELECT policy_id, held_on, outcome, confidentiality, count(*)
 FROM (
     SELECT i.id AS input_id, v.policy_id, c.held_on, c.confidentiality,
            coalesce(d.outcome, 'undecided') AS outcome
@@ -37,29 +37,25 @@ FROM (
     LEFT JOIN decisions d ON d.input_id = i.id
     JOIN policy_versions v ON v.id = d.policy_version_id
 ) AS links
-GROUP BY policy_id, {month}, outcome, confidentiality
+GROUP BY policy_id, held_on, outcome, confidentiality
 """
-MONTH = {
-    "postgresql": "CAST(date_trunc('month', held_on) AS DATE)",
-    "sqlite": "date(held_on, 'start of month')",
-}
 
 
 def upgrade():
     op.create_table(
         "outcome_counts",
         sa.Column("policy_id", sa.Integer(), nullable=False),
-        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("held_on", sa.Date(), nullable=False),
         sa.Column("outcome", sa.String(length=20), nullable=False),
         sa.Column("confidentiality", sa.String(length=20), nullable=False),
         sa.Column("n", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["policy_id"], ["policies.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("policy_id", "month", "outcome", "confidentiality"),
+        sa.PrimaryKeyConstraint("policy_id", "held_on", "outcome", "confidentiality"),
     )
-    op.create_index("ix_outcome_counts_month", "outcome_counts", ["month"])
-    op.execute(BACKFILL.format(month=MONTH[op.get_bind().dialect.name]))
+    op.create_index("ix_outcome_counts_held_on", "outcome_counts", ["held_on"])
+    op.execute(BACKFILL)
 
 
 def downgrade():
-    op.drop_index("ix_outcome_counts_month", table_name="outcome_counts")
+    op.drop_index("ix_outcome_counts_held_on", table_name="outcome_counts")
     op.drop_table("outcome_counts")

@@ -128,8 +128,8 @@ def test_the_counts_are_filled_and_split_by_reader(app, world):
     assert trail.outcome_counts(readers["viewer"], p)["declined"] == 0
     assert trail.outcome_counts(readers["staffed_viewer"], p)["parked"] == 1
     assert trail.outcome_counts(readers["staffed_viewer"], p)["declined"] == 1
-    months = set(db.session.execute(select(OutcomeCount.month).where(OutcomeCount.policy_id == p.id)).scalars())
-    assert months == {date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 1)}
+    days = set(db.session.execute(select(OutcomeCount.held_on).where(OutcomeCount.policy_id == p.id)).scalars())
+    assert days == {date(2026, 9, 20), date(2026, 10, 5), date(2026, 11, 2), date(2026, 11, 9)}
 
 
 def test_the_services_write_paths_keep_the_counts(app, world):
@@ -171,7 +171,7 @@ def test_the_services_write_paths_keep_the_counts(app, world):
         consultation_services.update_consultation(actor, normal, normal.version, data)
         db.session.flush()
         _assert_kept(world)
-    assert db.session.execute(select(func.min(OutcomeCount.month))).scalar() == date(2026, 8, 1)
+    assert db.session.execute(select(func.min(OutcomeCount.held_on))).scalar() == date(2026, 8, 14)
     assert points["undecided"].consultation_id == normal.id
 
 
@@ -208,7 +208,7 @@ def test_a_point_whose_policies_and_month_both_change_leaves_no_count_behind(app
     db.session.flush()
     _assert_kept(world)
     p = world["policies"][0]
-    old = {"policy_id": p.id, "month": date(2026, 11, 1), "outcome": "declined", "confidentiality": "restricted"}
+    old = {"policy_id": p.id, "held_on": date(2026, 11, 9), "outcome": "declined", "confidentiality": "restricted"}
     assert db.session.execute(select(OutcomeCount).filter_by(**old)).scalar() is None
 
 
