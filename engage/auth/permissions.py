@@ -135,30 +135,6 @@ def visible_consultations(user: User | None, scan: bool = False):
     return or_(Consultation.confidentiality == "normal", own)
 
 
-CONFIDENTIALITY_LEVELS = ("normal", "confidential", "restricted")
-
-
-def visible_levels(user: User | None):
-    """`visible_consultations(user)` in two parts, for counts kept per confidentiality:
-    (the levels of which `user` sees every consultation, the SQL condition on Consultation for the
-    others they see, their own as staff, or None). Counts of the levels plus a live count under the
-    condition are exactly the counts over `visible_consultations(user)`."""
-    from sqlalchemy import and_, select
-
-    from engage.consultations.models import Consultation, consultation_staff
-
-    if not can_read(user):
-        return (), None
-    if is_admin(user):
-        return CONFIDENTIALITY_LEVELS, None
-    own = Consultation.id.in_(
-        select(consultation_staff.c.consultation_id).where(consultation_staff.c.user_id == user.id)
-    )
-    if can_write(user):
-        return ("normal", "confidential"), and_(Consultation.confidentiality == "restricted", own)
-    return ("normal",), and_(Consultation.confidentiality != "normal", own)
-
-
 def can_see_lived_experience(user: User | None, person) -> bool:
     """Special-category data: admins and the person's relationship owner only."""
     return can_read(user) and (is_admin(user) or (person.owner_id is not None and person.owner_id == user.id))

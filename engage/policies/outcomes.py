@@ -15,11 +15,11 @@ the confidentiality levels a reader sees entirely and their own consultations be
 
 from datetime import date
 
-from sqlalchemy import delete, event, false, func, insert, inspect, literal, select, union, union_all
+from sqlalchemy import and_, delete, event, false, func, insert, inspect, literal, select, union, union_all
 from sqlalchemy.orm import Session, aliased
 
-from engage.auth.permissions import visible_levels
-from engage.consultations.models import OUTCOMES, Consultation, Decision, Input
+from engage.auth.permissions import can_read, can_write, is_admin
+from engage.consultations.models import CONFIDENTIALITY, OUTCOMES, Consultation, Decision, Input, consultation_staff
 from engage.policies.models import Clause, OutcomeCount, PolicyVersion
 
 UNDECIDED = "undecided"
@@ -76,6 +76,41 @@ def links(*where, policy_ids=None, by_consultation: bool = False):
     return union(aimed, changed, produced).subquery()
 
 
+def few_links(*where, policy_ids=None):
+    """`links` for a `where` that picks few points (a reader's own consultations): the points read
+    once, into a CTE, and each of the three ways they count for a policy looked up from it."""
+    points = (
+        select(
+            Input.id.label("input_id"),
+            Input.clause_id.label("aimed_at"),
+            Decision.clause_id.label("changed"),
+            Decision.policy_version_id.label("produced"),
+            Consultation.held_on.label("held_on"),
+            Consultation.confidentiality.label("confidentiality"),
+            func.coalesce(Decision.outcome, UNDECIDED).label("outcome"),
+        )
+        .select_from(Input)
+        .join(Consultation, Consultation.id == Input.consultation_id)
+        .outerjoin(Decision, Decision.input_id == Input.id)
+        .where(*where)
+        .cte("own_points")
+    )
+    version = aliased(PolicyVersion)
+    chosen = () if policy_ids is None else (version.policy_id.in_(sorted(policy_ids)),)
+    columns = (points.c.input_id, version.policy_id, points.c.held_on, points.c.confidentiality, points.c.outcome)
+
+    def part(*joins):
+        stmt = select(*columns).select_from(points)
+        for target, on in joins:
+            stmt = stmt.join(target, on)
+        return stmt.where(*chosen)
+
+    aimed = part((Clause, Clause.id == points.c.aimed_at), (version, version.id == Clause.version_id))
+    changed = part((Clause, Clause.id == points.c.changed), (version, version.id == Clause.version_id))
+    produced = part((version, version.id == points.c.produced))
+    return union(aimed, changed, produced).subquery()
+
+
 COLUMNS = ["policy_id", "held_on", "outcome", "confidentiality", "n"]
 
 
@@ -120,6 +155,23 @@ def differences(session) -> list[tuple]:
 # --- reading --------------------------------------------------------------------------------------
 
 
+def visible_levels(user):
+    """`visible_consultations(user)` in two parts, for counts kept per confidentiality:
+    (the levels of which `user` sees every consultation, the SQL condition on Consultation for the
+    others they see, their own as staff, or None). Counts of the levels plus a live count under the
+    condition are exactly the counts over `visible_consultations(user)`."""
+    if not can_read(user):
+        return (), None
+    if is_admin(user):
+        return tuple(CONFIDENTIALITY), None
+    own = Consultation.id.in_(
+        select(consultation_staff.c.consultation_id).where(consultation_staff.c.user_id == user.id)
+    )
+    if can_write(user):
+        return ("normal", "confidential"), and_(Consultation.confidentiality == "restricted", own)
+    return ("normal",), and_(Consultation.confidentiality != "normal", own)
+
+
 def visible_outcomes(user, policy_ids=None, since: date | None = None, until: date | None = None):
     """SELECT (policy_id, held_on, outcome, n) over the consultations `user` may see, held in
     [since, until): the kept counts of the levels they see entirely, and a live count of their own
@@ -139,7 +191,7 @@ def visible_outcomes(user, policy_ids=None, since: date | None = None, until: da
         kept = kept.where(OutcomeCount.policy_id.in_(sorted(policy_ids)))
     if own is None:
         return kept.subquery()
-    found = links(own, *window, policy_ids=policy_ids, by_consultation=True)
+    found = few_links(own, *window, policy_ids=policy_ids)
     live = select(found.c.policy_id, found.c.held_on, found.c.outcome, literal(1))
     return union_all(kept, live).subquery()
 

@@ -11,13 +11,14 @@ from sqlalchemy import func, or_, select, update
 
 from engage.audit.services import Actor
 from engage.auth.models import User
-from engage.auth.permissions import visible_consultations, visible_levels
+from engage.auth.permissions import visible_consultations
 from engage.consultations import inputs as input_services
 from engage.consultations import services as consultation_services
 from engage.consultations.models import OUTCOMES, Consultation, Decision, Input
 from engage.extensions import db
 from engage.policies import outcomes, trail
 from engage.policies.models import Clause, OutcomeCount, Policy, PolicyVersion
+from engage.policies.outcomes import visible_levels
 from tests.conftest import login
 from tests.factories import make_consultation, make_input, make_person, make_policy, make_user, make_version
 from tests.sqlcount import statements_for
