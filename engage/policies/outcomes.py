@@ -15,9 +15,10 @@ the confidentiality levels a reader sees entirely and their own consultations be
 
 from datetime import date
 
-from sqlalchemy import and_, delete, event, false, func, insert, inspect, literal, select, union, union_all
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import and_, delete, false, func, insert, inspect, literal, select, union, union_all
+from sqlalchemy.orm import aliased
 
+from engage import transaction
 from engage.auth.permissions import can_read, can_write, is_admin
 from engage.consultations.models import CONFIDENTIALITY, OUTCOMES, Consultation, Decision, Input, consultation_staff
 from engage.policies.models import Clause, OutcomeCount, PolicyVersion
@@ -294,10 +295,8 @@ def _after_soft_rollback(session, previous_transaction) -> None:
 
 
 def install() -> None:
-    for name, listener in (
+    transaction.listen(
         ("before_flush", _before_flush),
         ("after_flush_postexec", _after_flush_postexec),
         ("after_soft_rollback", _after_soft_rollback),
-    ):
-        if not event.contains(Session, name, listener):
-            event.listen(Session, name, listener)
+    )
