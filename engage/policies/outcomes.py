@@ -15,7 +15,7 @@ the confidentiality levels a reader sees entirely and their own consultations be
 
 from datetime import date
 
-from sqlalchemy import and_, delete, false, func, insert, inspect, literal, select, union, union_all
+from sqlalchemy import and_, delete, false, func, insert, inspect, literal, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from engage import transaction
@@ -41,75 +41,52 @@ WATCHED = {
 MOVES = {Clause: ("version_id", "version"), PolicyVersion: ("policy_id", "policy")}
 
 
-def links(*where, policy_ids=None, by_consultation: bool = False):
+def links(*where, policy_ids=None):
     """SELECT (input_id, policy_id, held_on, confidentiality, outcome): each point raised once per policy
     it counts for, with its consultation's date and confidentiality and its outcome, where `where`
-    (on Input, Consultation and the outer-joined Decision) holds. `by_consultation`: `where` picks
-    few consultations (a day's), so the planner is kept from reading the policies' every input by
-    clause (`+ 0` hides those columns' indexes from SQLite; PostgreSQL's planner needs no hint)."""
-    version = aliased(PolicyVersion)
-    outcome = func.coalesce(Decision.outcome, UNDECIDED)
-    chosen = () if policy_ids is None else (version.policy_id.in_(sorted(policy_ids)),)
+    (on Input, Consultation and the outer-joined Decision) holds.
 
-    def hidden(column):
-        return column + 0 if by_consultation else column
-
-    def part(*joins):
-        stmt = (
-            select(
-                Input.id.label("input_id"),
-                version.policy_id.label("policy_id"),
-                Consultation.held_on.label("held_on"),
-                Consultation.confidentiality.label("confidentiality"),
-                outcome.label("outcome"),
-            )
-            .select_from(Input)
-            .join(Consultation, Consultation.id == Input.consultation_id)
-            .outerjoin(Decision, Decision.input_id == hidden(Input.id))
-        )
-        for target, on in joins:
-            stmt = stmt.join(target, on)
-        return stmt.where(*where, *chosen)
-
-    aimed = part((Clause, Clause.id == hidden(Input.clause_id)), (version, version.id == Clause.version_id))
-    changed = part((Clause, Clause.id == hidden(Decision.clause_id)), (version, version.id == Clause.version_id))
-    produced = part((version, version.id == hidden(Decision.policy_version_id)))
-    return union(aimed, changed, produced).subquery()
-
-
-def few_links(*where, policy_ids=None):
-    """`links` for a `where` that picks few points (a reader's own consultations): the points read
-    once, into a CTE, and each of the three ways they count for a policy looked up from it."""
+    The points are read once, into a CTE, with the policy of the clause they were aimed at, of the
+    clause their decision changed and of the version it produced; each (point, policy) is then
+    taken from the first of the three that names that policy."""
+    aimed_clause, changed_clause = aliased(Clause), aliased(Clause)
+    aimed, changed, produced = aliased(PolicyVersion), aliased(PolicyVersion), aliased(PolicyVersion)
     points = (
         select(
             Input.id.label("input_id"),
-            Input.clause_id.label("aimed_at"),
-            Decision.clause_id.label("changed"),
-            Decision.policy_version_id.label("produced"),
             Consultation.held_on.label("held_on"),
             Consultation.confidentiality.label("confidentiality"),
             func.coalesce(Decision.outcome, UNDECIDED).label("outcome"),
+            aimed.policy_id.label("aimed"),
+            changed.policy_id.label("changed"),
+            produced.policy_id.label("produced"),
         )
         .select_from(Input)
         .join(Consultation, Consultation.id == Input.consultation_id)
         .outerjoin(Decision, Decision.input_id == Input.id)
+        .outerjoin(aimed_clause, aimed_clause.id == Input.clause_id)
+        .outerjoin(aimed, aimed.id == aimed_clause.version_id)
+        .outerjoin(changed_clause, changed_clause.id == Decision.clause_id)
+        .outerjoin(changed, changed.id == changed_clause.version_id)
+        .outerjoin(produced, produced.id == Decision.policy_version_id)
         .where(*where)
-        .cte("own_points")
+        .cte("points")
     )
-    version = aliased(PolicyVersion)
-    chosen = () if policy_ids is None else (version.policy_id.in_(sorted(policy_ids)),)
-    columns = (points.c.input_id, version.policy_id, points.c.held_on, points.c.confidentiality, points.c.outcome)
+    c = points.c
 
-    def part(*joins):
-        stmt = select(*columns).select_from(points)
-        for target, on in joins:
-            stmt = stmt.join(target, on)
-        return stmt.where(*chosen)
+    def part(policy, *not_before):
+        stmt = select(c.input_id, policy.label("policy_id"), c.held_on, c.confidentiality, c.outcome)
+        stmt = stmt.where(policy.is_not(None), *(or_(other.is_(None), other != policy) for other in not_before))
+        return stmt if policy_ids is None else stmt.where(policy.in_(sorted(policy_ids)))
 
-    aimed = part((Clause, Clause.id == points.c.aimed_at), (version, version.id == Clause.version_id))
-    changed = part((Clause, Clause.id == points.c.changed), (version, version.id == Clause.version_id))
-    produced = part((version, version.id == points.c.produced))
-    return union(aimed, changed, produced).subquery()
+    return union_all(part(c.aimed), part(c.changed, c.aimed), part(c.produced, c.aimed, c.changed)).subquery()
+
+
+def _counting_for(policy_ids) -> object:
+    """SQL on Input and Decision: the point counts for one of `policy_ids` (a whole policy's recount)."""
+    versions = select(PolicyVersion.id).where(PolicyVersion.policy_id.in_(sorted(policy_ids)))
+    clauses = select(Clause.id).where(Clause.version_id.in_(versions))
+    return or_(Input.clause_id.in_(clauses), Decision.clause_id.in_(clauses), Decision.policy_version_id.in_(versions))
 
 
 COLUMNS = ["policy_id", "held_on", "outcome", "confidentiality", "n"]
@@ -127,11 +104,12 @@ def recompute(session, buckets: set[tuple[int, date]] = frozenset(), policies: s
     some = {p for p, _ in buckets} - whole
     if whole:
         session.execute(delete(OutcomeCount).where(OutcomeCount.policy_id.in_(sorted(whole))))
-        session.execute(insert(OutcomeCount).from_select(COLUMNS, _grouped(links(policy_ids=whole))))
+        found = links(_counting_for(whole), policy_ids=whole)
+        session.execute(insert(OutcomeCount).from_select(COLUMNS, _grouped(found)))
     if some:
         kept = OutcomeCount.policy_id.in_(sorted(some)), OutcomeCount.held_on.in_(sorted(days))
         session.execute(delete(OutcomeCount).where(*kept))
-        found = links(Consultation.held_on.in_(sorted(days)), policy_ids=some, by_consultation=True)
+        found = links(Consultation.held_on.in_(sorted(days)), policy_ids=some)
         session.execute(insert(OutcomeCount).from_select(COLUMNS, _grouped(found)))
 
 
@@ -192,7 +170,7 @@ def visible_outcomes(user, policy_ids=None, since: date | None = None, until: da
         kept = kept.where(OutcomeCount.policy_id.in_(sorted(policy_ids)))
     if own is None:
         return kept.subquery()
-    found = few_links(own, *window, policy_ids=policy_ids)
+    found = links(own, *window, policy_ids=policy_ids)
     live = select(found.c.policy_id, found.c.held_on, found.c.outcome, literal(1))
     return union_all(kept, live).subquery()
 
