@@ -1,7 +1,8 @@
 """The influence trail: which points raised in consultations aimed at a policy, and what became of them.
 
-Every query here filters through `visible_consultations`, so a clause page, a version page and the
-outcome counts see the same inputs the user may see anywhere else.
+Every query here filters through `visible_consultations`, so a clause page and a version page see
+the same inputs the user may see anywhere else; the outcome counts come from the counts kept in
+`outcomes.py`, whose reader rule is tested equal to it.
 """
 
 from sqlalchemy import Select, or_, select
