@@ -32,13 +32,17 @@ _BUCKETS = "outcome_counts_buckets"  # session.info: (policy, day) pairs to reco
 _POLICIES = "outcome_counts_policies"  # session.info: policies to recompute whole
 _TOUCHED = "outcome_counts_touched"  # session.info: records whose buckets after the flush count too
 
-# What a count depends on, per record kind: column attributes and the relationships that set them.
-WATCHED = {
+# What a count depends on, per record kind: the attributes (columns, and the relationships that set
+# them) that move a point between buckets, and those that only change how it counts in them.
+MOVING = {
     Input: ("consultation_id", "consultation", "clause_id", "clause"),
-    Decision: ("input_id", "input", "outcome", "clause_id", "clause", "policy_version_id", "policy_version"),
-    Consultation: ("held_on", "confidentiality"),
+    Decision: ("input_id", "input", "clause_id", "clause", "policy_version_id", "policy_version"),
+    Consultation: ("held_on",),
+    Clause: ("version_id", "version"),
+    PolicyVersion: ("policy_id", "policy"),
 }
-MOVES = {Clause: ("version_id", "version"), PolicyVersion: ("policy_id", "policy")}
+RECOUNTING = {Decision: ("outcome",), Consultation: ("confidentiality",)}
+MOVES = (Clause, PolicyVersion)  # a change recounts their policies whole
 
 
 def links(*where, policy_ids=None):
@@ -232,16 +236,19 @@ def _before_flush(session, flush_context, instances) -> None:
     touched = session.info.setdefault(_TOUCHED, [])
     before = []
     for obj in (*session.new, *session.dirty, *session.deleted):
-        names = WATCHED.get(type(obj)) or MOVES.get(type(obj))
-        if names is None:
+        moving = MOVING.get(type(obj))
+        if moving is None:
             continue
-        new = obj in session.new
-        if new and type(obj) in MOVES:
+        new, deleted = obj in session.new, obj in session.deleted
+        if new and isinstance(obj, MOVES):
             continue  # nothing counts under a clause or version before it exists
-        if new or obj in session.deleted or _changed(obj, names):
+        moved = not new and _changed(obj, moving)
+        if new or deleted or moved or _changed(obj, RECOUNTING.get(type(obj), ())):
             touched.append(obj)
-            if not new or isinstance(obj, Decision):
-                before.append(obj)
+        # Its buckets as they were, when the change may take it out of them (a new decision only adds
+        # policies to its point's buckets; an outcome or a confidentiality keeps the same buckets).
+        if deleted or moved:
+            before.append(obj)
     if before:
         with session.no_autoflush:
             session.info.setdefault(_BUCKETS, set()).update(_buckets_of(session, before))
