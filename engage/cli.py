@@ -14,6 +14,7 @@ from engage.demo import seed as demo
 from engage.errors import NotFoundError, ValidationError
 from engage.extensions import db
 from engage.fulltext import index as fulltext_index
+from engage.policies import outcomes
 
 engage_cli = AppGroup("engage", help="Engage administration commands.")
 
@@ -96,6 +97,30 @@ def reindex(check: bool) -> None:
     db.session.commit()
     summary = ", ".join(f"{n:,} {kind}" for kind, n in counts.items())
     click.echo(f"Indexed {summary} in {time.perf_counter() - started:.1f} s")
+
+
+@engage_cli.command("recount")
+@click.option("--check", is_flag=True, help="Only report the kept counts that differ from a recount.")
+def recount(check: bool) -> None:
+    """Rebuild the decision-outcome counts per policy and day from the tables (after a bulk load or a restore)."""
+    if check:
+        wrong = outcomes.differences(db.session)
+        click.echo(
+            f"{len(wrong):,} decision-outcome counts out of date"
+            + (
+                ": "
+                + ", ".join(
+                    f"policy #{p} {m:%Y-%m-%d} {o} {c}: {k} kept, {n} counted" for p, m, o, c, k, n in wrong[:20]
+                )
+                if wrong
+                else ""
+            )
+        )
+        sys.exit(1 if wrong else 0)
+    started = time.perf_counter()
+    rows = outcomes.rebuild(db.session)
+    db.session.commit()
+    click.echo(f"Counted {rows:,} decision-outcome rows in {time.perf_counter() - started:.1f} s")
 
 
 @engage_cli.command("send-reminders")

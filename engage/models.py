@@ -22,7 +22,7 @@ from engage.people.models import (
     PersonPhone,
     StakeholderAssessment,
 )
-from engage.policies.models import Clause, Policy, PolicyVersion
+from engage.policies.models import Clause, OutcomeCount, Policy, PolicyVersion
 from engage.savedviews.models import SavedView
 from engage.topics.models import Topic
 from engage.transfer.models import ImportMapping
@@ -54,6 +54,7 @@ __all__ = [
     "LoginFailure",
     "Note",
     "Organisation",
+    "OutcomeCount",
     "Person",
     "PersonEmail",
     "PersonPhone",

@@ -40,3 +40,14 @@ def end(response: Response) -> Response:
 
 def register(app: Flask) -> None:
     app.after_request(end)
+
+
+def listen(*listeners) -> None:
+    """Install (event name, function) pairs on every ORM session, once: the session hooks that keep
+    derived rows (search index, webhook outbox, outcome counts) in the request's transaction."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    for name, listener in listeners:
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)

@@ -77,3 +77,55 @@ def test_the_vocabulary_migration_fills_it_from_the_entries(tmp_path):
             with admin.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             admin.dispose()
+
+
+def test_the_outcome_counts_migration_fills_them_as_a_recount_would_and_goes_down(tmp_path):
+    from datetime import date
+
+    from flask_migrate import downgrade
+    from sqlalchemy import func, insert, inspect
+
+    from engage.consultations.models import Consultation, Decision, Input
+    from engage.policies import outcomes
+    from engage.policies.models import Clause, OutcomeCount, Policy, PolicyVersion
+
+    url, cleanup = _fresh_database_url(tmp_path)
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(tmp_path)})
+    try:
+        with app.app_context():
+            upgrade(revision="c5d2e8f1a7b9")
+            with db.engine.begin() as conn:
+                for pid in (1, 2):
+                    conn.execute(insert(Policy.__table__).values(id=pid, code=f"MH-M{pid}", title="P"))
+                    conn.execute(insert(PolicyVersion.__table__).values(id=pid, policy_id=pid, label="v1"))
+                    conn.execute(insert(Clause.__table__).values(id=pid, version_id=pid, key=f"K{pid}", text="t"))
+                for cid, (day, level) in enumerate(
+                    [(date(2026, 10, 1), "normal"), (date(2026, 10, 1), "restricted"), (date(2026, 11, 3), "normal")], 1
+                ):
+                    conn.execute(
+                        insert(Consultation.__table__).values(id=cid, title="C", held_on=day, confidentiality=level)
+                    )
+                points = [(1, 1, 1, "adopted", None, 2), (2, 1, 1, None, None, None), (3, 2, 2, "parked", 1, None)]
+                points += [(4, 3, None, "adapted", None, 1), (5, 3, 2, "declined", 2, 2)]
+                for iid, cid, clause, outcome, changed, produced in points:
+                    conn.execute(
+                        insert(Input.__table__).values(id=iid, consultation_id=cid, text="x", clause_id=clause)
+                    )
+                    if outcome:
+                        decision = {"input_id": iid, "outcome": outcome, "clause_id": changed}
+                        conn.execute(insert(Decision.__table__).values(**decision, policy_version_id=produced))
+            upgrade()
+            assert db.session.execute(select(func.sum(OutcomeCount.n))).scalar() == 7  # point 1 and 3 count twice
+            assert outcomes.differences(db.session) == []
+            db.session.remove()  # PostgreSQL: the downgrade's DROP waits for every reader's transaction
+            downgrade(revision="c5d2e8f1a7b9")
+            db.session.remove()
+            assert "outcome_counts" not in inspect(db.engine).get_table_names()
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        if cleanup:
+            admin, name = cleanup
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()

@@ -18,6 +18,7 @@ from engage.demo.base import Context, bulk_insert, reset_sequences
 from engage.extensions import db
 from engage.fulltext import hooks as fulltext_hooks
 from engage.fulltext import index as fulltext_index
+from engage.policies import outcomes
 from engage.transfer import mapping
 from engage.transfer.models import ImportMapping
 
@@ -141,6 +142,7 @@ def seed(people: int = 1000, password: str = "engage-demo", seed_value: int = 20
     now = datetime.now(UTC)
     ctx = Context(rng=random.Random(seed_value), people=people, password=password, now=now, today=now.date())
     db.session.info[fulltext_hooks.OFF] = True  # bulk inserts bypass the ORM: one index build at the end
+    db.session.info[outcomes.OFF] = True  # and one count of the decision outcomes
     try:
         for step in STEPS:
             step(ctx)
@@ -149,5 +151,7 @@ def seed(people: int = 1000, password: str = "engage-demo", seed_value: int = 20
         db.session.flush()
     finally:
         db.session.info.pop(fulltext_hooks.OFF, None)
+        db.session.info.pop(outcomes.OFF, None)
     fulltext_index.reindex(db.session)
+    outcomes.rebuild(db.session)
     return ctx.counts

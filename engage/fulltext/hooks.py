@@ -3,9 +3,9 @@ archiving all write through the ORM, so one pair of session events covers them w
 service calling the index. A statement that bypasses the ORM calls `mark` (or
 `index.index_record`) itself; the demo seeder and `engage reindex` rebuild everything."""
 
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
+from engage import transaction
 from engage.consultations.models import Consultation, Decision, Input
 from engage.documents.models import Attachment, Note
 from engage.engagements.models import Engagement
@@ -100,10 +100,8 @@ def _after_soft_rollback(session, previous_transaction) -> None:
 
 
 def install() -> None:
-    for name, listener in (
+    transaction.listen(
         ("before_flush", _before_flush),
         ("after_flush_postexec", _after_flush_postexec),
         ("after_soft_rollback", _after_soft_rollback),
-    ):
-        if not event.contains(Session, name, listener):
-            event.listen(Session, name, listener)
+    )

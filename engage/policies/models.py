@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.auth.models import User
@@ -135,3 +135,20 @@ class Clause(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     version: Mapped[PolicyVersion] = relationship(back_populates="clauses")
+
+
+class OutcomeCount(db.Model):
+    """How many points raised count for a policy, by the day of their consultation, the decision on
+    them today ("undecided" when none) and the consultation's confidentiality. Kept by
+    `engage/policies/outcomes.py` from the inputs, decisions and consultations, in the same transaction.
+    By day, not month: a write recounts its (policy, day), a few hundred points, not a month's tens of
+    thousands; a policy page still sums at most a few thousand rows."""
+
+    __tablename__ = "outcome_counts"
+    __table_args__ = (Index("ix_outcome_counts_held_on", "held_on"),)
+
+    policy_id: Mapped[int] = mapped_column(ForeignKey("policies.id", ondelete="CASCADE"), primary_key=True)
+    held_on: Mapped[date] = mapped_column(Date, primary_key=True)  # the consultation's date
+    outcome: Mapped[str] = mapped_column(String(20), primary_key=True)
+    confidentiality: Mapped[str] = mapped_column(String(20), primary_key=True)
+    n: Mapped[int] = mapped_column(default=0)

@@ -1,17 +1,17 @@
 """The influence trail: which points raised in consultations aimed at a policy, and what became of them.
 
-Every query here filters through `visible_consultations`, so a clause page, a version page and the
-outcome counts see the same inputs the user may see anywhere else.
+Every query here filters through `visible_consultations`, so a clause page and a version page see
+the same inputs the user may see anywhere else; the outcome counts come from the counts kept in
+`outcomes.py`, whose reader rule is tested equal to it.
 """
 
-from collections import Counter
-
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
 from engage.auth.permissions import visible_consultations
-from engage.consultations.models import OUTCOMES, Consultation, Decision, Input
+from engage.consultations.models import Consultation, Decision, Input
 from engage.extensions import db
+from engage.policies import outcomes
 from engage.policies.models import Clause, Policy, PolicyVersion
 
 
@@ -32,30 +32,12 @@ def decided_input_options(load=selectinload) -> tuple:
 
 
 def outcome_counts(user, policy: Policy) -> dict[str, int]:
-    """Decision outcomes over inputs aimed at the policy's clauses or decided into its versions.
+    """Decision outcomes over inputs aimed at the policy's clauses or decided into its clauses or versions.
 
-    Only inputs of consultations `user` may see are counted; undecided inputs count as "undecided".
+    Only inputs of consultations `user` may see are counted (each once); undecided inputs count as
+    "undecided". Read from the kept counts, with the reader's own restricted consultations added live.
     """
-    version_ids = select(PolicyVersion.id).where(PolicyVersion.policy_id == policy.id)
-    clause_ids = select(Clause.id).where(Clause.version_id.in_(version_ids))
-    outcome = func.coalesce(Decision.outcome, "undecided")
-    stmt = (
-        select(outcome, func.count(Input.id))
-        .select_from(Input)
-        .join(Consultation, Consultation.id == Input.consultation_id)
-        .outerjoin(Decision, Decision.input_id == Input.id)
-        .where(
-            visible_consultations(user, scan=True),
-            or_(
-                Input.clause_id.in_(clause_ids),
-                Decision.clause_id.in_(clause_ids),
-                Decision.policy_version_id.in_(version_ids),
-            ),
-        )
-        .group_by(outcome)
-    )
-    counts = Counter(dict(db.session.execute(stmt).all()))
-    return {key: counts.get(key, 0) for key in [*OUTCOMES, "undecided"]}
+    return outcomes.policy_outcomes(db.session, user, policy.id)
 
 
 def _visible_inputs(user, *where) -> Select:

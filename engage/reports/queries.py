@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from flask import url_for
 from sqlalchemy import and_, case, func, or_, select, union
-from sqlalchemy.orm import aliased
 
 from engage import choices, regions
 from engage.affiliations.services import current_affiliation_clause
@@ -20,8 +19,6 @@ from engage.auth.permissions import visible_consultations, visible_engagements
 from engage.consultations.models import (
     OUTCOMES,
     Consultation,
-    Decision,
-    Input,
     consultation_people,
     consultation_topics,
 )
@@ -29,13 +26,14 @@ from engage.engagements.models import Engagement, EngagementParticipant, engagem
 from engage.extensions import db
 from engage.organizations.models import ORGANISATION_KINDS, Affiliation, Organisation
 from engage.people.models import Person
-from engage.policies.models import Clause, Policy, PolicyVersion
+from engage.policies import outcomes
+from engage.policies.models import Policy
 from engage.topics.models import Topic
 
 QUARTERS = 8
 COVERAGE_DAYS = 365  # "engaged in the last 12 months", as the policy-cycle alerts count coverage
 MAX_MONTHS = 120
-UNDECIDED = "undecided"
+UNDECIDED = outcomes.UNDECIDED
 OUTCOME_LABELS = {**OUTCOMES, UNDECIDED: "No decision yet"}
 INDIVIDUAL = "individual"  # a person with no current affiliation
 STAKEHOLDER_TYPES = {**ORGANISATION_KINDS, INDIVIDUAL: "Independent expert"}
@@ -161,56 +159,23 @@ def consultations_by_topic(user: User, today: date) -> Report:
 # --- 2. decision outcomes per policy over time --------------------------------------------------------
 
 
-def _policy_of_input():
-    """SELECT (input_id, policy_id): the policies a point raised counts for, as a policy page counts it
-    (trail.outcome_counts): aimed at one of its clauses, or decided into one of its clauses or versions."""
-    version = aliased(PolicyVersion)
-    aimed = (
-        select(Input.id.label("input_id"), version.policy_id.label("policy_id"))
-        .join(Clause, Clause.id == Input.clause_id)
-        .join(version, version.id == Clause.version_id)
-    )
-    changed = (
-        select(Decision.input_id, version.policy_id)
-        .join(Clause, Clause.id == Decision.clause_id)
-        .join(version, version.id == Clause.version_id)
-    )
-    produced = select(Decision.input_id, version.policy_id).join(version, version.id == Decision.policy_version_id)
-    return union(aimed, changed, produced).subquery()
-
-
 def decision_outcomes(user: User, today: date, policy_id: int | None = None) -> Report:
     spans = quarters(today)
-    links = _policy_of_input()
-    outcome = func.coalesce(Decision.outcome, UNDECIDED)
-    raised = (
-        select(
-            links.c.policy_id.label("policy_id"),
-            _quarter_of(Consultation.held_on, spans).label("q"),
-            outcome.label("outcome"),
-        )
-        .select_from(links)
-        .join(Input, Input.id == links.c.input_id)
-        .join(Consultation, Consultation.id == Input.consultation_id)
-        .outerjoin(Decision, Decision.input_id == Input.id)
-        .where(
-            Consultation.held_on >= spans[0].start,
-            Consultation.held_on < spans[-1].end,
-            visible_consultations(user, scan=True),
-        )
+    # The kept counts per policy and day (policies/outcomes.py: each point once per policy, as a
+    # policy page counts it), with the reader's own restricted consultations added live.
+    raised = outcomes.visible_outcomes(
+        user, policy_ids=None if policy_id is None else [policy_id], since=spans[0].start, until=spans[-1].end
     )
-    if policy_id is not None:
-        raised = raised.where(links.c.policy_id == policy_id)
-    raised = raised.subquery()
+    q = _quarter_of(raised.c.held_on, spans)
     keys = list(OUTCOME_LABELS)
     counts: dict[int, dict[int, list[int]]] = {}
-    for pid, q, key, n in db.session.execute(
-        select(raised.c.policy_id, raised.c.q, raised.c.outcome, func.count()).group_by(
-            raised.c.policy_id, raised.c.q, raised.c.outcome
+    for pid, i, key, n in db.session.execute(
+        select(raised.c.policy_id, q, raised.c.outcome, func.sum(raised.c.n)).group_by(
+            raised.c.policy_id, q, raised.c.outcome
         )
     ):
         if key in OUTCOME_LABELS:
-            counts.setdefault(pid, {}).setdefault(q, [0] * len(keys))[keys.index(key)] = n
+            counts.setdefault(pid, {}).setdefault(i, [0] * len(keys))[keys.index(key)] = int(n)
     policies = list(db.session.execute(select(Policy).order_by(Policy.code)).scalars())
     rows = []
     for policy in policies:

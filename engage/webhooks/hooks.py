@@ -11,9 +11,9 @@ engage/people/merge.py needs no call of its own; an erasure is the change of `er
 import json
 import uuid
 
-from sqlalchemy import event, insert, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy import insert, inspect, select
 
+from engage import transaction
 from engage.audit.models import AuditEvent
 from engage.consultations.models import Consultation, Decision, Input
 from engage.engagements.models import AgendaItem, Engagement, EngagementParticipant
@@ -208,10 +208,8 @@ def _after_soft_rollback(session, previous_transaction) -> None:
 
 
 def install() -> None:
-    for name, listener in (
+    transaction.listen(
         ("after_flush", _after_flush),
         ("before_commit", _before_commit),
         ("after_soft_rollback", _after_soft_rollback),
-    ):
-        if not event.contains(Session, name, listener):
-            event.listen(Session, name, listener)
+    )
