@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from engage.ids import id_arg, number_arg
 from engage.reports import maps, queries, services
+from engage.reports import network as network_map
 from engage.web import current_actor
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -78,7 +79,7 @@ def cooling_csv():
     return _csv("cooling")
 
 
-# --- the maps (engage/reports/maps.py) ---------------------------------------------------------------
+# --- the maps (engage/reports/maps.py and network.py) ----------------------------------------------
 
 
 @bp.route("/stakeholder-grid")
@@ -89,13 +90,13 @@ def stakeholder_grid():
 
 @bp.route("/network")
 def network():
-    graph = maps.network(current_user, request.args.get("topic"), request.args.get("region"), date.today())
+    graph = network_map.network(current_user, request.args.get("topic"), request.args.get("region"), date.today())
     return render_template(
         "reports/network.html",
         network=graph,
         filters=graph.filters,
-        relations=maps.RELATIONS,
-        quota=maps.QUOTA,
-        max_nodes=maps.MAX_NODES,
-        pool=maps.POOL,
+        relations=network_map.RELATIONS,
+        quota=network_map.QUOTA,
+        max_nodes=network_map.MAX_NODES,
+        pool=network_map.POOL,
     )

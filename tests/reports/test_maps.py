@@ -14,6 +14,7 @@ from engage.extensions import db
 from engage.forums.models import ForumMember
 from engage.people.models import StakeholderAssessment
 from engage.reports import maps
+from engage.reports import network as network_map
 from tests.conftest import login
 from tests.factories import (
     make_affiliation,
@@ -251,8 +252,8 @@ def test_the_network_filters_by_topic_and_region(app, client):
 
 def test_the_network_draws_the_most_connected_and_says_so(app, client, monkeypatch):
     world = _network_world(app)
-    monkeypatch.setattr(maps, "MAX_NODES", 3)
-    monkeypatch.setattr(maps, "QUOTA", {"o": 1, "f": 0})
+    monkeypatch.setattr(network_map, "MAX_NODES", 3)
+    monkeypatch.setattr(network_map, "QUOTA", {"o": 1, "f": 0})
     login(client, world["emails"]["admin"])
     page = client.get("/reports/network").get_data(as_text=True)
     graph = _graph(page)
@@ -334,5 +335,5 @@ def test_the_demo_data_fills_every_quadrant_and_relation(app, client):
     assert len(full) >= 3, "the demo has topics with people in all four quadrants"
     login(client, "editor@example.org")
     graph = _graph(client.get("/reports/network").get_data(as_text=True))
-    assert {e["relation"] for e in graph["edges"]} == set(maps.RELATIONS)
+    assert {e["relation"] for e in graph["edges"]} == set(network_map.RELATIONS)
     assert len(graph["nodes"]) >= 30
