@@ -23,6 +23,7 @@ from engage.people.models import (
     StakeholderAssessment,
 )
 from engage.policies.models import Clause, Policy, PolicyVersion
+from engage.reports.models import ConsultationMonthCount, CoverageCount, CoveragePair, CoverageState
 from engage.topics.models import Topic
 from engage.transfer.models import ImportMapping
 from engage.webhooks.models import WebhookAttempt, WebhookMessage, WebhookSubscription
@@ -38,6 +39,10 @@ __all__ = [
     "ConflictDeclaration",
     "ConsentChange",
     "Consultation",
+    "ConsultationMonthCount",
+    "CoverageCount",
+    "CoveragePair",
+    "CoverageState",
     "Decision",
     "Document",
     "EmailDraft",
