@@ -98,9 +98,16 @@ def reindex(check: bool) -> None:
 
 @engage_cli.command("recount")
 @click.option("--check", is_flag=True, help="Only report counts that differ from a count from scratch.")
-def recount(check: bool) -> None:
-    """Rebuild the reports' counts from the tables (after a restore or a bulk load; daily keeps the live
-    part of the coverage report small when affiliations end)."""
+@click.option("--roll", is_flag=True, help="Only move the coverage counts on to today (daily, from cron).")
+def recount(check: bool, roll: bool) -> None:
+    """Rebuild the reports' counts from the tables (after a restore or a bulk load). `--roll` each night
+    recounts the people met, or whose affiliation ended, since the counts' day, so the coverage report
+    does not count them live."""
+    if roll:
+        people = coverage_counts.roll(db.session)
+        db.session.commit()
+        click.echo(f"Coverage counts moved on to today: {people:,} people recounted")
+        return
     if check:
         stale = report_counts.month_differences(db.session) + coverage_counts.differences(db.session)
         click.echo(f"{stale:,} report count rows out of date")

@@ -216,7 +216,8 @@ def _counts_select(dialect: str, where):
     pairs = CoveragePair.__table__
     keys = (pairs.c.topic_id, pairs.c.region, pairs.c.kind)
     month = month_of(pairs.c.last_on, dialect)
-    by_day = select(pairs.c.tier, literal_column("'d'"), pairs.c.last_on, *keys, func.count()).where(where)
+    span, n = literal_column("'d'").label("span"), func.count().label("n")
+    by_day = select(pairs.c.tier, span, pairs.c.last_on.label("start"), *keys, n).where(where)
     by_month = select(pairs.c.tier, literal_column("'m'"), month, *keys, func.count()).where(where)
     return union_all(
         by_day.group_by(pairs.c.tier, pairs.c.last_on, *keys), by_month.group_by(pairs.c.tier, month, *keys)
@@ -237,10 +238,13 @@ def _set_asof(session, day: date) -> None:
 
 def refresh(session, people: set[int]) -> None:
     """Recompute the rows of these people from the base tables, then the counts those rows fall in."""
-    asof = asof_day(session)
     ids = sorted(i for i in people if i is not None)
-    if asof is None or not ids:
+    if not ids:
         return
+    asof = asof_day(session)
+    if asof is None:  # never built (a database made by create_all): empty, so as of today
+        asof = date.today()
+        _set_asof(session, asof)
     pairs, counts = CoveragePair.__table__, CoverageCount.__table__
     dialect = dialect_of(session)
     key = (pairs.c.tier, pairs.c.topic_id, pairs.c.last_on)
