@@ -1,6 +1,7 @@
 """Counts the reports read instead of scanning their window (issue 14): consultations per month, topic
-and confidentiality; experts' last meeting per topic and tier, and those counted per day, topic,
-country and kind. Filled here from the tables; kept in step by reports.hooks; `engage recount` rebuilds.
+and confidentiality; experts' last meeting per topic and tier in the 12 months to a day, and those
+counted per month and day, topic, region and kind; an index for the cooling report. Filled here from
+the tables; kept in step by reports.hooks; `engage recount` rebuilds.
 
 Revision ID: d7e3a9c1b5f2
 Revises: c5d2e8f1a7b9
@@ -61,9 +62,12 @@ def upgrade():
     counts.rebuild_months(bind)
     coverage_counts.rebuild(bind)
     op.create_index("ix_coverage_pairs_bucket", "coverage_pairs", ["tier", "topic_id", "last_on", "region", "kind"])
+    # The cooling report: each owner's unarchived people and their last contact, from the index alone.
+    op.create_index("ix_people_archived_owner_last", "people", ["archived", "owner_id", "last_interaction_on"])
 
 
 def downgrade():
+    op.drop_index("ix_people_archived_owner_last", table_name="people")
     op.drop_index("ix_coverage_pairs_bucket", table_name="coverage_pairs")
     op.drop_table("coverage_state")
     op.drop_table("coverage_counts")
