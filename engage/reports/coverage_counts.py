@@ -37,8 +37,8 @@ from sqlalchemy import (
 )
 
 from engage.auth.models import User
-from engage.consultations.models import Consultation, consultation_people, consultation_topics
-from engage.engagements.models import Engagement, EngagementParticipant, engagement_topics
+from engage.consultations.models import Consultation, consultation_people
+from engage.engagements.models import Engagement, EngagementParticipant
 from engage.organizations.models import Affiliation
 from engage.people.models import Person
 from engage.reports.counts import ADMIN, EDITOR, VIEWER, day_of, dialect_of, month_of, next_month, reader_rule
@@ -47,9 +47,10 @@ from engage.reports.coverage_live import (
     current_kind,
     known_regions,
     live_cells,
-    only_among,
+    met_in_consultations,
     recount_cells,
     region_key,
+    took_part_in_engagements,
     utc_day,
 )
 from engage.reports.models import CoverageCount, CoveragePair, CoverageState
@@ -63,34 +64,14 @@ CHUNK = 500  # people per refresh statement
 def _pairs_select(dialect: str, asof: date, people=None):
     """SELECT the coverage_pairs rows of `people` (all when None) as of `asof`, from the base tables."""
     since = asof - timedelta(days=WINDOW_DAYS)
-    met_in = (
-        select(
-            consultation_people.c.person_id,
-            consultation_topics.c.topic_id,
-            Consultation.held_on.label("day"),
-            Consultation.confidentiality.label("conf"),
-        )
-        .join(Consultation, Consultation.id == consultation_people.c.consultation_id)
-        .join(consultation_topics, consultation_topics.c.consultation_id == Consultation.id)
-        .where(Consultation.held_on >= since, Consultation.held_on <= asof)
-        .where(only_among(consultation_people.c.person_id, people))
+    met_in = met_in_consultations(
+        since, asof, people, columns=(Consultation.held_on.label("day"), Consultation.confidentiality.label("conf"))
     )
-    took_part = (
-        select(
-            EngagementParticipant.person_id,
-            engagement_topics.c.topic_id,
-            utc_day(Engagement.starts_at, dialect).label("day"),
-            literal_column("'normal'").label("conf"),
-        )
-        .join(Engagement, Engagement.id == EngagementParticipant.engagement_id)
-        .join(engagement_topics, engagement_topics.c.engagement_id == Engagement.id)
-        .where(
-            Engagement.starts_at >= datetime.combine(since, time.min, UTC),
-            Engagement.starts_at < datetime.combine(asof + timedelta(days=1), time.min, UTC),
-            Engagement.status != "cancelled",
-            EngagementParticipant.rsvp != "declined",
-            only_among(EngagementParticipant.person_id, people),
-        )
+    took_part = took_part_in_engagements(
+        since,
+        asof,
+        people,
+        columns=(utc_day(Engagement.starts_at, dialect).label("day"), literal_column("'normal'").label("conf")),
     )
     met = union_all(met_in, took_part).subquery()
     last = (
@@ -316,12 +297,7 @@ def _beyond_tier(tier: str, extra, since: date, today: date, changed):
     beyond their tier (`extra`) in the window, and not met on it within their tier: each such pair once,
     typed as the admins' row of the pair has it (every meeting counts there). People met since the counts'
     day (`changed`) are left to the live count."""
-    met = (
-        select(consultation_people.c.person_id, consultation_topics.c.topic_id)
-        .join(Consultation, Consultation.id == consultation_people.c.consultation_id)
-        .join(consultation_topics, consultation_topics.c.consultation_id == Consultation.id)
-        .where(Consultation.held_on >= since, Consultation.held_on <= today, extra)
-    )
+    met = met_in_consultations(since, today, None, extra)
     if changed is not None:
         met = met.where(consultation_people.c.person_id.not_in(changed))
     met = met.distinct().subquery()

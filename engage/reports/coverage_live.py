@@ -4,7 +4,7 @@ answer for, and the tests and `engage recount --check` compare the counts with i
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Date, and_, cast, func, literal_column, select, union, union_all
+from sqlalchemy import Date, cast, func, literal_column, select, union, union_all
 
 from engage import regions
 from engage.affiliations.services import current_affiliation_clause
@@ -62,32 +62,45 @@ def current_kind(today: date, people=None):
     return select(ranked.c.person_id, ranked.c.kind).where(ranked.c.rank == 1).cte("current_kind")
 
 
+def met_in_consultations(since: date, until: date, people, *where, columns=()):
+    """SELECT (person_id, topic_id, *columns): each participant of a consultation held in [since, until]
+    on each of its topics, among `people` (None: everyone)."""
+    return (
+        select(consultation_people.c.person_id, consultation_topics.c.topic_id, *columns)
+        .join(Consultation, Consultation.id == consultation_people.c.consultation_id)
+        .join(consultation_topics, consultation_topics.c.consultation_id == Consultation.id)
+        .where(Consultation.held_on >= since, Consultation.held_on <= until, *where)
+        .where(only_among(consultation_people.c.person_id, people))
+    )
+
+
+def took_part_in_engagements(since: date, until: date, people, *where, columns=()):
+    """SELECT (person_id, topic_id, *columns): each participant of an engagement starting on a UTC day
+    in [since, until], not cancelled and not declined, on each of its topics, among `people`."""
+    return (
+        select(EngagementParticipant.person_id, engagement_topics.c.topic_id, *columns)
+        .join(Engagement, Engagement.id == EngagementParticipant.engagement_id)
+        .join(engagement_topics, engagement_topics.c.engagement_id == Engagement.id)
+        .where(
+            Engagement.starts_at >= datetime.combine(since, time.min, UTC),
+            Engagement.starts_at < datetime.combine(until + timedelta(days=1), time.min, UTC),
+            Engagement.status != "cancelled",
+            EngagementParticipant.rsvp != "declined",
+            only_among(EngagementParticipant.person_id, people),
+            *where,
+        )
+    )
+
+
 def live_cells(user: User | None, today: date, people=None):
     """SELECT (topic_id, country or '', kind or '', n): distinct experts `user` may see met in the window,
     optionally only among `people` (a subquery of ids). The report's definition, from the base tables:
     each expert once per topic, typed by the kind of their current organisation, met in a consultation
     or taking part in an engagement (an organisation taking part is there through its people)."""
     since = today - timedelta(days=WINDOW_DAYS)
-    held = and_(Consultation.held_on >= since, Consultation.held_on <= today, visible_consultations(user, scan=True))
-    met_in = (
-        select(consultation_people.c.person_id, consultation_topics.c.topic_id)
-        .join(Consultation, Consultation.id == consultation_people.c.consultation_id)
-        .join(consultation_topics, consultation_topics.c.consultation_id == Consultation.id)
-        .where(held, only_among(consultation_people.c.person_id, people))
-    )
-    took_part = (
-        select(EngagementParticipant.person_id, engagement_topics.c.topic_id)
-        .join(Engagement, Engagement.id == EngagementParticipant.engagement_id)
-        .join(engagement_topics, engagement_topics.c.engagement_id == Engagement.id)
-        .where(
-            Engagement.starts_at >= datetime.combine(since, time.min, UTC),
-            Engagement.starts_at < datetime.combine(today + timedelta(days=1), time.min, UTC),
-            Engagement.status != "cancelled",
-            EngagementParticipant.rsvp != "declined",
-            visible_engagements(user),
-            only_among(EngagementParticipant.person_id, people),
-        )
-    )
+    held = visible_consultations(user, scan=True)
+    met_in = met_in_consultations(since, today, people, held)
+    took_part = took_part_in_engagements(since, today, people, visible_engagements(user))
     met = union(met_in, took_part).subquery()  # (person, topic) once: country and kind follow the person
     kind = current_kind(today, people)
     country, kind_key = func.coalesce(Person.country, ""), func.coalesce(kind.c.kind, "")
