@@ -36,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
     from engage.ids import IdConverter
     from engage.limits import register as register_limits
     from engage.policies import outcomes as outcome_counts
+    from engage.reports import hooks as report_hooks
     from engage.security import refuse_nul_characters, register_security_headers
     from engage.templating import register_template_helpers
     from engage.timing import register as register_timing
@@ -46,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
     documents_store_hooks()  # a deleted document's file goes once the deletion has committed
     fulltext_hooks.install()  # every flush keeps the search index in step, in the same transaction
     outcome_counts.install()  # and the decision-outcome counts per policy and month
+    report_hooks.install()  # … and the reports' counts
     webhook_hooks.install()  # every commit writes its webhook outbox rows, in the same transaction
     # Record ids in every route: `<id:…>` (out of range, zero or malformed → 404, never a 500).
     app.url_map.converters["id"] = IdConverter

@@ -15,6 +15,8 @@ from engage.errors import NotFoundError, ValidationError
 from engage.extensions import db
 from engage.fulltext import index as fulltext_index
 from engage.policies import outcomes
+from engage.reports import counts as report_counts
+from engage.reports import coverage_counts
 
 engage_cli = AppGroup("engage", help="Engage administration commands.")
 
@@ -101,8 +103,17 @@ def reindex(check: bool) -> None:
 
 @engage_cli.command("recount")
 @click.option("--check", is_flag=True, help="Only report the kept counts that differ from a recount.")
-def recount(check: bool) -> None:
-    """Rebuild the decision-outcome counts per policy and day from the tables (after a bulk load or a restore)."""
+@click.option("--roll", is_flag=True, help="Only move the coverage counts on to today (a worker does it nightly).")
+def recount(check: bool, roll: bool) -> None:
+    """Rebuild the kept counts from the tables (after a bulk load or a restore): the decision outcomes
+    per policy and day, and the reports' counts. `--roll` recounts the people met, or whose
+    affiliation ended, since the coverage counts' day, so the coverage report does not count them
+    live; a worker of the task queue does it each night."""
+    if roll:
+        people = coverage_counts.roll(db.session)
+        db.session.commit()
+        click.echo(f"Coverage counts moved on to today: {people:,} people recounted")
+        return
     if check:
         wrong = outcomes.differences(db.session)
         click.echo(
@@ -116,11 +127,17 @@ def recount(check: bool) -> None:
                 else ""
             )
         )
-        sys.exit(1 if wrong else 0)
+        stale = report_counts.month_differences(db.session) + coverage_counts.differences(db.session)
+        click.echo(f"{stale:,} report count rows out of date")
+        sys.exit(1 if wrong or stale else 0)
     started = time.perf_counter()
     rows = outcomes.rebuild(db.session)
+    report_counts.rebuild_months(db.session)
+    coverage_counts.rebuild(db.session)
     db.session.commit()
-    click.echo(f"Counted {rows:,} decision-outcome rows in {time.perf_counter() - started:.1f} s")
+    click.echo(
+        f"Counted {rows:,} decision-outcome rows and the reports' counts in {time.perf_counter() - started:.1f} s"
+    )
 
 
 @engage_cli.command("send-reminders")

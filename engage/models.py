@@ -23,6 +23,7 @@ from engage.people.models import (
     StakeholderAssessment,
 )
 from engage.policies.models import Clause, OutcomeCount, Policy, PolicyVersion
+from engage.reports.models import ConsultationMonthCount, CoverageCount, CoveragePair, CoverageState
 from engage.savedviews.models import SavedView
 from engage.topics.models import Topic
 from engage.transfer.models import ImportMapping
@@ -39,6 +40,10 @@ __all__ = [
     "ConflictDeclaration",
     "ConsentChange",
     "Consultation",
+    "ConsultationMonthCount",
+    "CoverageCount",
+    "CoveragePair",
+    "CoverageState",
     "Decision",
     "Document",
     "EmailDraft",

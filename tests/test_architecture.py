@@ -143,6 +143,7 @@ EDGES = {
     "briefings.jobs",
     "webhooks.tasks",
     "transfer.tasks",
+    "reports.tasks",
     "engagements.tasks",
     "dashboard.tasks",
     "inbox.mailserver",

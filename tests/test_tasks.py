@@ -224,6 +224,7 @@ def test_reminders_run_each_morning_and_the_digest_on_mondays(app):
     assert due(monday.replace(hour=7, minute=5)) == ["deliver_webhooks_every_minute", "send_digests_on_monday"]
     assert due(datetime(2026, 12, 8, 7, 5)) == ["deliver_webhooks_every_minute"]  # Tuesday: no digest
     assert due(datetime(2026, 12, 8, 12, 30)) == ["deliver_webhooks_every_minute"]
+    assert due(datetime(2026, 12, 8, 2, 30)) == ["deliver_webhooks_every_minute", "roll_coverage_counts_each_night"]
 
 
 def test_a_worker_will_not_start_when_tasks_run_in_process(tmp_path):

@@ -19,6 +19,9 @@ from engage.extensions import db
 from engage.fulltext import hooks as fulltext_hooks
 from engage.fulltext import index as fulltext_index
 from engage.policies import outcomes
+from engage.reports import counts as report_counts
+from engage.reports import coverage_counts
+from engage.reports import hooks as report_hooks
 from engage.transfer import mapping
 from engage.transfer.models import ImportMapping
 
@@ -143,6 +146,7 @@ def seed(people: int = 1000, password: str = "engage-demo", seed_value: int = 20
     ctx = Context(rng=random.Random(seed_value), people=people, password=password, now=now, today=now.date())
     db.session.info[fulltext_hooks.OFF] = True  # bulk inserts bypass the ORM: one index build at the end
     db.session.info[outcomes.OFF] = True  # and one count of the decision outcomes
+    db.session.info[report_hooks.OFF] = True  # … and one count of the reports' figures
     try:
         for step in STEPS:
             step(ctx)
@@ -152,6 +156,9 @@ def seed(people: int = 1000, password: str = "engage-demo", seed_value: int = 20
     finally:
         db.session.info.pop(fulltext_hooks.OFF, None)
         db.session.info.pop(outcomes.OFF, None)
+        db.session.info.pop(report_hooks.OFF, None)
     fulltext_index.reindex(db.session)
     outcomes.rebuild(db.session)
+    report_counts.rebuild_months(db.session)
+    coverage_counts.rebuild(db.session, ctx.today)
     return ctx.counts

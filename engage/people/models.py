@@ -49,7 +49,11 @@ def _key_default(key, column: str):
 class Person(Versioned, Timestamped, db.Model):
     __tablename__ = "people"
     # The default list: unarchived people by name, read in index order (no sort of 100,000 rows).
-    __table_args__ = (Index("ix_people_archived_name", "archived", "name", "id"),)
+    __table_args__ = (
+        Index("ix_people_archived_name", "archived", "name", "id"),
+        # The cooling report: each owner's unarchived people and their last contact, read from the index alone.
+        Index("ix_people_archived_owner_last", "archived", "owner_id", "last_interaction_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), index=True)

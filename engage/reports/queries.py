@@ -7,31 +7,28 @@ and the series of its chart. Grouping is done by the database; Python only lays 
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from flask import url_for
-from sqlalchemy import and_, case, func, or_, select, union
+from sqlalchemy import and_, case, func, or_, select
 
 from engage import choices, regions
-from engage.affiliations.services import current_affiliation_clause
 from engage.auth.models import User
-from engage.auth.permissions import visible_consultations, visible_engagements
 from engage.consultations.models import (
     OUTCOMES,
-    Consultation,
-    consultation_people,
-    consultation_topics,
 )
-from engage.engagements.models import Engagement, EngagementParticipant, engagement_topics
 from engage.extensions import db
-from engage.organizations.models import ORGANISATION_KINDS, Affiliation, Organisation
+from engage.organizations.models import ORGANISATION_KINDS
 from engage.people.models import Person
 from engage.policies import outcomes
 from engage.policies.models import Policy
+from engage.reports import counts, coverage_counts
+from engage.reports.models import ALL_TOPICS
+from engage.reports.models import NO_TOPIC as NO_TOPIC_ID
 from engage.topics.models import Topic
 
 QUARTERS = 8
-COVERAGE_DAYS = 365  # "engaged in the last 12 months", as the policy-cycle alerts count coverage
+COVERAGE_DAYS = coverage_counts.WINDOW_DAYS  # "engaged in the last 12 months", as the policy alerts count it
 MAX_MONTHS = 120
 UNDECIDED = outcomes.UNDECIDED
 OUTCOME_LABELS = {**OUTCOMES, UNDECIDED: "No decision yet"}
@@ -114,28 +111,18 @@ def _topics(ids) -> list[Topic]:
 
 def consultations_by_topic(user: User, today: date) -> Report:
     spans = quarters(today)
-    window = and_(Consultation.held_on >= spans[0].start, Consultation.held_on < spans[-1].end)
-    visible = visible_consultations(user, scan=True)
-    tagged = (
-        select(consultation_topics.c.topic_id.label("topic_id"), _quarter_of(Consultation.held_on, spans).label("q"))
-        .select_from(Consultation)
-        .outerjoin(consultation_topics, consultation_topics.c.consultation_id == Consultation.id)
-        .where(window, visible)
-        .subquery()
-    )
-    counts: dict[int | None, list[int]] = {}
-    for topic_id, q, n in db.session.execute(
-        select(tagged.c.topic_id, tagged.c.q, func.count()).group_by(tagged.c.topic_id, tagged.c.q)
-    ):
-        counts.setdefault(topic_id, [0] * len(spans))[q] = n
-    held = select(_quarter_of(Consultation.held_on, spans).label("q")).where(window, visible).subquery()
+    found = counts.month_counts(db.session, user, spans[0].start, spans[-1].end, lambda c: _quarter_of(c, spans))
+    by_topic: dict[int | None, list[int]] = {}
     totals = [0] * len(spans)
-    for q, n in db.session.execute(select(held.c.q, func.count()).group_by(held.c.q)):
-        totals[q] = n
+    for (q, topic_id), n in found.items():
+        if topic_id == ALL_TOPICS:
+            totals[q] = n
+        elif n:
+            by_topic.setdefault(None if topic_id == NO_TOPIC_ID else topic_id, [0] * len(spans))[q] = n
     labels = [q.label for q in spans]
-    rows = [Row([t.name], counts.get(t.id, [0] * len(spans))) for t in _topics(counts)]
-    if None in counts:
-        rows.append(Row([NO_TOPIC], counts[None]))
+    rows = [Row([t.name], by_topic.get(t.id, [0] * len(spans))) for t in _topics(by_topic)]
+    if None in by_topic:
+        rows.append(Row([NO_TOPIC], by_topic[None]))
     rows.append(Row(["All consultations"], totals))
     return Report(
         key="consultations-by-topic",
@@ -218,66 +205,13 @@ def decision_outcomes(user: User, today: date, policy_id: int | None = None) -> 
 # --- 3. engagement coverage by region × topic × stakeholder type ---------------------------------------
 
 
-def _current_kind(today: date):
-    """(person_id, kind): the kind of organisation of each person's current affiliation (the most
-    recently started, as affiliations.services.current_affiliations picks it). A CTE, so that the
-    window over every affiliation is computed once for both halves of the coverage's UNION (half the
-    time at 100,000 people on SQLite)."""
-    order = (Affiliation.start_on.is_(None).asc(), Affiliation.start_on.desc(), Affiliation.id.desc())
-    ranked = (
-        select(
-            Affiliation.person_id.label("person_id"),
-            Organisation.kind.label("kind"),
-            func.row_number().over(partition_by=Affiliation.person_id, order_by=order).label("rank"),
-        )
-        .join(Organisation, Organisation.id == Affiliation.organisation_id)
-        .where(current_affiliation_clause(today))
-        .subquery()
-    )
-    return select(ranked.c.person_id, ranked.c.kind).where(ranked.c.rank == 1).cte("current_kind")
-
-
 def coverage(user: User, today: date) -> Report:
     since = today - timedelta(days=COVERAGE_DAYS)
-    kind = _current_kind(today)
-    held = and_(Consultation.held_on >= since, Consultation.held_on <= today, visible_consultations(user, scan=True))
-    # Each expert once per topic, typed by the kind of their current organisation: met in a
-    # consultation, or taking part in an engagement. Experts, as the policy-cycle alerts count
-    # coverage: an organisation taking part is there through its people.
-    people = (
-        select(Person.id.label("person_id"), Person.country, kind.c.kind, consultation_topics.c.topic_id)
-        .select_from(consultation_people)
-        .join(Consultation, Consultation.id == consultation_people.c.consultation_id)
-        .join(consultation_topics, consultation_topics.c.consultation_id == Consultation.id)
-        .join(Person, Person.id == consultation_people.c.person_id)
-        .outerjoin(kind, kind.c.person_id == Person.id)
-        .where(held)
-    )
-    speakers_with = (
-        select(Person.id.label("person_id"), Person.country, kind.c.kind, engagement_topics.c.topic_id)
-        .select_from(EngagementParticipant)
-        .join(Engagement, Engagement.id == EngagementParticipant.engagement_id)
-        .join(engagement_topics, engagement_topics.c.engagement_id == Engagement.id)
-        .join(Person, Person.id == EngagementParticipant.person_id)
-        .outerjoin(kind, kind.c.person_id == Person.id)
-        .where(
-            Engagement.starts_at >= datetime.combine(since, time.min, UTC),
-            Engagement.starts_at < datetime.combine(today + timedelta(days=1), time.min, UTC),
-            Engagement.status != "cancelled",
-            EngagementParticipant.rsvp != "declined",
-            visible_engagements(user),
-        )
-    )
-    met = union(people, speakers_with).subquery()
     type_keys = list(STAKEHOLDER_TYPES)
     cells: dict[tuple[int, str], list[int]] = {}
-    for topic_id, country, stakeholder, n in db.session.execute(
-        select(met.c.topic_id, met.c.country, met.c.kind, func.count()).group_by(
-            met.c.topic_id, met.c.country, met.c.kind
-        )
-    ):
-        region = regions.region_of(country) or NO_REGION
-        key = stakeholder if stakeholder in STAKEHOLDER_TYPES else INDIVIDUAL if stakeholder is None else "other"
+    for (topic_id, region, stakeholder), n in coverage_counts.cells(db.session, user, today).items():
+        region = region or NO_REGION
+        key = stakeholder if stakeholder in STAKEHOLDER_TYPES else INDIVIDUAL if not stakeholder else "other"
         cells.setdefault((topic_id, region), [0] * len(type_keys))[type_keys.index(key)] += n
     region_names = [*regions.REGIONS, *([NO_REGION] if any(r == NO_REGION for _, r in cells) else [])]
     topics = _topics({t for t, _ in cells})
