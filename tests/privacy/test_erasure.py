@@ -4,6 +4,7 @@ packs still count their points under the pseudonym. Runs on SQLite and PostgreSQ
 
 import json
 import os
+import urllib.parse
 from datetime import date
 
 from sqlalchemy import select
@@ -134,8 +135,9 @@ def _pages(client, w) -> dict[str, str]:
     pages = {}
     for path in paths:
         html = client.get(path).get_data(as_text=True)
-        if "q=" in path:  # a search box shows back what was typed: that is not the record
-            html = html.replace(path.split("q=")[1], "")
+        if "q=" in path:  # a search box (and the saved-view form) shows back what was typed: not the record
+            typed = path.split("q=")[1]
+            html = html.replace(typed, "").replace(urllib.parse.quote(typed, safe=""), "")
         pages[path] = html
     return pages
 
