@@ -1,5 +1,6 @@
 """Shared pieces of the benchmarks: a gunicorn server, a signed-in HTTP client, figures, the report."""
 
+import argparse
 import http.cookiejar
 import os
 import re
@@ -147,3 +148,34 @@ def write_section(title: str, body: str) -> None:
 def machine() -> str:
     cpus = os.cpu_count()
     return f"{cpus} cores, Python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d')}"
+
+
+def pages_section(script: str, paths: list[str], noun: str, title: str, about: str, runs: int = 10) -> None:
+    """The shared shape of bench/reports.py and bench/maps.py: seed --instance with --people, time
+    each of `paths` as an editor on gunicorn (median and p95 of --runs after one warm-up), and write
+    the table, with `about` (what the pages do) above it, as the section `title (database)`."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--instance", default="/tmp/engage-bench")
+    ap.add_argument("--people", type=int, default=100_000)
+    ap.add_argument("--runs", type=int, default=runs)
+    args = ap.parse_args()
+    seed(args.instance, args.people)
+    database = database_name()
+    rows = []
+    width = max(len(p) for p in paths) + 2
+    with Server({"ENGAGE_INSTANCE": args.instance}) as server:
+        opener = signed_in(server.base, "editor@example.org")
+        for path in paths:
+            median, p95 = summary(timed(opener, server.base + path, args.runs))
+            ok = "yes" if median < 50 and p95 < 150 else "**no**"
+            rows.append(f"| `{path}` | {median:.0f} | {p95:.0f} | {ok} |")
+            print(f"{path:{width}} median {median:7.0f} ms  p95 {p95:7.0f} ms")
+    body = (
+        f"`{script} --people {args.people} --runs {args.runs}` on {database}, gunicorn with 2 workers, "
+        f"signed in as an editor, after one warm-up; {machine()}.\n\n"
+        f"Data: `seed-demo --people {args.people}` (SPEC §5 volumes at 100,000: 300,000 consultations).\n\n"
+        f"{about}\n\n"
+        f"| {noun} | median ms | p95 ms | within the pages' target (50 / 150 ms) |\n|---|---|---|---|\n"
+        + "\n".join(rows)
+    )
+    write_section(f"{title} ({database})", body)

@@ -7,46 +7,27 @@ seeding it when empty; times each report page and CSV (median and p95 over --run
 warm-up) as an editor and writes the figures to docs/PERFORMANCE.md. Target: the pages' (SPEC §5).
 """
 
-import argparse
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.common import Server, database_name, machine, seed, signed_in, summary, timed, write_section
+from bench.common import pages_section
 
 REPORTS = ["/reports/consultations-by-topic", "/reports/decision-outcomes", "/reports/coverage", "/reports/cooling"]
 PATHS = ["/reports", *REPORTS, *(f"{r}.csv" for r in REPORTS)]
 
 
+ABOUT = (
+    "Consultations by topic and coverage read counts kept with every write (per month, topic and "
+    "confidentiality; each expert's last meeting per topic and tier), and decision outcomes the counts "
+    "kept per policy and day; the reader's own restricted consultations beyond their tier are counted live. "
+    "Cooling groups the people by owner over a covering index."
+)
+
+
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--instance", default="/tmp/engage-bench")
-    ap.add_argument("--people", type=int, default=100_000)
-    ap.add_argument("--runs", type=int, default=10)
-    args = ap.parse_args()
-    seed(args.instance, args.people)
-    database = database_name()
-    rows = []
-    with Server({"ENGAGE_INSTANCE": args.instance}) as server:
-        opener = signed_in(server.base, "editor@example.org")
-        for path in PATHS:
-            median, p95 = summary(timed(opener, server.base + path, args.runs))
-            ok = "yes" if median < 50 and p95 < 150 else "**no**"
-            rows.append(f"| `{path}` | {median:.0f} | {p95:.0f} | {ok} |")
-            print(f"{path:45} median {median:7.0f} ms  p95 {p95:7.0f} ms")
-    body = (
-        f"`bench/reports.py --people {args.people} --runs {args.runs}` on {database}, gunicorn with 2 workers, "
-        f"signed in as an editor, after one warm-up; {machine()}.\n\n"
-        f"Data: `seed-demo --people {args.people}` (SPEC §5 volumes at 100,000: 300,000 consultations).\n\n"
-        "Each report groups every consultation (or point raised, or participation) of its window in the "
-        "database, with the reader's visibility applied row by row: a fixed number of statements, but "
-        "a full scan of the window each time. Next: counts kept per (quarter, topic, confidentiality) and "
-        "(quarter, policy, outcome), refreshed with the writes, so a report reads a few hundred rows.\n\n"
-        "| report | median ms | p95 ms | within the pages' target (50 / 150 ms) |\n|---|---|---|---|\n"
-        + "\n".join(rows)
-    )
-    write_section(f"Reports ({database})", body)
+    pages_section("bench/reports.py", PATHS, "report", "Reports", ABOUT, runs=10)
 
 
 if __name__ == "__main__":
