@@ -97,8 +97,9 @@ def choose_mapping(actor: Actor, instance: str, kind: str, token: str, fields: l
 
 def progress(actor: Actor, instance: str, kind: str, token: str, advance: bool) -> dict:
     """The upload's notes; with `advance`, after checking its next slice."""
-    if uploads.load_meta(instance, token, actor.user.id, kind).get("importing"):
-        return uploads.load_meta(instance, token, actor.user.id, kind)  # a worker's, with or without its file
+    notes = uploads.load_meta(instance, token, actor.user.id, kind)
+    if notes.get("importing"):
+        return notes  # a worker's import, with or without its file
     data, meta = uploads.load(instance, token, actor.user.id, kind)
     if advance and not meta["needs_mapping"] and meta["checked"] < meta["total"]:
         _advance(actor, meta, _plan(meta, data))
@@ -113,9 +114,10 @@ def rows_of(meta: dict) -> list[Row]:
 def confirm(actor: Actor, instance: str, kind: str, token: str, actions: dict[int, str]) -> dict:
     """Check the whole file again (the directory may have changed) and import it, all or nothing.
     A large file is handed to a worker instead: the upload's notes then say how far it has got."""
-    state = uploads.load_meta(instance, token, actor.user.id, kind).get("importing")
+    notes = uploads.load_meta(instance, token, actor.user.id, kind)
+    state = notes.get("importing")
     if state and state["status"] in (QUEUED, RUNNING, DONE):  # asked twice (a double click, a second tab)
-        return uploads.load_meta(instance, token, actor.user.id, kind)
+        return notes
     data, meta = uploads.load(instance, token, actor.user.id, kind)
     if meta["total"] > QUEUE_ABOVE:
         meta["importing"] = {"status": QUEUED, "label": "Waiting to start", "actions": actions}
