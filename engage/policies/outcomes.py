@@ -14,8 +14,9 @@ the confidentiality levels a reader sees entirely and their own consultations be
 """
 
 from datetime import date
+from functools import cache
 
-from sqlalchemy import and_, delete, false, func, insert, inspect, literal, or_, select, union_all
+from sqlalchemy import and_, bindparam, delete, false, func, insert, inspect, literal, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from engage import transaction
@@ -206,16 +207,20 @@ def _buckets_of(session, objects) -> set[tuple[int, date]]:
     for decision in (o for o in objects if isinstance(o, Decision)):
         inputs |= {decision.input_id, *inspect(decision).attrs.input_id.history.deleted} - {None}
     consultations = _ids(objects, Consultation)
-    conditions = []
-    if inputs:
-        conditions.append(Input.id.in_(sorted(inputs)))
-    if consultations:
-        conditions.append(Input.consultation_id.in_(consultations))
     found = set()
-    for where in conditions:
-        rows = links(where)
-        found |= {tuple(r) for r in session.execute(select(rows.c.policy_id, rows.c.held_on).distinct())}
+    for column, ids in (("input", inputs), ("consultation", consultations)):
+        if ids:
+            found |= {tuple(r) for r in session.execute(_buckets_statement(column), {"ids": sorted(ids)})}
     return found
+
+
+@cache
+def _buckets_statement(column: str):
+    """SELECT DISTINCT (policy_id, held_on) of the points of the inputs or consultations bound as `ids`:
+    built once per column (links() costs more to build than to run on a few ids)."""
+    ids = bindparam("ids", expanding=True)
+    rows = links(Input.id.in_(ids) if column == "input" else Input.consultation_id.in_(ids))
+    return select(rows.c.policy_id, rows.c.held_on).distinct()
 
 
 def _policies_of(session, objects) -> set[int]:
