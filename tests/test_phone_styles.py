@@ -2,7 +2,7 @@
 their highlight, the month calendar its grid. A block left open in app.css once dropped every
 rule after it below 768 px; this reads the computed styles in a real browser so it cannot again."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -25,7 +25,8 @@ def test_the_stylesheet_holds_at_phone_and_desktop_width(app, chromium, width):
     with app.app_context():
         make_user(role="editor", email="phone@test.example", name="Phone Editor")
         make_helpline(name="Unverified line", last_verified_on=date.today() - timedelta(days=400))
-        make_engagement(title="Confirmed panel", status="confirmed")
+        soon = datetime.now(UTC).replace(microsecond=0) + timedelta(days=2)  # the list shows what is to come
+        make_engagement(title="Confirmed panel", status="confirmed", starts_at=soon, ends_at=soon + timedelta(hours=2))
         db.session.commit()
     with live_server(app) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=ARGS)

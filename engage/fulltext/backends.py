@@ -7,11 +7,12 @@ of every name's trigrams did (178 ms of a 224 ms search at 100,000 people).
 
 With `cap`, the engine stops after `cap` matches and scores only those (the newest entries first on
 SQLite, the table's order on PostgreSQL): ranking every match of a common word grows with the data
-(3× from 2,000 to 20,000 people), a bounded candidate set does not. The caller ranks the candidates.
-Without `scored` the score is 0: a list page's filter sorts by its own columns, and bm25 over 1,000
-candidates was most of its cost."""
+(3× from 2,000 to 20,000 people), a bounded candidate set does not. The caller ranks the candidates:
+PostgreSQL's ts_rank reads only their tsvector; SQLite scores them on their own folded text (`_score`),
+as bm25 would read every doclist of the query's words. Without `scored` the score is 0: a list page's
+filter sorts by its own columns."""
 
-from sqlalchemy import column, func, literal_column, or_, select, table, text, union
+from sqlalchemy import column, func, literal, literal_column, or_, select, table, text, union
 
 from engage.fulltext.models import SearchEntry, SearchWord
 from engage.fulltext.text import Term
@@ -39,13 +40,17 @@ class SQLite:
         expression = "{folded_title folded_body} : (" + " AND ".join(_fts5(term) for term in terms) + ")"
         if kinds:
             expression = "{kind} : (" + " OR ".join(f'"{k}"' for k in kinds) + ") AND " + expression
-        rank = literal_column("bm25(search_fts, 0.0, 10.0, 1.0)")
-        stmt = (
-            select(FTS.c.rowid.label("id"), (-rank if scored else literal_column("0")).label("score"))
-            .select_from(FTS)
-            .where(text("search_fts MATCH :fts_query").bindparams(fts_query=expression))
-        )
-        # FTS5 walks its doclists in rowid order and computes bm25 only for the rows it returns.
+        where = text("search_fts MATCH :fts_query").bindparams(fts_query=expression)
+        if not scored:
+            stmt = select(FTS.c.rowid.label("id"), literal_column("0").label("score")).select_from(FTS).where(where)
+        else:
+            stmt = (
+                select(FTS.c.rowid.label("id"), _score(terms).label("score"))
+                .select_from(FTS)
+                .join(SearchEntry, SearchEntry.id == FTS.c.rowid)
+                .where(where)
+            )
+        # FTS5 walks its doclists in rowid order and stops after `cap` of them.
         return stmt.order_by(FTS.c.rowid.desc()).limit(cap) if cap else stmt
 
     def near_words(self, patterns: list[str], limit: int):
@@ -66,6 +71,32 @@ class PostgreSQL:
 
     def near_words(self, patterns: list[str], limit: int):
         return _most_used(select(SearchWord.word).where(or_(*(SearchWord.word.like(p) for p in patterns))), limit)
+
+
+def _occurrences(column, needle: str):
+    """SQL: how many times `needle` (a space, then words) occurs in the folded `column`, its words
+    separated by single spaces."""
+    padded = literal(" ") + column + literal(" ")
+    return (func.length(padded) - func.length(func.replace(padded, literal(needle), literal("")))) / len(needle)
+
+
+def _score(terms: list[Term]):
+    """SQL on search_entries: how well an entry the engine matched fits `terms`, from its own text.
+
+    bm25 weighs each word by how rare it is across the index, and FTS5 reads a word's whole doclist
+    to know: a phrase of common words cost 28.7 ms scored against 0.4 ms unscored at 100,000 people,
+    and the cost grew with the data. Scored on the candidates' text instead, the cost is bounded by
+    the cap: each term's uses in the title weigh ten times its uses in the body (at most three and
+    five of them), a near spelling of a name half as much, and a long body dilutes its matches."""
+    total = literal(0.0)
+    for term in terms:
+        needle = " " + " ".join(term.tokens) + ("" if term.prefix else " ")
+        title = func.min(_occurrences(SearchEntry.folded_title, needle), 3)
+        body = func.min(_occurrences(SearchEntry.folded_body, needle), 5)
+        total = total + 10 * title + body
+        for alternative in term.alternatives:
+            total = total + 5 * func.min(_occurrences(SearchEntry.folded_title, f" {alternative} "), 3)
+    return total / (1.0 + func.length(SearchEntry.folded_body) / 4000.0)
 
 
 def _most_used(stmt, limit: int):

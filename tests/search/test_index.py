@@ -8,7 +8,7 @@ from sqlalchemy import select
 from engage.audit.services import Actor
 from engage.auth.models import User
 from engage.extensions import db
-from engage.fulltext import index
+from engage.fulltext import index, query
 from engage.fulltext.models import SearchEntry, SearchWord
 from engage.people import merge, privacy
 from engage.people import services as people
@@ -73,6 +73,23 @@ def test_a_phrase_matches_only_words_in_that_order(app, client, users):
     _world(app)
     login(client, users["viewer"])
     assert "Bereaved parents roundtable" not in page(client, '/search?q="content+similar+recommend"')
+
+
+def test_results_are_ranked_by_where_and_how_the_words_are_found(app, users):
+    """A word in the title beats the same word in a body; an exact name beats a near spelling of it;
+    the newest entry is not first for being newest (the engine hands candidates over newest first)."""
+    with app.app_context():
+        make_person("Harriet Lindqvist", title="Researcher")  # the exact name, added first
+        make_consultation("Quarterly check-in", summary="Harriet Lindqvist mentioned the lindqvist archive.")
+        make_person("Harriet Lindkvist", title="Clinician")  # one letter away, added last
+        db.session.commit()
+        reader = db.session.execute(select(User).where(User.email == users["viewer"])).scalar_one()
+        found = query.search(db.session, "lindqvist", reader)
+        order = [(hit.kind, hit.title) for hit in sorted(found.hits, key=lambda h: -h.score)]
+        assert order.index(("people", "Harriet Lindqvist")) < order.index(("consultations", "Quarterly check-in"))
+        assert order.index(("people", "Harriet Lindqvist")) < order.index(("people", "Harriet Lindkvist"))
+        people_hits = [h.title for h in found.hits if h.kind == "people"]
+        assert people_hits[0] == "Harriet Lindqvist", people_hits
 
 
 def test_restricted_text_is_never_returned_counted_or_snippeted(app, client, users):
