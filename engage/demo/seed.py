@@ -14,7 +14,7 @@ from werkzeug.security import generate_password_hash
 
 from engage.auth.models import User, random_token
 from engage.demo import activity, directory, engagements, stances, views, webhooks, written
-from engage.demo.base import Context, bulk_insert, reset_sequences
+from engage.demo.base import Context, bulk_insert, indexes_set_aside, large_page_cache, reset_sequences
 from engage.extensions import db
 from engage.fulltext import hooks as fulltext_hooks
 from engage.fulltext import index as fulltext_index
@@ -147,18 +147,20 @@ def seed(people: int = 1000, password: str = "engage-demo", seed_value: int = 20
     db.session.info[fulltext_hooks.OFF] = True  # bulk inserts bypass the ORM: one index build at the end
     db.session.info[outcomes.OFF] = True  # and one count of the decision outcomes
     db.session.info[report_hooks.OFF] = True  # … and one count of the reports' figures
-    try:
-        for step in STEPS:
-            step(ctx)
-        reset_sequences()
-        written.seed_written(ctx)  # ORM inserts, once the bulk steps' sequences are reset
-        db.session.flush()
-    finally:
-        db.session.info.pop(fulltext_hooks.OFF, None)
-        db.session.info.pop(outcomes.OFF, None)
-        db.session.info.pop(report_hooks.OFF, None)
-    fulltext_index.reindex(db.session)
-    outcomes.rebuild(db.session)
-    report_counts.rebuild_months(db.session)
-    coverage_counts.rebuild(db.session, ctx.today)
+    with large_page_cache():
+        try:
+            with indexes_set_aside():
+                for step in STEPS:
+                    step(ctx)
+            reset_sequences()
+            written.seed_written(ctx)  # ORM inserts, once the bulk steps' sequences are reset
+            db.session.flush()
+        finally:
+            db.session.info.pop(fulltext_hooks.OFF, None)
+            db.session.info.pop(outcomes.OFF, None)
+            db.session.info.pop(report_hooks.OFF, None)
+        fulltext_index.reindex(db.session)
+        outcomes.rebuild(db.session)
+        report_counts.rebuild_months(db.session)
+        coverage_counts.rebuild(db.session, ctx.today)
     return ctx.counts
