@@ -17,10 +17,7 @@ from engage.queries import insert_rows
 
 BATCH = 1000
 DROP_TRIGGERS = [f"DROP TRIGGER IF EXISTS search_entries_{n}" for n in ("ad", "au")]
-REBUILD = [
-    "INSERT INTO search_fts(search_fts) VALUES ('rebuild')",
-    "INSERT INTO search_names(search_names) VALUES ('rebuild')",
-]
+REBUILD = ["INSERT INTO search_fts(search_fts) VALUES ('rebuild')"]
 # The vocabulary's FTS5 table changes only when a word first appears or last goes (a count's
 # update touches no indexed column); merged into one segment after a rebuild, its thirty LIKE
 # probes take 0.7 ms instead of 6–7 ms.

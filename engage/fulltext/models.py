@@ -1,9 +1,9 @@
 """One row per searchable record, with its text folded to ASCII lower case for the index.
 
 The database's own full-text machinery hangs off this table and is created with it: on SQLite
-two FTS5 tables over its folded columns (words, and trigrams of names for typos), filled by
-`index` as entries are written and kept in step by triggers on update and delete; on PostgreSQL
-a generated tsvector column with a GIN index and a pg_trgm index on names.
+an FTS5 table over its folded columns, filled by `index` as entries are written and kept in step
+by triggers on update and delete; on PostgreSQL a generated tsvector column with a GIN index.
+Typos are looked up in the vocabulary of names' words (SearchWord), not in every entry.
 Lived-experience text never reaches this table.
 """
 
@@ -25,7 +25,7 @@ class SearchEntry(db.Model):
     body: Mapped[str] = mapped_column(Text, default="")  # the text snippets are cut from
     folded_title: Mapped[str] = mapped_column(Text, default="")
     folded_body: Mapped[str] = mapped_column(Text, default="")
-    names: Mapped[str] = mapped_column(Text, default="")  # folded names, for "one letter wrong"
+    names: Mapped[str] = mapped_column(Text, default="")  # folded names: their words make the vocabulary
     # The consultation the text belongs to: the entry is seen only by who may see it.
     consultation_id: Mapped[int | None] = mapped_column(Integer, index=True)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -45,35 +45,29 @@ class SearchWord(db.Model):
 
 
 # Names of what the database builds beside the tables (migrations/env.py leaves them out of `db check`).
-EXTRA_TABLES = ("search_fts", "search_names", "search_words_fts")
-EXTRA_INDEXES = ("ix_search_entries_tsv", "ix_search_entries_names_trgm", "ix_search_words_word_trgm")
+EXTRA_TABLES = ("search_fts", "search_words_fts")
+EXTRA_INDEXES = ("ix_search_entries_tsv", "ix_search_words_word_trgm")
 EXTRA_COLUMNS = ("tsv",)
 
 SQLITE_DDL = [
     "CREATE VIRTUAL TABLE search_fts USING fts5(kind, folded_title, folded_body, content='search_entries', "
     "content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
-    "CREATE VIRTUAL TABLE search_names USING fts5(names, content='search_entries', content_rowid='id', "
-    "tokenize='trigram')",
     "CREATE TRIGGER search_entries_ad AFTER DELETE ON search_entries BEGIN "
     "INSERT INTO search_fts(search_fts, rowid, kind, folded_title, folded_body) "
-    "VALUES ('delete', old.id, old.kind, old.folded_title, old.folded_body); "
-    "INSERT INTO search_names(search_names, rowid, names) VALUES ('delete', old.id, old.names); END",
+    "VALUES ('delete', old.id, old.kind, old.folded_title, old.folded_body); END",
     "CREATE TRIGGER search_entries_au AFTER UPDATE ON search_entries BEGIN "
     "INSERT INTO search_fts(search_fts, rowid, kind, folded_title, folded_body) "
     "VALUES ('delete', old.id, old.kind, old.folded_title, old.folded_body); "
-    "INSERT INTO search_names(search_names, rowid, names) VALUES ('delete', old.id, old.names); "
     "INSERT INTO search_fts(rowid, kind, folded_title, folded_body) "
-    "VALUES (new.id, new.kind, new.folded_title, new.folded_body); "
-    "INSERT INTO search_names(rowid, names) VALUES (new.id, new.names); END",
+    "VALUES (new.id, new.kind, new.folded_title, new.folded_body); END",
 ]
-# New entries reach the FTS5 tables from `index.fill_sqlite`, one INSERT … SELECT per batch: four
+# New entries reach the FTS5 table from `index.fill_sqlite`, one INSERT … SELECT per batch: four
 # times quicker than an AFTER INSERT trigger firing per row (2.3 s → 0.5 s for 20,000 entries).
 SQLITE_FILL = [
     "INSERT INTO search_fts(rowid, kind, folded_title, folded_body) "
     "SELECT id, kind, folded_title, folded_body FROM search_entries WHERE {where}",
-    "INSERT INTO search_names(rowid, names) SELECT id, names FROM search_entries WHERE {where}",
 ]
-SQLITE_DROP = ["DROP TABLE IF EXISTS search_fts", "DROP TABLE IF EXISTS search_names"]
+SQLITE_DROP = ["DROP TABLE IF EXISTS search_fts"]
 
 POSTGRES_DDL = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
@@ -81,7 +75,6 @@ POSTGRES_DDL = [
     "setweight(to_tsvector('simple'::regconfig, coalesce(folded_title, '')), 'A') || "
     "setweight(to_tsvector('simple'::regconfig, coalesce(folded_body, '')), 'D')) STORED",
     "CREATE INDEX ix_search_entries_tsv ON search_entries USING gin (tsv)",
-    "CREATE INDEX ix_search_entries_names_trgm ON search_entries USING gin (names gin_trgm_ops)",
 ]
 
 # The vocabulary's trigram index: an FTS5 table on SQLite kept by triggers (a few thousand rows,
