@@ -36,16 +36,19 @@ def _linked(table, column: str, value: int):
 
 
 def awaiting_decision():
-    """SQL condition on Input: a point nobody has decided on yet (no decision, or one under review)."""
+    """SQL condition on Input: a point nobody has decided on yet (no decision, or one under review).
+    Correlated, so it is asked of the points in hand only, by their decision's unique key."""
     from engage.consultations.models import Decision
 
-    decided = select(Decision.input_id).where(Decision.outcome != "under_review")
-    return Input.id.not_in(decided)
+    decided = select(Decision.id).where(Decision.input_id == Input.id, Decision.outcome != "under_review")
+    return ~decided.exists()
 
 
 def with_points_awaiting():
-    """SQL condition on Consultation: it has at least one point awaiting a decision."""
-    return Consultation.id.in_(select(Input.consultation_id).where(awaiting_decision()))
+    """SQL condition on Consultation: it has at least one point awaiting a decision. Correlated: the
+    home page asks it of one editor's consultations, and `Input.id NOT IN (every decided point)`
+    read a million decisions to answer (2.2 s at 100,000 people)."""
+    return select(Input.id).where(Input.consultation_id == Consultation.id, awaiting_decision()).exists()
 
 
 def consultation_query(
