@@ -177,16 +177,23 @@ def _world_ids() -> dict:
 
 
 def _saved_views(own: dict) -> int:
-    """A private saved view of each writer (issue 14: only its owner may delete it); the admin's is
-    the walk's `view_id`, which every other reader finds missing."""
+    """A private saved view of each writer to delete, and of each reader to rename (issue 14: only its
+    owner may delete or rename it); the admin's are the walk's (`view_id` and the rename's own id),
+    which every other reader finds missing."""
     from engage.savedviews.models import SavedView
 
-    for role in ("editor", "admin"):
+    def planted(role: str, name: str) -> int:
         user = db.session.execute(select(User).where(User.email == EMAIL[role])).scalar_one()
-        view = SavedView(owner_id=user.id, list_key="people.index", name="Walked view", query="country=GB")
+        view = SavedView(owner_id=user.id, list_key="people.index", name=name, query="country=GB")
         db.session.add(view)
         db.session.flush()
-        own[role]["savedviews.delete"] = {"view_id": view.id}
+        return view.id
+
+    for role in ("editor", "admin"):
+        own[role]["savedviews.delete"] = {"view_id": planted(role, "Walked view")}
+    own["viewer"] = dict(own["admin"])  # the viewer's walk otherwise reads the admin's records
+    for role in ("viewer", "editor", "admin"):
+        own[role]["savedviews.edit"] = {"view_id": planted(role, "Walked view to rename")}
     return own["admin"]["savedviews.delete"]["view_id"]
 
 
@@ -225,6 +232,7 @@ def _written(person_id: int) -> dict:
     return {"attachment_id": attachment.id, "note_id": own["admin"]["documents.edit_note"]["note_id"]} | {
         "draft_id": own["admin"]["inbox.draft"]["draft_id"],
         "view_id": _saved_views(own),
+        "savedviews.edit": own["admin"]["savedviews.edit"],
         "own": own,
     }
 

@@ -392,6 +392,11 @@ def can_share_view(user: User | None) -> bool:
     return can_write(user)
 
 
+def can_edit_view(user: User | None, view) -> bool:
+    """Only its owner renames a view, or shares or unshares it."""
+    return can_read(user) and view.owner_id == user.id
+
+
 def can_delete_view(user: User | None, view) -> bool:
     """Its owner deletes a view; an admin may delete a shared one too."""
     return can_read(user) and (view.owner_id == user.id or (view.shared and is_admin(user)))

@@ -1,6 +1,7 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField
 
+from engage.formtools import VersionField
 from engage.savedviews.models import NAME_MAX
 
 
@@ -10,5 +11,13 @@ class SaveViewForm(FlaskForm):
 
     list_key = HiddenField()
     query = HiddenField()
+    name = StringField("Name of the view", render_kw={"maxlength": NAME_MAX, "autocomplete": "off"})
+    shared = BooleanField("Share with the team")
+
+
+class EditViewForm(FlaskForm):
+    """Rename a saved view, or share or unshare it; the service checks the name (as when saving)."""
+
+    version = VersionField()
     name = StringField("Name of the view", render_kw={"maxlength": NAME_MAX, "autocomplete": "off"})
     shared = BooleanField("Share with the team")

@@ -7,13 +7,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.auth.models import User
 from engage.extensions import db
-from engage.mixins import UTCDateTime, utcnow
+from engage.mixins import UTCDateTime, Versioned, utcnow
 
 NAME_MAX = 80
 QUERY_MAX = 1000
 
 
-class SavedView(db.Model):
+class SavedView(Versioned, db.Model):
     __tablename__ = "saved_views"
     __table_args__ = (UniqueConstraint("owner_id", "list_key", "name", name="uq_saved_views_owner_list_name"),)
 

@@ -13,9 +13,10 @@ from sqlalchemy.orm import joinedload
 from engage.audit import services as audit
 from engage.audit.services import Actor
 from engage.auth.models import User
-from engage.auth.permissions import can_delete_view, can_read, can_share_view, saved_views_visible
+from engage.auth.permissions import can_delete_view, can_edit_view, can_read, can_share_view, saved_views_visible
 from engage.errors import ForbiddenError, NotFoundError, ValidationError
 from engage.extensions import db
+from engage.queries import check_version
 from engage.savedviews.lists import SavableList, normalise, normalise_text, savable
 from engage.savedviews.models import NAME_MAX, SavedView
 
@@ -30,6 +31,7 @@ class Sidebar:
     team: list[SavedView] = field(default_factory=list)  # shared by someone else
     can_share: bool = False
     deletable: set[int] = field(default_factory=set)  # the views this reader may delete
+    editable: set[int] = field(default_factory=set)  # … and rename
 
     def is_current(self, view: SavedView) -> bool:
         return self.current is not None and view.query == self.current
@@ -74,6 +76,8 @@ def sidebar(user: User | None, endpoint: str | None, args) -> Sidebar | None:
         (result.mine if view.owner_id == user.id else result.team).append(view)
         if can_delete_view(user, view):
             result.deletable.add(view.id)
+        if can_edit_view(user, view):
+            result.editable.add(view.id)
     return result
 
 
@@ -87,7 +91,7 @@ def get_view(user: User, view_id: int) -> SavedView:
     return view
 
 
-def _check_name(user: User, entry: SavableList, name: str) -> str:
+def _check_name(user: User, entry: SavableList, name: str, renaming: SavedView | None = None) -> str:
     name = " ".join((name or "").split())
     if not name:
         raise ValidationError({"name": "Give the view a name."})
@@ -98,6 +102,7 @@ def _check_name(user: User, entry: SavableList, name: str) -> str:
             SavedView.owner_id == user.id,
             SavedView.list_key == entry.key,
             func.lower(SavedView.name) == name.lower(),
+            SavedView.id != (renaming.id if renaming is not None else -1),
         )
     ).first()
     if clash:
@@ -121,6 +126,30 @@ def save(actor: Actor, list_key: str, query: str, name: str, shared: bool = Fals
     view.query, view.shared = normalised, bool(shared)
     who = "the team" if view.shared else "themselves"
     audit.record_create(actor, view, f"Saved view “{view.name}” of {entry.label} for {who}")
+    return view
+
+
+def editable_view(user: User, view_id: int) -> SavedView:
+    """A view `user` may rename: someone else's private view is a NotFoundError, their shared one a
+    ForbiddenError."""
+    view = get_view(user, view_id)
+    if not can_edit_view(user, view):
+        raise ForbiddenError("Only the person who saved this view can rename it or change who sees it.")
+    return view
+
+
+def update(actor: Actor, view: SavedView, version: int | None, name: str, shared: bool) -> SavedView:
+    """Rename `view` or share or unshare it, edited from `version` (a stale one is refused). Sharing
+    is for editors and admins; a viewer's views stay their own."""
+    check_version(view, version, "saved view")
+    if shared and not view.shared and not can_share_view(actor.user):
+        raise ForbiddenError("Only editors and admins can share a view with the team.")
+    entry = savable(view.list_key)
+    if entry is None:
+        raise NotFoundError("There is no such list.")
+    view.name = _check_name(actor.user, entry, name, renaming=view)
+    view.shared = bool(shared) if can_share_view(actor.user) else view.shared
+    audit.record_change(actor, "update", view, f"Saved view “{view.name}” of {entry.label}")
     return view
 
 

@@ -286,6 +286,8 @@ MATRIX = {
     # list); the walked view is the admin's private one, missing for everyone else.
     ("savedviews.save", "POST"): "LNNN",
     ("savedviews.delete", "POST"): "LNNO",
+    ("savedviews.edit", "GET"): "LNNO",  # only its owner renames a view: the walked one is the admin's
+    ("savedviews.edit", "POST"): "LNNO",
 }
 
 ROLES = ("anonymous", "viewer", "editor", "admin")
