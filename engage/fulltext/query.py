@@ -112,9 +112,10 @@ def _visible(reader):
     return linked_consultation_visible(SearchEntry.consultation_id, reader)
 
 
-def matching(session, terms: list[Term], reader, kinds=None, archived: bool = False):
-    """(entry, score) rows the reader may see; `archived` includes archived records."""
-    found = _found(session, terms, kinds, CAP)
+def matching(session, terms: list[Term], reader, kinds=None, archived: bool = False, scored: bool = True):
+    """(entry, score) rows the reader may see; `archived` includes archived records. Unscored (score
+    0) for counting them: scoring reads each candidate's text."""
+    found = _found(session, terms, kinds, CAP, scored)
     stmt = select(SearchEntry, found.c.score).join(found, found.c.id == SearchEntry.id).where(_visible(reader))
     if kinds:
         stmt = stmt.where(SearchEntry.kind.in_(list(kinds)))
@@ -132,12 +133,13 @@ def search(session, q: str, reader, kinds=None, page: int = 1, per_page: int = 2
     if len((q or "").strip()) < MIN_LENGTH or not terms or not can_read(reader):
         return results
     add_near_spellings(session, terms)
-    stmt, found = matching(session, terms, reader)
-    counted = stmt.with_only_columns(SearchEntry.kind, func.count()).group_by(SearchEntry.kind)
+    unscored, _ = matching(session, terms, reader, scored=False)
+    counted = unscored.with_only_columns(SearchEntry.kind, func.count()).group_by(SearchEntry.kind)
     results.counts = {k: n for k, n in session.execute(counted)}
     if kind:
-        one_kind, found = matching(session, terms, reader, [kind])
+        one_kind, _ = matching(session, terms, reader, [kind], scored=False)
         results.kind_total = session.execute(one_kind.with_only_columns(func.count()).order_by(None)).scalar_one()
+        one_kind, found = matching(session, terms, reader, [kind])
         results.page = min(results.page, results.pager.pages)
         rows = session.execute(
             one_kind.order_by(found.c.score.desc(), SearchEntry.id)
@@ -145,6 +147,7 @@ def search(session, q: str, reader, kinds=None, page: int = 1, per_page: int = 2
             .offset((results.page - 1) * per_page)
         ).all()
     else:
+        stmt, found = matching(session, terms, reader)
         ranked = stmt.add_columns(
             func.row_number()
             .over(partition_by=SearchEntry.kind, order_by=(found.c.score.desc(), SearchEntry.id))
