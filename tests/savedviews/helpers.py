@@ -26,3 +26,20 @@ def all_views(app) -> list[SavedView]:
         views = list(db.session.execute(select(SavedView).order_by(SavedView.id)).scalars())
         db.session.expunge_all()
         return views
+
+
+def private_and_shared(app, client, as_role):
+    """An editor's private view and shared one, and a second editor signed in on a client of their own:
+    (private, shared, other client, other client's CSRF token)."""
+    from tests.conftest import login
+    from tests.factories import make_user
+
+    token = as_role("editor")
+    save_view(client, token, name="Private")
+    save_view(client, token, query="country=FR", name="Shared", shared=True)
+    private, shared = all_views(app)
+    with app.app_context():
+        other_editor = make_user(role="editor").email
+        db.session.commit()
+    other = app.test_client()
+    return private, shared, other, login(other, other_editor)

@@ -6,8 +6,7 @@ from sqlalchemy import select
 from engage.audit.models import AuditEvent
 from engage.extensions import db
 from tests.conftest import login
-from tests.factories import make_user
-from tests.savedviews.helpers import all_views, block, save_view
+from tests.savedviews.helpers import all_views, block, private_and_shared, save_view
 
 
 def _edit(client, token, view, name, shared=False, version=None):
@@ -66,15 +65,7 @@ def test_a_stale_copy_a_blank_name_or_a_taken_one_changes_nothing(app, client, a
 
 
 def test_only_the_owner_edits_and_a_viewer_cannot_share(app, client, users, as_role):
-    token = as_role("editor")
-    save_view(client, token, name="Private")
-    save_view(client, token, query="country=FR", name="Shared", shared=True)
-    private, shared = all_views(app)
-    with app.app_context():
-        other_editor = make_user(role="editor").email
-        db.session.commit()
-    other = app.test_client()
-    other_token = login(other, other_editor)
+    private, shared, other, other_token = private_and_shared(app, client, as_role)
     assert other.get(f"/views/{private.id}/edit").status_code == 404  # as missing as a view never made
     assert _edit(other, other_token, private, "Mine now").status_code == 404
     assert other.get(f"/views/{shared.id}/edit").status_code == 403

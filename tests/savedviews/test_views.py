@@ -8,8 +8,7 @@ from engage.audit.models import AuditEvent
 from engage.extensions import db
 from engage.savedviews.models import SavedView
 from tests.conftest import login
-from tests.factories import make_user
-from tests.savedviews.helpers import all_views, block, save_view
+from tests.savedviews.helpers import all_views, block, private_and_shared, save_view
 
 
 def test_a_saved_view_is_offered_on_its_list_and_leads_to_its_filters(app, client, as_role):
@@ -119,15 +118,7 @@ def test_deleting_a_view(app, client, users, as_role):
 
 
 def test_someone_elses_private_view_is_not_there_and_a_shared_one_is_theirs(app, client, users, as_role):
-    token = as_role("editor")
-    save_view(client, token, name="Private")
-    save_view(client, token, query="country=FR", name="Shared", shared=True)
-    private, shared = all_views(app)
-    with app.app_context():
-        other_editor = make_user(role="editor").email
-        db.session.commit()
-    other = app.test_client()
-    other_token = login(other, other_editor)
+    private, shared, other, other_token = private_and_shared(app, client, as_role)
     assert other.post(f"/views/{private.id}/delete", data={"csrf_token": other_token}).status_code == 404
     missing = other.post("/views/987654/delete", data={"csrf_token": other_token})
     gone = other.post(f"/views/{private.id}/delete", data={"csrf_token": other_token})
