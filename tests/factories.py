@@ -152,6 +152,15 @@ def make_input(
     return _add(item)
 
 
+def upcoming(days: int = 2, hours: int = 2) -> dict:
+    """starts_at and ends_at for an engagement still to come, `days` from now (make_engagement's own
+    default is a fixed day, now past, for the tests that read its instants back)."""
+    from datetime import UTC, datetime, timedelta
+
+    start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=days)
+    return {"starts_at": start, "ends_at": start + timedelta(hours=hours)}
+
+
 def make_engagement(title: str | None = None, speakers=(), participants=(), topics=(), **kw):
     """participants: people, or (person, role, rsvp) tuples."""
     from datetime import UTC, datetime

@@ -2,14 +2,14 @@
 their highlight, the month calendar its grid. A block left open in app.css once dropped every
 rule after it below 768 px; this reads the computed styles in a real browser so it cannot again."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 
 from engage.extensions import db
 from tests.browser import ARGS, live_server, sign_in
 from tests.conftest import PASSWORD
-from tests.factories import make_engagement, make_helpline, make_user
+from tests.factories import make_engagement, make_helpline, make_user, upcoming
 
 pytestmark = pytest.mark.browser
 
@@ -25,8 +25,7 @@ def test_the_stylesheet_holds_at_phone_and_desktop_width(app, chromium, width):
     with app.app_context():
         make_user(role="editor", email="phone@test.example", name="Phone Editor")
         make_helpline(name="Unverified line", last_verified_on=date.today() - timedelta(days=400))
-        soon = datetime.now(UTC).replace(microsecond=0) + timedelta(days=2)  # the list shows what is to come
-        make_engagement(title="Confirmed panel", status="confirmed", starts_at=soon, ends_at=soon + timedelta(hours=2))
+        make_engagement(title="Confirmed panel", status="confirmed", **upcoming())  # the list shows what is to come
         db.session.commit()
     with live_server(app) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=ARGS)

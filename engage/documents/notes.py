@@ -6,13 +6,7 @@ from sqlalchemy import select
 from engage.audit import services as audit
 from engage.audit.services import Actor
 from engage.auth.models import User
-from engage.auth.permissions import (
-    can_add_written,
-    can_delete_note,
-    can_edit_note,
-    can_see_document,
-    written_visible,
-)
+from engage.auth.written import can_add_written, can_delete_note, can_edit_note, can_see_document, written_visible
 from engage.documents.models import RECORD_KEYS, Note
 from engage.errors import ForbiddenError, NotFoundError, ValidationError
 from engage.extensions import db

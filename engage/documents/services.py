@@ -1,6 +1,6 @@
 """Documents on records: upload (checked by content), list, download and delete (both audited).
 
-A document has its record's visibility (`permissions.can_see_document`, `written_visible`): a
+A document has its record's visibility (`auth.written.can_see_document`, `written_visible`): a
 restricted consultation's documents are a 404 and are not counted for anyone who may not see it.
 """
 
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from engage.audit import services as audit
 from engage.audit.services import Actor
 from engage.auth.models import User
-from engage.auth.permissions import can_add_written, can_see_document, record_visible, written_visible
+from engage.auth.written import can_add_written, can_see_document, record_visible, written_visible
 from engage.documents import filetypes, store
 from engage.documents.models import RECORD_KEYS, Attachment, Note, record_model
 from engage.errors import ForbiddenError, NotFoundError, ValidationError

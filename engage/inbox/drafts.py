@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from engage.audit import services as audit
 from engage.audit.services import Actor
 from engage.auth.models import User
-from engage.auth.permissions import can_add_written, can_see_draft
+from engage.auth.written import can_add_written, can_see_draft
 from engage.documents import filetypes, store
 from engage.documents.messages import Address, Message, parse
 from engage.errors import ForbiddenError, NotFoundError, ValidationError

@@ -2,7 +2,7 @@
 
 Postfix (or any MTA) hands mail for ENGAGE_CAPTURE_ADDRESS to `flask --app wsgi engage mail-server`
 (see the README). The conversation refuses, with a 5xx reply and nothing stored:
-- MAIL FROM an address that is not an active editor's or admin's (`permissions.may_send_to_capture`);
+- MAIL FROM an address that is not an active editor's or admin's (`auth.written.may_send_to_capture`);
 - RCPT TO any address but the capture address;
 - DATA larger than ENGAGE_CAPTURE_MAX_BYTES (aiosmtpd answers 552), whose From header is not the
   same user, or that does not read as an email.
@@ -20,7 +20,7 @@ from aiosmtpd.smtp import SMTP
 from sqlalchemy import func, select
 
 from engage.auth.models import User
-from engage.auth.permissions import may_send_to_capture
+from engage.auth.written import may_send_to_capture
 from engage.errors import ValidationError
 from engage.extensions import db
 from engage.inbox import drafts

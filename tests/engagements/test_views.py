@@ -10,7 +10,15 @@ from engage.engagements.models import Engagement
 from engage.extensions import db
 from engage.people.models import Person
 from tests.engagements.helpers import form_data
-from tests.factories import make_engagement, make_forum, make_person, make_topic, make_user, saved_with_version
+from tests.factories import (
+    make_engagement,
+    make_forum,
+    make_person,
+    make_topic,
+    make_user,
+    saved_with_version,
+    upcoming,
+)
 from tests.sqlcount import statements_for
 
 
@@ -149,7 +157,7 @@ def test_unknown_participant_is_refused(app, client, as_role):
 
 def test_follow_and_unfollow(app, client, users, as_role):
     with app.app_context():
-        engagement_id = make_engagement().id
+        engagement_id = make_engagement(**upcoming()).id  # the list shows what is to come
         db.session.commit()
     token = as_role("viewer")
     assert client.post(f"/engagements/{engagement_id}/follow", data={"csrf_token": token}).status_code == 302
@@ -162,7 +170,7 @@ def test_follow_and_unfollow(app, client, users, as_role):
 
 def test_list_search_filters_and_upcoming_by_default(app, client, as_role):
     with app.app_context():
-        make_engagement(title="Future 100% panel", country="BE")
+        make_engagement(title="Future 100% panel", country="BE", **upcoming())
         make_engagement(
             title="Past roundtable",
             starts_at=datetime(2020, 1, 1, 9, tzinfo=UTC),
