@@ -97,14 +97,12 @@ def _check_name(user: User, entry: SavableList, name: str, renaming: SavedView |
         raise ValidationError({"name": "Give the view a name."})
     if len(name) > NAME_MAX:
         raise ValidationError({"name": f"Keep the name to {NAME_MAX} characters (this one has {len(name)})."})
-    clash = db.session.execute(
-        select(SavedView.id).where(
-            SavedView.owner_id == user.id,
-            SavedView.list_key == entry.key,
-            func.lower(SavedView.name) == name.lower(),
-            SavedView.id != (renaming.id if renaming is not None else -1),
-        )
-    ).first()
+    same = select(SavedView.id).where(
+        SavedView.owner_id == user.id, SavedView.list_key == entry.key, func.lower(SavedView.name) == name.lower()
+    )
+    if renaming is not None:  # keeping its own name is no clash
+        same = same.where(SavedView.id != renaming.id)
+    clash = db.session.execute(same).first()
     if clash:
         message = f"You already have a view of {entry.label} called “{name}”. Choose another name."
         raise ValidationError({"name": message})
