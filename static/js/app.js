@@ -128,16 +128,24 @@ document.addEventListener("click", (event) => {
   const selector = button.getAttribute("data-copy");
   const input = document.querySelector(selector);
   if (!input) return;
-  const done = () => {
-    const note = document.querySelector(`[data-copy-done="${selector}"]`);
-    if (note) note.classList.remove("d-none");
+  const note = document.querySelector(`[data-copy-done="${selector}"]`);
+  const show = (text) => {
+    if (!note) return;
+    note.textContent = text;
+    note.classList.remove("d-none");
+  };
+  // The older command is the fallback when the asynchronous clipboard refuses (a page without
+  // focus, a browser policy); if that fails too the value is left selected for Ctrl+C.
+  const fallback = () => {
+    input.select();
+    let copied = false;
+    try { copied = document.execCommand("copy"); } catch (e) { copied = false; }
+    show(copied ? "Copied." : "Selected: press Ctrl+C (⌘C on a Mac) to copy.");
   };
   if (navigator.clipboard && window.isSecureContext) {
-    navigator.clipboard.writeText(input.value).then(done, () => { input.select(); });
+    navigator.clipboard.writeText(input.value).then(() => show("Copied."), fallback);
   } else {
-    input.select();
-    document.execCommand("copy");
-    done();
+    fallback();
   }
 });
 // --- "Did you mean …?": <button data-fill="#field" data-value="…" data-uncheck="#confirm"> ---
