@@ -128,7 +128,33 @@ def seed(instance: str, people: int | None = None, env: dict | None = None) -> s
     size = ["--people", str(people)] if people else []
     seeded = flask(env, "engage", "seed-demo", *size, "--if-empty").stdout.strip().splitlines()[0]
     print(seeded, f"({time.perf_counter() - started:.0f} s)")
-    return seeded
+    return seeded if not seeded.startswith("The database already has") else described(env)
+
+
+DESCRIBE = """
+from sqlalchemy import text
+from wsgi import app
+from engage.extensions import db
+with app.app_context():
+    n = {t: db.session.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in TABLES}
+    print(", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in n.items()))
+"""
+
+
+def described(env: dict) -> str:
+    """What an already-seeded database holds, for the report (seed-demo's own line says only that it
+    did not seed)."""
+    tables = ["people", "organisations", "consultations", "inputs", "engagements", "search_entries"]
+    code = f"TABLES = {tables!r}\n" + DESCRIBE
+    out = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return "seeded earlier: " + out.stdout.strip()
 
 
 def database_name() -> str:

@@ -16,7 +16,7 @@ class Page:
     page: int
     per_page: int
     total: int
-    capped: bool = False  # the total reached a search's cap: the page says "1,000+"
+    capped: bool = False  # the total reached a search's cap: the page says "300+"
 
     @property
     def pages(self) -> int:

@@ -45,7 +45,7 @@ def page_number() -> int:
 
 def paginate(stmt: Select, per_page: int | None = None) -> queries.Page:
     """One page of `stmt`, the page number taken from the request. A list filtered by its `q` holds
-    at most the search's CAP matches (`fulltext.query.record_ids`): at the cap it says "1,000+"."""
+    at most the search's CAP matches (`fulltext.query.record_ids`): at the cap it says "300+"."""
     page = queries.paginate(stmt, page_number(), per_page)
     page.capped = bool((request.args.get("q") or "").strip()) and page.total >= CAP
     return page

@@ -65,7 +65,10 @@ class PostgreSQL:
         score = func.ts_rank(tsv, query) if scored else literal_column("0")
         stmt = select(SearchEntry.id.label("id"), score.label("score")).where(tsv.op("@@")(query))
         if kinds:
-            stmt = stmt.where(SearchEntry.kind.in_(list(kinds)))
+            # Tested on the rows the text index finds, not through the kind's own index: a bitmap of
+            # every entry of the kind (100,000 people) cost more than the search itself, and grew
+            # with the data (6 of 11 ms at 100,000 people, for 2,082 matches).
+            stmt = stmt.where(func.concat(SearchEntry.kind, "").in_(list(kinds)))
         # No ORDER BY: the bitmap heap scan stops after `cap` rows, and ts_rank runs on those only.
         return stmt.limit(cap) if cap else stmt
 

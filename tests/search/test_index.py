@@ -146,6 +146,9 @@ def test_search_pages_by_kind_with_counts(app, client, users):
     assert "All 25 matching people" in html and html.count("Ravensworth Person") == 5
     second = page(client, "/search?q=ravensworth&kind=people&page=2")
     assert "21–25 of 25" in second and second.count("Ravensworth Person") == 5
+    # A page past the end (a bookmark from when there were more) shows the last page, counted.
+    past = page(client, "/search?q=ravensworth&kind=people&page=9")
+    assert "21–25 of 25" in past and past.count("Ravensworth Person") == 5
 
 
 def _actor(app, email):
