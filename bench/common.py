@@ -149,7 +149,7 @@ def described(env: dict) -> str:
     out = subprocess.run(
         [str(ROOT / ".venv" / "bin" / "python"), "-c", code],
         cwd=ROOT,
-        env=env,
+        env={"SECRET_KEY": secrets.token_hex(32), **env},
         capture_output=True,
         text=True,
         check=True,
