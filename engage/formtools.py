@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from wtforms import DateField, HiddenField
+from wtforms import DateField, HiddenField, IntegerField
 from wtforms.fields.choices import SelectChoice
 
 from engage.ids import as_id, as_number
@@ -35,6 +35,27 @@ class IsoDateField(DateField):
         except ValueError:
             self.data = None
             raise ValueError("Enter the date as YYYY-MM-DD, e.g. 2026-11-25.")
+
+
+class WholeNumberField(IntegerField):
+    """A whole number a person types, `low` to `high`, with `message` when it is anything else.
+
+    WTForms' IntegerField takes any length of digits, and its NumberRange then fails on a number too
+    large for a float (a 500 for "9" × 300); this one refuses what is out of range while reading it."""
+
+    def __init__(self, label=None, validators=None, low: int = 0, high: int = 2**31 - 1, message: str = "", **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "numeric", "min": low, "max": high})
+        super().__init__(label, validators, **kwargs)
+        self.low, self.high = low, high
+        self.message = message or f"Enter a whole number from {low:,} to {high:,}."
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            return
+        self.data = as_number(valuelist[0], self.low, self.high)
+        if self.data is None:
+            raise ValueError(self.message)
 
 
 def record_id(value) -> int:

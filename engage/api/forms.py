@@ -1,9 +1,9 @@
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from engage.api.tokens import DEFAULT_DAYS, MAX_DAYS
-from engage.formtools import choices
+from engage.formtools import WholeNumberField, choices
 
 SCOPE_CHOICES = choices([("read", "Read"), ("write", "Read and write")])
 
@@ -15,11 +15,11 @@ class TokenForm(FlaskForm):
         description="e.g. BI export",
     )
     scope = SelectField("Access", choices=SCOPE_CHOICES, default="read")
-    days = IntegerField(
+    days = WholeNumberField(
         "Lasts (days)",
         default=DEFAULT_DAYS,
-        validators=[
-            DataRequired(message=f"Enter a number of days, 1 to {MAX_DAYS}."),
-            NumberRange(1, MAX_DAYS, message=f"A token lasts between 1 and {MAX_DAYS} days."),
-        ],
+        low=1,
+        high=MAX_DAYS,
+        message=f"A token lasts between 1 and {MAX_DAYS} days: enter a whole number of days.",
+        validators=[InputRequired(message=f"Enter a number of days, 1 to {MAX_DAYS}.")],
     )

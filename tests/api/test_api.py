@@ -139,6 +139,18 @@ def test_tokens_page_shows_a_new_token_once_and_stores_its_hash(app, client, use
     assert refused.status_code == 400 and "cannot write" in refused.get_data(as_text=True)
 
 
+def test_a_token_lifetime_that_is_not_a_whole_number_in_range_is_refused_next_to_the_field(app, client, users):
+    csrf = login(client, users["viewer"])
+    for days in ["9" * 300, "0", "abc", "١٢", "-3", "1.5"]:
+        page = client.post("/account/tokens", data={"csrf_token": csrf, "name": "Odd", "scope": "read", "days": days})
+        assert page.status_code == 400, days
+        assert "A token lasts between 1 and" in page.get_data(as_text=True), days
+    blank = client.post("/account/tokens", data={"csrf_token": csrf, "name": "Odd", "scope": "read", "days": ""})
+    assert blank.status_code == 400 and "Enter a number of days" in blank.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.execute(select(ApiToken).where(ApiToken.name == "Odd")).first() is None
+
+
 def test_create_token_command_prints_the_token_last(app, users):
     result = app.test_cli_runner().invoke(
         args=["engage", "create-token", "--email", users["editor"], "--name", "CLI", "--scope", "write", "--days", "7"]
