@@ -134,19 +134,26 @@ document.addEventListener("click", (event) => {
     note.textContent = text;
     note.classList.remove("d-none");
   };
-  // The older command is the fallback when the asynchronous clipboard refuses (a page without
-  // focus, a browser policy); if that fails too the value is left selected for Ctrl+C.
-  const fallback = () => {
-    input.select();
-    let copied = false;
-    try { copied = document.execCommand("copy"); } catch (e) { copied = false; }
-    show(copied ? "Copied." : "Selected: press Ctrl+C (⌘C on a Mac) to copy.");
-  };
-  if (navigator.clipboard && window.isSecureContext) {
-    navigator.clipboard.writeText(input.value).then(() => show("Copied."), fallback);
-  } else {
-    fallback();
+  // The copy command first: it answers at once inside the click. The asynchronous clipboard can
+  // wait without settling on a page that lacks focus (seen in CI at 390 px), so it is only the
+  // second try, and after a second the value is left selected for Ctrl+C.
+  input.select();
+  let copied = false;
+  try { copied = document.execCommand("copy"); } catch (e) { copied = false; }
+  if (copied) {
+    show("Copied.");
+    return;
   }
+  const manual = () => { input.select(); show("Selected: press Ctrl+C (⌘C on a Mac) to copy."); };
+  if (!(navigator.clipboard && window.isSecureContext)) {
+    manual();
+    return;
+  }
+  const timer = window.setTimeout(manual, 1000);
+  navigator.clipboard.writeText(input.value).then(
+    () => { window.clearTimeout(timer); show("Copied."); },
+    () => { window.clearTimeout(timer); manual(); },
+  );
 });
 // --- "Did you mean …?": <button data-fill="#field" data-value="…" data-uncheck="#confirm"> ---
 document.addEventListener("click", (event) => {
