@@ -142,12 +142,15 @@ class Driver:
             target.fill(iso)
 
     def press(self, target) -> None:
-        """A button or a link: Enter, or a click."""
+        """A button or a link: Enter, or a click. When it opens a page, wait until the page's deferred
+        scripts have run: a page shows its controls while it is still parsing, and a button
+        pressed before app.js binds it does nothing (the feed's Copy button, under a full suite)."""
         if self.keyboard:
             self.focus(target)
             self.page.keyboard.press("Enter")
         else:
             target.click()
+        self.page.wait_for_load_state("load")
 
     def choose(self, select, label: str) -> None:
         """A native <select>: the keyboard types the option's first letters, then arrows to it."""
