@@ -135,6 +135,7 @@ DESCRIBE = """
 from sqlalchemy import text
 from wsgi import app
 from engage.extensions import db
+TABLES = ["people", "organisations", "consultations", "inputs", "engagements", "search_entries"]
 with app.app_context():
     n = {t: db.session.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in TABLES}
     print(", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in n.items()))
@@ -144,10 +145,8 @@ with app.app_context():
 def described(env: dict) -> str:
     """What an already-seeded database holds, for the report (seed-demo's own line says only that it
     did not seed)."""
-    tables = ["people", "organisations", "consultations", "inputs", "engagements", "search_entries"]
-    code = f"TABLES = {tables!r}\n" + DESCRIBE
     out = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "python"), "-c", code],
+        [str(ROOT / ".venv" / "bin" / "python"), "-c", DESCRIBE],
         cwd=ROOT,
         env={"SECRET_KEY": secrets.token_hex(32), **env},
         capture_output=True,

@@ -134,26 +134,19 @@ document.addEventListener("click", (event) => {
     note.textContent = text;
     note.classList.remove("d-none");
   };
-  // The copy command first: it answers at once inside the click. The asynchronous clipboard can
-  // wait without settling on a page that lacks focus (seen in CI at 390 px), so it is only the
-  // second try, and after a second the value is left selected for Ctrl+C.
+  // The copy command answers at once inside the click; the asynchronous clipboard is the second
+  // try, and when both refuse the value is left selected for Ctrl+C, with a word to say so.
   input.select();
   let copied = false;
   try { copied = document.execCommand("copy"); } catch (e) { copied = false; }
+  const manual = () => { input.select(); show("Selected: press Ctrl+C (⌘C on a Mac) to copy."); };
   if (copied) {
     show("Copied.");
-    return;
-  }
-  const manual = () => { input.select(); show("Selected: press Ctrl+C (⌘C on a Mac) to copy."); };
-  if (!(navigator.clipboard && window.isSecureContext)) {
+  } else if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(input.value).then(() => show("Copied."), manual);
+  } else {
     manual();
-    return;
   }
-  const timer = window.setTimeout(manual, 1000);
-  navigator.clipboard.writeText(input.value).then(
-    () => { window.clearTimeout(timer); show("Copied."); },
-    () => { window.clearTimeout(timer); manual(); },
-  );
 });
 // --- "Did you mean …?": <button data-fill="#field" data-value="…" data-uncheck="#confirm"> ---
 document.addEventListener("click", (event) => {
